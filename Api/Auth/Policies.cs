@@ -1,0 +1,27 @@
+using Traceability.Domain;
+
+namespace Traceability.Api.Auth;
+
+/// <summary>Authorisation policies by role. Ownership (a producer's own data) is checked in the handlers,
+/// which answer 404 for another producer's resource exactly as for a missing one.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Authority = "authority";
+    public const string Producer = "producer";
+    public const string AdminOrAuthority = "admin_or_authority";
+    public const string Any = "any";
+
+    public static IServiceCollection AddTraceabilityAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(ApiKeyAuthentication.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Admin, p => p.RequireRole(WireEnum<Role>.Name(Role.Admin)))
+            .AddPolicy(Authority, p => p.RequireRole(WireEnum<Role>.Name(Role.Authority)))
+            .AddPolicy(Producer, p => p.RequireRole(WireEnum<Role>.Name(Role.Producer)))
+            .AddPolicy(AdminOrAuthority, p => p.RequireRole(WireEnum<Role>.Name(Role.Admin), WireEnum<Role>.Name(Role.Authority)))
+            .AddPolicy(Any, p => p.RequireAuthenticatedUser());
+        return services;
+    }
+}

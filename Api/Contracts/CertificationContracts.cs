@@ -1,0 +1,35 @@
+using Traceability.Domain;
+
+namespace Traceability.Api.Contracts;
+
+public sealed record CreateCertificationRequest(int? Stars, string? DecisionNumber, string? IssuedBy, DateOnly? IssuedOn, DateOnly? ValidUntil)
+{
+    public OcopCertification ToCertification(Guid id, Guid productId, Authority authority, DateOnly today, DateTimeOffset now)
+    {
+        var v = new Validator();
+        if (Stars is null) v.Add("stars", "Required: 3, 4 or 5.");
+        else if (Stars is < 3 or > 5) v.Add("stars", "OCOP certifies 3, 4 or 5 stars.");
+        var decision = v.Required("decisionNumber", DecisionNumber, 100);
+        var issuedBy = v.Required("issuedBy", IssuedBy, 200);
+        if (IssuedOn is null) v.Add("issuedOn", "Required: the date the decision was signed.");
+        else if (IssuedOn > today) v.Add("issuedOn", "Cannot be in the future.");
+        var validUntil = ValidUntil ?? IssuedOn?.AddMonths(OcopCertification.DefaultValidityMonths);
+        if (ValidUntil is not null && IssuedOn is not null && ValidUntil <= IssuedOn) v.Add("validUntil", "Must be after issuedOn.");
+        v.ThrowIfInvalid();
+        if (Stars > authority.MaxStars)
+            throw new ForbiddenException($"A {WireEnum<AuthorityLevel>.Name(authority.Level)} authority certifies at most {authority.MaxStars} stars; 5 stars is national.");
+        return new OcopCertification(id, productId, authority.Id, Stars!.Value, decision, issuedBy, IssuedOn!.Value, validUntil!.Value, now);
+    }
+}
+
+public sealed record CertificationResponse(
+    Guid Id, Guid ProductId, Guid AuthorityId, int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil,
+    string Status, DateTimeOffset CreatedAt)
+{
+    /// <summary>Status is "valid" from issuedOn to validUntil inclusive, "expired" after.</summary>
+    public static CertificationResponse From(OcopCertification c, DateOnly today) => new(c.Id, c.ProductId, c.AuthorityId, c.Stars,
+        c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired", c.CreatedAt);
+}
+
+/// <summary>The history, newest first, and the current certification (the newest still valid), if any.</summary>
+public sealed record CertificationHistoryResponse(CertificationResponse? Current, IReadOnlyList<CertificationResponse> Items);

@@ -1,0 +1,41 @@
+using System.Buffers.Text;
+using System.Text;
+using Traceability.Domain;
+
+namespace Traceability.Api.Contracts;
+
+/// <summary>A page of results; pass <c>nextCursor</c> back as <c>cursor</c> for the next page (null on the last).</summary>
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>Opaque keyset cursors and the page-size rule shared by every list.</summary>
+public static class Cursor
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static string? Encode(long? after) => after is { } a ? Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"v1:{a}")) : null;
+
+    public static (long After, int Limit) Read(string? cursor, int? limit)
+    {
+        var v = new Validator();
+        long after = 0;
+        if (!string.IsNullOrEmpty(cursor) && !TryDecode(cursor, out after)) v.Add("cursor", "Not a cursor this API issued; pass nextCursor from the previous page.");
+        if (limit is < 1 or > MaxLimit) v.Add("limit", $"Between 1 and {MaxLimit}.");
+        v.ThrowIfInvalid();
+        return (after, limit ?? DefaultLimit);
+    }
+
+    private static bool TryDecode(string cursor, out long after)
+    {
+        after = 0;
+        try
+        {
+            var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor));
+            return text.StartsWith("v1:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(3), out after) && after >= 0;
+        }
+        catch (FormatException) { return false; }
+    }
+
+    public static PageResponse<TOut> ToResponse<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>
+        new(page.Items.Select(map).ToList(), Encode(page.After));
+}

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Traceability.Api.Auth;
+using Traceability.Api.Contracts;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Endpoints;
+
+public static class BatchEndpoints
+{
+    public static RouteGroupBuilder MapBatchEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/batches").WithTags("Batches").RequireAuthorization(Policies.Any);
+
+        group.MapPost("/", CreateBatch).WithName("CreateBatch").RequireAuthorization(Policies.Producer)
+            .WithSummary("Register a production batch (lot) of one of the caller's products; returns its public tracing code and URL.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListBatches).WithName("ListBatches")
+            .WithSummary("List batches, oldest first, a page at a time, optionally of one product: a producer's own; everyone's for admin and authorities.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}", GetBatch).WithName("GetBatch")
+            .WithSummary("Read a batch (its producer, any authority, admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    public static async Task<Created<BatchResponse>> CreateBatch(
+        CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
+        PublicLinks links, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.ProductId is not { } productId) throw ValidationFailedException.For("productId", "Required.");
+        var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
+        user.EnsureOwns(product.ProducerId, "Product", productId);
+        var now = clock.GetUtcNow();
+        var batch = await batches.CreateAsync(request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now), ct);
+        return TypedResults.Created($"/api/v1/batches/{batch.Id}", BatchResponse.From(batch, links.For(batch, product.Gtin)));
+    }
+
+    public static async Task<Ok<PageResponse<BatchResponse>>> ListBatches(
+        ClaimsPrincipal user, ProductRepository products, BatchRepository batches, PublicLinks links,
+        Guid? productId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var (after, size) = Cursor.Read(cursor, limit);
+        string? gtin = null;
+        if (productId is { } pid)
+        {
+            var product = await products.GetAsync(pid, ct) ?? throw new NotFoundException("Product", pid);
+            user.EnsureCanRead(product.ProducerId, "Product", pid);
+            gtin = product.Gtin;
+        }
+        var page = await batches.ListAsync(user.ListScope(null), productId, after, size, ct);
+        var gtins = productId is null ? await products.GetGtinsAsync(page.Items.Select(b => b.ProductId).Distinct(), ct) : null;
+        return TypedResults.Ok(page.ToResponse(b => BatchResponse.From(b, links.For(b, gtins is null ? gtin : gtins.GetValueOrDefault(b.ProductId)))));
+    }
+
+    public static async Task<Ok<BatchResponse>> GetBatch(
+        Guid id, ClaimsPrincipal user, ProductRepository products, BatchRepository batches, PublicLinks links, CancellationToken ct)
+    {
+        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
+        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
+        return TypedResults.Ok(BatchResponse.From(batch, links.For(batch, product.Gtin)));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Traceability.Domain;
+
+namespace Traceability.Api.Problems;
+
+/// <summary>The one place where failures become RFC 9457 problem details.</summary>
+public sealed class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail, errors) = Describe(exception);
+        if (status >= 500) logger.LogError(exception, "Unhandled failure on {Path}", context.Request.Path);
+        context.Response.StatusCode = status;
+        var problem = errors is null
+            ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail }
+            : new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(errors) { Status = status, Title = title, Detail = detail };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static (int Status, string Title, string? Detail, IDictionary<string, string[]>? Errors) Describe(Exception e) => e switch
+    {
+        ValidationFailedException v => (400, "The request is invalid.", v.Message, v.Errors.ToDictionary()),
+        NotFoundException => (404, "Not found.", e.Message, null),
+        ConflictException => (409, "Conflict.", e.Message, null),
+        ForbiddenException => (403, "Forbidden.", e.Message, null),
+        BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
+        BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", e.Message, null),
+        BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported media type.", "Send the body as application/json.", null),
+        BadHttpRequestException b => (b.StatusCode, "The request is invalid.", b.Message, null),
+        JsonException json => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
+        _ => (500, "An unexpected error occurred.", null, null),
+    };
+
+    /// <summary>"$.address.commune" becomes the field key "address.commune"; the reader's message stays as the reason.</summary>
+    private static Dictionary<string, string[]> JsonErrors(JsonException json)
+    {
+        var path = json.Path is null or "$" ? "body" : json.Path.TrimStart('$', '.');
+        var message = json.Message.Split(" Path:")[0];
+        return new() { [path] = [message] };
+    }
+}

@@ -1,0 +1,32 @@
+using Traceability.Api.Auth;
+using Traceability.Api.Endpoints;
+using Traceability.Api.Setup;
+using Traceability.Api.Startup;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddTraceabilityOptions();
+builder.Services.AddTraceabilityDatabase();
+builder.Services.AddTraceabilityHttp();
+builder.Services.AddTraceabilityAuth();
+builder.Services.AddTraceabilityOpenApi();
+
+var app = builder.Build();
+
+await app.InitializeDatabaseAsync();
+
+app.UseTraceabilityHttp();
+app.UseTraceabilityOpenApi();
+
+app.MapHealthEndpoints();
+var api = app.MapGroup("/api/v1");
+api.MapProducerEndpoints();
+api.MapAuthorityEndpoints();
+api.MapProductEndpoints();
+api.MapCertificationEndpoints();
+api.MapBatchEndpoints();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Setup;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddTraceabilityDatabase(this IServiceCollection services)
+    {
+        TypeHandlers.Register();
+        services.AddSingleton(sp => Database.CreateDialect(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<Database>();
+        services.AddSingleton<ApiKeyRepository>();
+        services.AddSingleton<ProducerRepository>();
+        services.AddSingleton<AuthorityRepository>();
+        services.AddSingleton<ProductRepository>();
+        services.AddSingleton<CertificationRepository>();
+        services.AddSingleton<BatchRepository>();
+        services.AddSingleton<PublicLinks>();
+        services.AddSingleton<Startup.DemoData>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+}

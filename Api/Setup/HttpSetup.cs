@@ -1,0 +1,46 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Http.Json;
+using Traceability.Api.Json;
+using Traceability.Api.Problems;
+
+namespace Traceability.Api.Setup;
+
+public static class HttpSetup
+{
+    public static IServiceCollection AddTraceabilityHttp(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
+        // Bad JSON, wrong types, a missing body or a wrong media type throw, so ProblemHandler can say what is wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => "No resource at this address.",
+            StatusCodes.Status405MethodNotAllowed => "This address does not accept that method.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            _ => null,
+        });
+        services.AddExceptionHandler<ProblemHandler>();
+        return services;
+    }
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new NormalizedStringConverter());
+        // Vietnamese letters are written as themselves, not as \u escapes; HTML-sensitive characters stay escaped.
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+    }
+
+    public static WebApplication UseTraceabilityHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<RequestBodyLimit>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+using Traceability.Api.Auth;
+
+namespace Traceability.Api.Setup;
+
+/// <summary>Swagger UI at /swagger; the document at /swagger/v1/swagger.yaml is what openapi.yaml publishes.</summary>
+public static class OpenApiSetup
+{
+    public static IServiceCollection AddTraceabilityOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "OCOP Traceability API",
+                Version = "v1",
+                Description = "Producers, OCOP products and certifications, production batches and their public tracing codes, "
+                            + "for Vietnam's One Commune One Product programme. Authenticate with the X-Api-Key header.",
+            });
+            o.AddSecurityDefinition(ApiKeyAuthentication.Scheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthentication.Header,
+                Description = "An API key issued by this service: admin, authority or producer.",
+            });
+            o.OperationFilter<SecurityRequirementFilter>();
+            o.SupportNonNullableReferenceTypes();
+        });
+        return services;
+    }
+
+    public static WebApplication UseTraceabilityOpenApi(this WebApplication app)
+    {
+        // No servers entry: the document must not depend on the host that asked for it.
+        app.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) => doc.Servers?.Clear()));
+        app.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
+        return app;
+    }
+
+    /// <summary>Endpoints that require a key say so, with their 401 and 403 answers.</summary>
+    private sealed class SecurityRequirementFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any()) return;
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.Scheme, context.Document)] = [] }];
+            var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
+            operation.Responses ??= [];
+            operation.Responses.TryAdd("401", Problem("No API key, or an unknown or revoked one.", problem));
+            operation.Responses.TryAdd("403", Problem("The key's role may not perform this operation.", problem));
+        }
+
+        private static OpenApiResponse Problem(string description, IOpenApiSchema schema) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = schema } },
+        };
+    }
+}

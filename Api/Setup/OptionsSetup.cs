@@ -1,0 +1,20 @@
+using Traceability.Infrastructure;
+
+namespace Traceability.Api.Setup;
+
+public static class OptionsSetup
+{
+    public static IServiceCollection AddTraceabilityOptions(this IServiceCollection services)
+    {
+        services.AddOptions<TraceabilityOptions>().BindConfiguration("Traceability")
+            .ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Traceability:PublicBaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
+            .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Traceability.Api.Setup;
+
+/// <summary>The "Traceability" configuration section.</summary>
+public sealed class TraceabilityOptions
+{
+    /// <summary>Absolute base of every public URL handed out (QR codes, publicUrl).</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>When set, the admin key; otherwise the first start generates one and prints it once.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Seed a demo cooperative into an empty database (true only in Development).</summary>
+    public bool SeedDemoData { get; set; }
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public string PublicBase => PublicBaseUrl.TrimEnd('/');
+}

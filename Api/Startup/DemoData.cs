@@ -1,0 +1,54 @@
+using Traceability.Api.Auth;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Startup;
+
+/// <summary>A realistic demo for Development: a Thanh Hóa cooperative with two OCOP products, their
+/// certifications and batches. Seeded only into an empty database, through the same repositories as the API.</summary>
+public sealed class DemoData(
+    ProducerRepository producers, AuthorityRepository authorities, ProductRepository products,
+    CertificationRepository certifications, BatchRepository batches,
+    PublicLinks links, TimeProvider clock)
+{
+    public async Task SeedIfEmptyAsync(ILogger logger, CancellationToken ct)
+    {
+        if ((await products.ListAsync(null, 0, 1, ct)).Items.Count > 0) return;
+        var now = clock.GetUtcNow();
+        var today = VietnamTime.Today(now);
+
+        var coop = new Producer(Guid.CreateVersion7(), "Hợp tác xã Nông nghiệp Xuân Lập", ProducerKind.Cooperative, "2801234567",
+            new Address("Thôn Phú Xá", "Xã Xuân Lập", "Thanh Hóa", null, "38"), "0237 3850 123", "htx.xuanlap@example.vn", now);
+        var coopKey = IssuedKey.New(Role.Producer, coop.Id, now);
+        await producers.CreateAsync(coop, coopKey.Record, coopKey.Hash, ct);
+
+        var province = new Authority(Guid.CreateVersion7(), "Hội đồng đánh giá OCOP tỉnh Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", now);
+        var provinceKey = IssuedKey.New(Role.Authority, province.Id, now);
+        await authorities.CreateAsync(province, provinceKey.Record, provinceKey.Hash, ct);
+
+        var nem = new Product(Guid.CreateVersion7(), coop.Id, "Nem chua Thanh Hóa", "Thanh Hoa fermented pork roll", "08935049500018",
+            ProductCategory.Food, "Nem chua gói lá chuối, làm từ thịt lợn nạc và bì lợn, lên men tự nhiên 3–4 ngày.",
+            ["TCVN 7050:2009", "HACCP"], 7, null, now, now);
+        var honey = new Product(Guid.CreateVersion7(), coop.Id, "Mật ong rừng Bá Thước", "Ba Thuoc wild forest honey", null,
+            ProductCategory.Food, "Mật ong khai thác từ đàn ong nuôi ven rừng đầu nguồn huyện Bá Thước.", ["VietGAP", "TCVN 12605:2019"], 730, null, now, now);
+        await products.CreateAsync(nem, ct);
+        await products.CreateAsync(honey, ct);
+
+        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), nem.Id, province.Id, 4, "3981/QĐ-UBND",
+            "UBND tỉnh Thanh Hóa", today.AddMonths(-2), today.AddMonths(34), now), ct);
+        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), honey.Id, province.Id, 3, "1520/QĐ-UBND",
+            "UBND huyện Bá Thước", today.AddMonths(-40), today.AddMonths(-4), now), ct);
+        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), honey.Id, province.Id, 3, "2210/QĐ-UBND",
+            "UBND tỉnh Thanh Hóa", today.AddMonths(-3), today.AddMonths(33), now), ct);
+
+        var nemBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), nem.Id, coop.Id, $"NC{today:yyMMdd}-01", TracingCode.New(),
+            today.AddDays(-1), today.AddDays(6), 500m, "H87", new BatchOrigin("Trại lợn Xuân Lập", "Xã Xuân Lập", "Thanh Hóa", 19.93, 105.48), now), ct);
+        var honeyBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), honey.Id, coop.Id, $"MO-{today:yyyy}-A", TracingCode.New(),
+            today.AddDays(-20), today.AddDays(710), 120m, "KGM", new BatchOrigin("Rừng đầu nguồn Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), now), ct);
+
+        logger.LogWarning("Seeded the demo cooperative. Demo producer API key (shown only now): {ProducerApiKey}", coopKey.Secret);
+        logger.LogWarning("Demo province authority API key (shown only now): {AuthorityApiKey}", provinceKey.Secret);
+        logger.LogWarning("Demo public URLs: {NemUrl} and {HoneyUrl}", links.For(nemBatch, nem.Gtin), links.For(honeyBatch, honey.Gtin));
+    }
+}

@@ -1,0 +1,23 @@
+namespace Traceability.Domain;
+
+/// <summary>Failures the API turns into problem details in one place (Api/Problems).</summary>
+public abstract class DomainException(string message) : Exception(message);
+
+/// <summary>400: the input is wrong; <see cref="Errors"/> is keyed by the camelCase field path.</summary>
+public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)
+    : DomainException("One or more fields are invalid.")
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static ValidationFailedException For(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+/// <summary>404: missing, or belonging to someone else (the two are indistinguishable on purpose).</summary>
+public sealed class NotFoundException(string what, object id) : DomainException($"{what} '{id}' was not found.");
+
+/// <summary>409: the request clashes with what is stored (a duplicate, a state that forbids it).</summary>
+public sealed class ConflictException(string message) : DomainException(message);
+
+/// <summary>403: the caller is known but may not do this.</summary>
+public sealed class ForbiddenException(string message) : DomainException(message);

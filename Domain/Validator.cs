@@ -1,0 +1,49 @@
+namespace Traceability.Domain;
+
+/// <summary>Collects field errors keyed by camelCase path, then throws them all at once.</summary>
+public sealed class Validator
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+    }
+
+    /// <summary>Required text: present, not blank, within <paramref name="max"/> characters.</summary>
+    public string Required(string field, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value)) { Add(field, "Required."); return ""; }
+        if (value.Length > max) Add(field, $"At most {max} characters.");
+        return value;
+    }
+
+    /// <summary>Optional text: blank becomes null; otherwise within <paramref name="max"/> characters.</summary>
+    public string? Optional(string field, string? value, int max)
+    {
+        value = Text.EmptyToNull(value);
+        if (value is not null && value.Length > max) Add(field, $"At most {max} characters.");
+        return value;
+    }
+
+    public T? Enum<T>(string field, string? value, bool required = true) where T : struct, System.Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Add(field, $"Required; one of: {string.Join(", ", WireEnum<T>.Names)}.");
+            return null;
+        }
+        if (WireEnum<T>.TryParse(value, out var parsed)) return parsed;
+        Add(field, $"'{value}' is not allowed; use one of: {string.Join(", ", WireEnum<T>.Names)}.");
+        return null;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+            throw new ValidationFailedException(_errors.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal));
+    }
+}

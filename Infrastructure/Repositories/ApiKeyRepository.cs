@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Dapper;
+using Traceability.Domain;
+
+namespace Traceability.Infrastructure.Repositories;
+
+public sealed class ApiKeyRepository(Database db)
+{
+    private const string FindCallerSql = """
+        SELECT k.role AS Role, k.owner_id AS OwnerId, a.level AS Level
+        FROM api_keys k LEFT JOIN authorities a ON a.id = k.owner_id
+        WHERE k.key_hash = @Hash AND k.revoked_at IS NULL
+        """;
+
+    /// <summary>The caller a key belongs to, or null for an unknown or revoked key.</summary>
+    public async Task<Caller?> FindCallerAsync(byte[] hash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(db.Sql(FindCallerSql), new { Hash = hash }, cancellationToken: ct));
+        if (row is null) return null;
+        var level = row.Level is null ? (AuthorityLevel?)null : WireEnum<AuthorityLevel>.Parse(row.Level);
+        return new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level);
+    }
+
+    private const string InsertSql = """
+        INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at)
+        VALUES (@Id, @Hash, @Role, @OwnerId, @Hint, @CreatedAt)
+        """;
+
+    /// <summary>Stores a new key's hash; joins the caller's transaction when the key is created with its owner.</summary>
+    public static Task InsertAsync(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, ApiKeyRecord key, byte[] hash, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(dialect.Render(InsertSql), new
+        {
+            key.Id, Hash = hash, Role = WireEnum<Role>.Name(key.Role), key.OwnerId, key.Hint, key.CreatedAt,
+        }, transaction, cancellationToken: ct));
+
+    public async Task CreateAsync(ApiKeyRecord key, byte[] hash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await InsertAsync(connection, null, db.Dialect, key, hash, ct);
+    }
+
+    private const string RevokeSql = """
+        UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @Now)
+        WHERE id = @Id AND owner_id = @OwnerId
+        """;
+
+    /// <summary>Revokes one of an owner's keys; false when the owner has no such key. Revoking twice is harmless.</summary>
+    public async Task<bool> RevokeAsync(Guid ownerId, Guid keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(RevokeSql), new { Id = keyId, OwnerId = ownerId, Now = now }, cancellationToken: ct)) == 1;
+    }
+
+    private const string AnyAdminSql = "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL";
+
+    public async Task<bool> AnyAdminKeyAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(AnyAdminSql), cancellationToken: ct)) > 0;
+    }
+
+    private sealed class CallerRow
+    {
+        public string Role { get; set; } = "";
+        public Guid? OwnerId { get; set; }
+        public string? Level { get; set; }
+    }
+}

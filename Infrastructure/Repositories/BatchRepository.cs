@@ -1,0 +1,107 @@
+using Dapper;
+using Traceability.Domain;
+
+namespace Traceability.Infrastructure.Repositories;
+
+public sealed class BatchRepository(Database db)
+{
+    private const string Columns = """
+        seq, id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
+        origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO batches (id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
+            origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at)
+        VALUES (@Id, @ProductId, @ProducerId, @LotNumber, @Code, @ProducedOn, @ExpiresOn, @Quantity, @Unit,
+            @OriginName, @OriginCommune, @OriginProvince, @OriginLatitude, @OriginLongitude, @CreatedAt)
+        """;
+
+    private const string LotExistsSql = "SELECT COUNT(*) FROM batches WHERE product_id = @ProductId AND lot_number = @LotNumber";
+
+    /// <summary>Stores a batch. A duplicate lot of the same product is a <see cref="ConflictException"/>;
+    /// a clash of the random tracing code (about one in 10^9 per batch at a million batches) draws a new code.</summary>
+    public async Task<Batch> CreateAsync(Batch batch, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), cancellationToken: ct));
+                return batch;
+            }
+            catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+            {
+                var lotTaken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LotExistsSql),
+                    new { batch.ProductId, batch.LotNumber }, cancellationToken: ct)) > 0;
+                if (lotTaken) throw new ConflictException($"Lot '{batch.LotNumber}' already exists for this product.");
+                if (attempt == 3) throw;
+                batch = batch with { Code = TracingCode.New() };
+            }
+        }
+    }
+
+    private static object Parameters(Batch b) => new
+    {
+        b.Id, b.ProductId, b.ProducerId, b.LotNumber, b.Code, b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
+        OriginName = b.Origin?.Name, OriginCommune = b.Origin?.Commune, OriginProvince = b.Origin?.Province,
+        OriginLatitude = b.Origin?.Latitude, OriginLongitude = b.Origin?.Longitude, b.CreatedAt,
+    };
+
+    private const string GetSql = $"SELECT {Columns} FROM batches WHERE id = @Id";
+
+    public async Task<Batch?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct));
+        return row?.ToBatch();
+    }
+
+    private const string GetByCodeSql = $"SELECT {Columns} FROM batches WHERE code = @Code";
+
+    public async Task<Batch?> GetByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetByCodeSql), new { Code = code }, cancellationToken: ct));
+        return row?.ToBatch();
+    }
+
+    private const string ListByProducerSql = $"SELECT {{top}} {Columns} FROM batches WHERE producer_id = @ProducerId AND seq > @After ORDER BY seq {{limit}}";
+    private const string ListByProductSql = $"SELECT {{top}} {Columns} FROM batches WHERE product_id = @ProductId AND seq > @After ORDER BY seq {{limit}}";
+    private const string ListAllSql = $"SELECT {{top}} {Columns} FROM batches WHERE seq > @After ORDER BY seq {{limit}}";
+
+    /// <summary>Keyset page in registration order, of one product's batches, one producer's, or all.</summary>
+    public async Task<Page<Batch>> ListAsync(Guid? producerId, Guid? productId, long after, int limit, CancellationToken ct)
+    {
+        var sql = productId is not null ? ListByProductSql : producerId is not null ? ListByProducerSql : ListAllSql;
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(sql),
+            new { ProducerId = producerId, ProductId = productId, After = after, Limit = limit + 1 }, cancellationToken: ct))).AsList();
+        return Paging.ToPage(rows, limit, r => r.Seq, r => r.ToBatch());
+    }
+
+    private sealed class Row
+    {
+        public long Seq { get; set; }
+        public Guid Id { get; set; }
+        public Guid ProductId { get; set; }
+        public Guid ProducerId { get; set; }
+        public string LotNumber { get; set; } = "";
+        public string Code { get; set; } = "";
+        public DateOnly ProducedOn { get; set; }
+        public DateOnly? ExpiresOn { get; set; }
+        public decimal? Quantity { get; set; }
+        public string? Unit { get; set; }
+        public string? OriginName { get; set; }
+        public string? OriginCommune { get; set; }
+        public string? OriginProvince { get; set; }
+        public double? OriginLatitude { get; set; }
+        public double? OriginLongitude { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public Batch ToBatch() => new(Id, ProductId, ProducerId, LotNumber, Code, ProducedOn, ExpiresOn, Quantity, Unit,
+            OriginName is null ? null : new BatchOrigin(OriginName, OriginCommune, OriginProvince, OriginLatitude, OriginLongitude),
+            CreatedAt);
+    }
+}

@@ -1,0 +1,58 @@
+using Dapper;
+using Traceability.Domain;
+
+namespace Traceability.Infrastructure.Repositories;
+
+public sealed class ProducerRepository(Database db)
+{
+    private const string InsertSql = """
+        INSERT INTO producers (id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at)
+        VALUES (@Id, @Name, @Kind, @TaxCode, @Line, @Commune, @Province, @CommuneCode, @ProvinceCode, @Phone, @Email, @CreatedAt)
+        """;
+
+    /// <summary>Registers a producer together with its first API key, in one transaction.</summary>
+    public async Task CreateAsync(Producer producer, ApiKeyRecord key, byte[] keyHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
+        {
+            producer.Id, producer.Name, Kind = WireEnum<ProducerKind>.Name(producer.Kind), producer.TaxCode,
+            producer.Address.Line, producer.Address.Commune, producer.Address.Province,
+            producer.Address.CommuneCode, producer.Address.ProvinceCode, producer.Phone, producer.Email, producer.CreatedAt,
+        }, transaction, cancellationToken: ct));
+        await ApiKeyRepository.InsertAsync(connection, transaction, db.Dialect, key, keyHash, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private const string GetSql = """
+        SELECT id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at
+        FROM producers WHERE id = @Id
+        """;
+
+    public async Task<Producer?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct));
+        return row?.ToProducer();
+    }
+
+    private sealed class Row
+    {
+        public Guid Id { get; set; }
+        public string Name { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string? TaxCode { get; set; }
+        public string? AddressLine { get; set; }
+        public string Commune { get; set; } = "";
+        public string Province { get; set; } = "";
+        public string? CommuneCode { get; set; }
+        public string? ProvinceCode { get; set; }
+        public string? Phone { get; set; }
+        public string? Email { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public Producer ToProducer() => new(Id, Name, WireEnum<ProducerKind>.Parse(Kind), TaxCode,
+            new Address(AddressLine, Commune, Province, CommuneCode, ProvinceCode), Phone, Email, CreatedAt);
+    }
+}

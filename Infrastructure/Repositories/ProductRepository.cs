@@ -1,0 +1,115 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dapper;
+using Traceability.Domain;
+
+namespace Traceability.Infrastructure.Repositories;
+
+public sealed class ProductRepository(Database db)
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private const string Columns = "seq, id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at";
+
+    private const string InsertSql = """
+        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at)
+        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, @ImageUrl, @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <summary>Stores a new product; a GTIN already in use is a <see cref="ConflictException"/>.</summary>
+    public async Task CreateAsync(Product product, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await WriteAsync(connection, InsertSql, product, ct);
+    }
+
+    private const string UpdateSql = """
+        UPDATE products SET name = @Name, name_en = @NameEn, gtin = @Gtin, category = @Category, description = @Description,
+            standards = @Standards, shelf_life_days = @ShelfLifeDays, image_url = @ImageUrl, updated_at = @UpdatedAt
+        WHERE id = @Id
+        """;
+
+    public async Task UpdateAsync(Product product, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await WriteAsync(connection, UpdateSql, product, ct);
+    }
+
+    private async Task WriteAsync(System.Data.Common.DbConnection connection, string sql, Product p, CancellationToken ct)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new
+            {
+                p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, Category = WireEnum<ProductCategory>.Name(p.Category), p.Description,
+                Standards = JsonSerializer.Serialize(p.Standards, Json), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
+            }, cancellationToken: ct));
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            throw new ConflictException($"GTIN {p.Gtin} is already registered to another product.");
+        }
+    }
+
+    private const string GetSql = $"SELECT {Columns} FROM products WHERE id = @Id";
+
+    public async Task<Product?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct));
+        return row?.ToProduct();
+    }
+
+    private const string ListByProducerSql = $"SELECT {{top}} {Columns} FROM products WHERE producer_id = @ProducerId AND seq > @After ORDER BY seq {{limit}}";
+    private const string ListAllSql = $"SELECT {{top}} {Columns} FROM products WHERE seq > @After ORDER BY seq {{limit}}";
+
+    /// <summary>Keyset page in registration order; all producers' when <paramref name="producerId"/> is null.</summary>
+    public async Task<Page<Product>> ListAsync(Guid? producerId, long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var sql = producerId is null ? ListAllSql : ListByProducerSql;
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(sql),
+            new { ProducerId = producerId, After = after, Limit = limit + 1 }, cancellationToken: ct))).AsList();
+        return Paging.ToPage(rows, limit, r => r.Seq, r => r.ToProduct());
+    }
+
+    private const string GtinsSql = "SELECT id, gtin FROM products WHERE id IN @Ids AND gtin IS NOT NULL";
+
+    /// <summary>The GTINs of several products in one round trip (for lists that build public URLs).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> GetGtinsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.ToList();
+        if (list.Count == 0) return new Dictionary<Guid, string>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Gtin)>(new CommandDefinition(db.Sql(GtinsSql), new { Ids = list }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Gtin);
+    }
+
+    private const string HasBatchesSql = "SELECT COUNT(*) FROM batches WHERE product_id = @Id";
+
+    public async Task<bool> HasBatchesAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(HasBatchesSql), new { Id = id }, cancellationToken: ct)) > 0;
+    }
+
+    private sealed class Row
+    {
+        public long Seq { get; set; }
+        public Guid Id { get; set; }
+        public Guid ProducerId { get; set; }
+        public string Name { get; set; } = "";
+        public string? NameEn { get; set; }
+        public string? Gtin { get; set; }
+        public string Category { get; set; } = "";
+        public string? Description { get; set; }
+        public string Standards { get; set; } = "[]";
+        public int? ShelfLifeDays { get; set; }
+        public string? ImageUrl { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
+
+        public Product ToProduct() => new(Id, ProducerId, Name, NameEn, Gtin, WireEnum<ProductCategory>.Parse(Category), Description,
+            JsonSerializer.Deserialize<string[]>(Standards) ?? [], ShelfLifeDays, ImageUrl, CreatedAt, UpdatedAt);
+    }
+}

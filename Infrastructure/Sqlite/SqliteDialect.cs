@@ -1,0 +1,61 @@
+using System.Data.Common;
+using DbUp;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Traceability.Infrastructure.Migrations;
+
+namespace Traceability.Infrastructure.Sqlite;
+
+/// <summary>The embedded default. WAL lets readers run beside the single writer; writers wait on a busy
+/// timeout rather than fail; Microsoft.Data.Sqlite begins transactions IMMEDIATE, so a write transaction
+/// takes the write lock up front instead of failing to upgrade a read lock half-way.</summary>
+public sealed class SqliteDialect : ISqlDialect
+{
+    // Per connection: enforce foreign keys, wait up to 5 s for the writer lock, fsync at checkpoints only (safe with WAL).
+    private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+    private const string DatabasePragmas = "PRAGMA journal_mode = WAL;";
+
+    private readonly string _connectionString;
+
+    public SqliteDialect(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+    }
+
+    public string DataSource { get; }
+
+    public DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit");
+
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    public bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+    public void Migrate(ILogger logger)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
+        if (!string.IsNullOrEmpty(directory) && DataSource != ":memory:") Directory.CreateDirectory(directory);
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = DatabasePragmas;
+            command.ExecuteNonQuery();
+        }
+        ScriptRunner.Run(DeployChanges.To.SqliteDatabase(_connectionString), Provider, logger);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+
+namespace Traceability.Infrastructure;
+
+/// <summary>Dapper type handlers that read both providers' representations: SQLite hands back TEXT/BLOB/REAL
+/// where SQL Server hands back uniqueidentifier/datetimeoffset/date/decimal.</summary>
+public static class TypeHandlers
+{
+    private static int _registered;
+
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        Add(new GuidHandler());
+        Add(new DateTimeOffsetHandler());
+        Add(new DateOnlyHandler());
+        Add(new DecimalHandler());
+    }
+
+    private static void Add<T>(SqlMapper.TypeHandler<T> handler)
+    {
+        SqlMapper.RemoveTypeMap(typeof(T));
+        SqlMapper.RemoveTypeMap(typeof(T?));
+        SqlMapper.AddTypeHandler(handler);
+    }
+
+    private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
+    {
+        public override void SetValue(IDbDataParameter parameter, Guid value) { parameter.DbType = DbType.Guid; parameter.Value = value; }
+        public override Guid Parse(object value) => value switch
+        {
+            Guid g => g,
+            byte[] b => new Guid(b),
+            string s => Guid.Parse(s),
+            _ => throw new DataException($"Cannot read {value.GetType()} as Guid."),
+        };
+    }
+
+    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        // Stored as ISO 8601 with its offset on SQLite, so the original offset survives a round trip.
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) { parameter.DbType = DbType.DateTimeOffset; parameter.Value = value; }
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset d => d,
+            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture),
+            _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset."),
+        };
+    }
+
+    private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateOnly value) { parameter.DbType = DbType.Date; parameter.Value = value.ToDateTime(TimeOnly.MinValue); }
+        public override DateOnly Parse(object value) => value switch
+        {
+            DateOnly d => d,
+            DateTime dt => DateOnly.FromDateTime(dt),
+            string s => DateOnly.FromDateTime(DateTime.Parse(s, CultureInfo.InvariantCulture)),
+            _ => throw new DataException($"Cannot read {value.GetType()} as DateOnly."),
+        };
+    }
+
+    private sealed class DecimalHandler : SqlMapper.TypeHandler<decimal>
+    {
+        public override void SetValue(IDbDataParameter parameter, decimal value) { parameter.DbType = DbType.Decimal; parameter.Value = value; }
+        public override decimal Parse(object value) => value switch
+        {
+            string s => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
+            _ => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
+        };
+    }
+}

@@ -1,0 +1,1 @@
+namespace Traceability.Tests; public class Placeholder {}
