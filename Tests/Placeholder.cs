@@ -1,1 +1,0 @@
-namespace Traceability.Tests; public class Placeholder {}

@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace Traceability.Tests.Support;
+
+/// <summary>The real API over real HTTP (in-memory server) on a fresh SQLite file per factory.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "ocop_test-admin-key-0123456789abcdefghijklmnopqrstuv";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public ApiFactory(Dictionary<string, string?>? settings = null, string? databasePath = null)
+    {
+        DatabasePath = databasePath ?? TestPaths.NewDatabaseFile();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Traceability"] = $"Data Source={DatabasePath}",
+            ["Traceability:AdminApiKey"] = AdminKey,
+            ["Traceability:PublicBaseUrl"] = "https://trace.example.vn",
+            ["Traceability:SeedDemoData"] = "false",
+        };
+        foreach (var (key, value) in settings ?? []) _settings[key] = value;
+    }
+
+    public string DatabasePath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+
+    public HttpClient ClientWithKey(string? apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        return connection;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            try { File.Delete(DatabasePath + suffix); } catch (IOException) { }
+    }
+}
