@@ -1,16 +1,17 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Traceability.Domain;
 
 namespace Traceability.Api.Contracts;
 
-public sealed record OriginDto(string? Name, string? Commune, string? Province, double? Latitude, double? Longitude);
+public sealed record OriginDto([property: Required] string? Name, string? Commune, string? Province, double? Latitude, double? Longitude);
 
 public sealed partial record CreateBatchRequest(
-    Guid? ProductId, string? LotNumber, DateOnly? ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin)
+    [property: Required] Guid? ProductId, [property: Required] string? LotNumber, [property: Required] DateOnly? ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin)
 {
     public Batch ToBatch(Guid id, Product product, DateOnly today, DateTimeOffset now)
     {
-        var v = new Validator();
+        var v = new FieldErrors();
         if (!Domain.LotNumber.IsValid(LotNumber))
             v.Add("lotNumber", $"1–{Domain.LotNumber.MaxLength} characters: letters, digits and !\"%&'()*+,-./:;<=>?_ (GS1 AI 10).");
         if (ProducedOn is null) v.Add("producedOn", "Required.");

@@ -1,12 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using Traceability.Domain;
 
 namespace Traceability.Api.Contracts;
 
-public sealed record CreateCertificationRequest(int? Stars, string? DecisionNumber, string? IssuedBy, DateOnly? IssuedOn, DateOnly? ValidUntil)
+public sealed record CreateCertificationRequest(
+    [property: Required, Range(3, 5)] int? Stars, [property: Required] string? DecisionNumber, [property: Required] string? IssuedBy,
+    [property: Required] DateOnly? IssuedOn, DateOnly? ValidUntil)
 {
     public OcopCertification ToCertification(Guid id, Guid productId, Authority authority, DateOnly today, DateTimeOffset now)
     {
-        var v = new Validator();
+        var v = new FieldErrors();
         if (Stars is null) v.Add("stars", "Required: 3, 4 or 5.");
         else if (Stars is < 3 or > 5) v.Add("stars", "OCOP certifies 3, 4 or 5 stars.");
         var decision = v.Required("decisionNumber", DecisionNumber, 100);

@@ -17,7 +17,7 @@ public static class Cursor
 
     public static (long After, int Limit) Read(string? cursor, int? limit)
     {
-        var v = new Validator();
+        var v = new FieldErrors();
         long after = 0;
         if (!string.IsNullOrEmpty(cursor) && !TryDecode(cursor, out after)) v.Add("cursor", "Not a cursor this API issued; pass nextCursor from the previous page.");
         if (limit is < 1 or > MaxLimit) v.Add("limit", $"Between 1 and {MaxLimit}.");

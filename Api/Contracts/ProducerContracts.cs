@@ -1,16 +1,19 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Traceability.Domain;
 
 namespace Traceability.Api.Contracts;
 
-public sealed record AddressDto(string? Line, string? Commune, string? Province, string? CommuneCode, string? ProvinceCode);
+public sealed record AddressDto(string? Line, [property: Required] string? Commune, [property: Required] string? Province, string? CommuneCode, string? ProvinceCode);
 
-public sealed partial record CreateProducerRequest(string? Name, string? Kind, string? TaxCode, AddressDto? Address, string? Phone, string? Email)
+public sealed partial record CreateProducerRequest(
+    [property: Required] string? Name, [property: Required, OneOf(typeof(ProducerKind))] string? Kind, string? TaxCode,
+    [property: Required] AddressDto? Address, string? Phone, string? Email)
 {
     public Producer ToProducer(Guid id, DateTimeOffset now)
     {
-        var v = new Validator();
+        var v = new FieldErrors();
         var name = v.Required("name", Name, 200);
         var kind = v.Enum<ProducerKind>("kind", Kind);
         var taxCode = v.Optional("taxCode", TaxCode, 14);
@@ -43,7 +46,7 @@ public sealed partial record CreateProducerRequest(string? Name, string? Kind, s
 }
 
 public sealed record ProducerResponse(
-    Guid Id, string Name, string Kind, string? TaxCode, AddressDto Address, string? Phone, string? Email, DateTimeOffset CreatedAt)
+    Guid Id, string Name, [property: OneOf(typeof(ProducerKind))] string Kind, string? TaxCode, AddressDto Address, string? Phone, string? Email, DateTimeOffset CreatedAt)
 {
     public static ProducerResponse From(Producer p) => new(p.Id, p.Name, WireEnum<ProducerKind>.Name(p.Kind), p.TaxCode,
         new AddressDto(p.Address.Line, p.Address.Commune, p.Address.Province, p.Address.CommuneCode, p.Address.ProvinceCode),

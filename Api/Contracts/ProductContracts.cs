@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Traceability.Domain;
 
 namespace Traceability.Api.Contracts;
 
 public sealed record ProductRequest(
-    string? Name, string? NameEn, string? Gtin, string? Category, string? Description,
+    [property: Required] string? Name, string? NameEn, string? Gtin, [property: Required, OneOf(typeof(ProductCategory))] string? Category, string? Description,
     IReadOnlyList<string?>? Standards, int? ShelfLifeDays, string? ImageUrl)
 {
     public const int MaxStandards = 20;
@@ -11,7 +12,7 @@ public sealed record ProductRequest(
     /// <summary>Validates the whole product; used for creation and for the result of a PATCH.</summary>
     public Product ToProduct(Guid id, Guid producerId, DateTimeOffset createdAt, DateTimeOffset now)
     {
-        var v = new Validator();
+        var v = new FieldErrors();
         var name = v.Required("name", Name, 200);
         var nameEn = v.Optional("nameEn", NameEn, 200);
         var category = v.Enum<ProductCategory>("category", Category);
@@ -40,11 +41,11 @@ public sealed record ProductRequest(
 
 /// <summary>The fields a JSON merge patch (RFC 7396) may carry; absent fields stay, null clears an optional one.</summary>
 public sealed record ProductPatchRequest(
-    string? Name, string? NameEn, string? Gtin, string? Category, string? Description,
+    string? Name, string? NameEn, string? Gtin, [property: OneOf(typeof(ProductCategory))] string? Category, string? Description,
     IReadOnlyList<string>? Standards, int? ShelfLifeDays, string? ImageUrl);
 
 public sealed record ProductResponse(
-    Guid Id, Guid ProducerId, string Name, string? NameEn, string? Gtin, string Category, string? Description,
+    Guid Id, Guid ProducerId, string Name, string? NameEn, string? Gtin, [property: OneOf(typeof(ProductCategory))] string Category, string? Description,
     IReadOnlyList<string> Standards, int? ShelfLifeDays, string? ImageUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ProductResponse From(Product p) => new(p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin,

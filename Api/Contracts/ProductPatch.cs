@@ -9,7 +9,7 @@ public static class ProductPatch
     public static ProductRequest Apply(ProductRequest current, JsonElement patch, JsonSerializerOptions json)
     {
         if (patch.ValueKind != JsonValueKind.Object) throw ValidationFailedException.For("body", "A JSON object of the fields to change.");
-        var v = new Validator();
+        var v = new FieldErrors();
         var result = current;
         foreach (var field in patch.EnumerateObject())
         {

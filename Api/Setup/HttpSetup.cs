@@ -30,7 +30,9 @@ public static class HttpSetup
         options.Converters.Add(new NormalizedStringConverter());
         // Vietnamese letters are written as themselves, not as \u escapes; HTML-sensitive characters stay escaped.
         options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        // Unknown fields are refused (400 naming the field), as the schemas' additionalProperties: false says:
+        // a misspelt optional field must not be dropped silently.
+        options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
     }
 
     public static WebApplication UseTraceabilityHttp(this WebApplication app)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Traceability.Api.Auth;
+using Traceability.Api.Contracts;
 
 namespace Traceability.Api.Setup;
 
@@ -29,6 +30,7 @@ public static class OpenApiSetup
                 Description = "An API key issued by this service: admin, authority or producer.",
             });
             o.OperationFilter<SecurityRequirementFilter>();
+            o.SchemaFilter<OneOfFilter>();
             o.SupportNonNullableReferenceTypes();
         });
         return services;
@@ -40,6 +42,22 @@ public static class OpenApiSetup
         app.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) => doc.Servers?.Clear()));
         app.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
         return app;
+    }
+
+    /// <summary>Lists the allowed values of string fields marked <see cref="OneOfAttribute"/>.</summary>
+    private sealed class OneOfFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema.Properties is null) return;
+            foreach (var property in context.Type.GetProperties())
+            {
+                if (property.GetCustomAttributes(typeof(OneOfAttribute), false).FirstOrDefault() is not OneOfAttribute oneOf) continue;
+                var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (schema.Properties.TryGetValue(name, out var p) && p is OpenApiSchema target)
+                    target.Enum = oneOf.Values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList();
+            }
+        }
     }
 
     /// <summary>Endpoints that require a key say so, with their 401 and 403 answers.</summary>

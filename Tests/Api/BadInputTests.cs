@@ -76,6 +76,14 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public async Task UnknownField_Is400NamingIt()
+    {
+        var problem = await (await _producer.Client.PostAsync("/api/v1/batches", new StringContent(
+            $$$"""{"productId":"{{{_productId}}}","lotNo":"L1","producedOn":"2025-01-01"}""", Encoding.UTF8, "application/json"))).Json(HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Does.Contain("lotNo"), problem.ToString());
+    }
+
+    [Test]
     public async Task MissingFields_AreAllListedByCamelCasePath()
     {
         var problem = await (await _api.Admin().PostAsJsonAsync("/api/v1/producers", new { address = new { } })).Json(HttpStatusCode.BadRequest);

@@ -1,7 +1,7 @@
 namespace Traceability.Domain;
 
 /// <summary>Collects field errors keyed by camelCase path, then throws them all at once.</summary>
-public sealed class Validator
+public sealed class FieldErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
