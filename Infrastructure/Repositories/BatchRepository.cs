@@ -7,7 +7,7 @@ public sealed class BatchRepository(Database db)
 {
     private const string Columns = """
         seq, id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
-        origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at
+        origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at, recalled_at, recall_reason
         """;
 
     private const string InsertSql = """
@@ -18,21 +18,28 @@ public sealed class BatchRepository(Database db)
         """;
 
     private const string LotExistsSql = "SELECT COUNT(*) FROM batches WHERE product_id = @ProductId AND lot_number = @LotNumber";
+    private const string InsertParentSql = "INSERT INTO batch_parents (child_id, parent_id, quantity) VALUES (@ChildId, @ParentId, @Quantity)";
 
-    /// <summary>Stores a batch. A duplicate lot of the same product is a <see cref="ConflictException"/>;
-    /// a clash of the random tracing code (about one in 10^9 per batch at a million batches) draws a new code.</summary>
-    public async Task<Batch> CreateAsync(Batch batch, CancellationToken ct)
+    /// <summary>Stores a batch with the batches it was made from, in one transaction. A duplicate lot of the same product
+    /// is a <see cref="ConflictException"/>; a clash of the random tracing code (about one in 10^9 per batch at a
+    /// million batches) draws a new code. Lineage links are only written with a new batch, so they cannot form a cycle.</summary>
+    public async Task<Batch> CreateAsync(Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
-                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), transaction, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertParentSql),
+                    parents.Select(p => new { ChildId = batch.Id, p.ParentId, p.Quantity }), transaction, cancellationToken: ct));
+                await transaction.CommitAsync(ct);
                 return batch;
             }
             catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
             {
+                await transaction.RollbackAsync(ct);
                 var lotTaken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LotExistsSql),
                     new { batch.ProductId, batch.LotNumber }, cancellationToken: ct)) > 0;
                 if (lotTaken) throw new ConflictException($"Lot '{batch.LotNumber}' already exists for this product.");
@@ -99,9 +106,11 @@ public sealed class BatchRepository(Database db)
         public double? OriginLatitude { get; set; }
         public double? OriginLongitude { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? RecalledAt { get; set; }
+        public string? RecallReason { get; set; }
 
         public Batch ToBatch() => new(Id, ProductId, ProducerId, LotNumber, Code, ProducedOn, ExpiresOn, Quantity, Unit,
             OriginName is null ? null : new BatchOrigin(OriginName, OriginCommune, OriginProvince, OriginLatitude, OriginLongitude),
-            CreatedAt);
+            CreatedAt, RecalledAt, RecallReason);
     }
 }

@@ -12,3 +12,10 @@ internal static class Paging
         return new Page<T>(rows.Select(map).ToList(), more ? seq(rows[^1]) : null);
     }
 }
+
+/// <summary>A row of an id and one value, for small lookups.</summary>
+internal sealed class Pair<T>
+{
+    public Guid Id { get; set; }
+    public T Value { get; set; } = default!;
+}

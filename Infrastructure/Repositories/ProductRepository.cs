@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
 using Traceability.Domain;
@@ -7,8 +6,6 @@ namespace Traceability.Infrastructure.Repositories;
 
 public sealed class ProductRepository(Database db)
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private const string Columns = "seq, id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at";
 
     private const string InsertSql = """
@@ -42,7 +39,7 @@ public sealed class ProductRepository(Database db)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new
             {
                 p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, Category = WireEnum<ProductCategory>.Name(p.Category), p.Description,
-                Standards = JsonSerializer.Serialize(p.Standards, Json), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
+                Standards = JsonSerializer.Serialize(p.Standards, Json.Options), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
             }, cancellationToken: ct));
         }
         catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
@@ -73,7 +70,7 @@ public sealed class ProductRepository(Database db)
         return Paging.ToPage(rows, limit, r => r.Seq, r => r.ToProduct());
     }
 
-    private const string GtinsSql = "SELECT id, gtin FROM products WHERE id IN @Ids AND gtin IS NOT NULL";
+    private const string GtinsSql = "SELECT id, gtin AS value FROM products WHERE id IN @Ids AND gtin IS NOT NULL";
 
     /// <summary>The GTINs of several products in one round trip (for lists that build public URLs).</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> GetGtinsAsync(IEnumerable<Guid> ids, CancellationToken ct)
@@ -81,8 +78,8 @@ public sealed class ProductRepository(Database db)
         var list = ids.ToList();
         if (list.Count == 0) return new Dictionary<Guid, string>();
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(Guid Id, string Gtin)>(new CommandDefinition(db.Sql(GtinsSql), new { Ids = list }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.Id, r => r.Gtin);
+        var rows = await connection.QueryAsync<Pair<string>>(new CommandDefinition(db.Sql(GtinsSql), new { Ids = list }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Value);
     }
 
     private const string HasBatchesSql = "SELECT COUNT(*) FROM batches WHERE product_id = @Id";
@@ -110,6 +107,6 @@ public sealed class ProductRepository(Database db)
         public DateTimeOffset UpdatedAt { get; set; }
 
         public Product ToProduct() => new(Id, ProducerId, Name, NameEn, Gtin, WireEnum<ProductCategory>.Parse(Category), Description,
-            JsonSerializer.Deserialize<string[]>(Standards) ?? [], ShelfLifeDays, ImageUrl, CreatedAt, UpdatedAt);
+            JsonSerializer.Deserialize<string[]>(Standards, Json.Options) ?? [], ShelfLifeDays, ImageUrl, CreatedAt, UpdatedAt);
     }
 }

@@ -1,0 +1,29 @@
+namespace Traceability.Domain.Events;
+
+public sealed record EventLocation(string? Name, double? Latitude, double? Longitude, string? Gln);
+
+public sealed record EventCertificate(string Name, string? Number, string? IssuedBy, DateOnly? ValidUntil, string? Url);
+
+/// <summary>What a producer reports about one step, before the chain gives it a place.</summary>
+public sealed record NewEvent(
+    Guid BatchId, EventType Type, DateTimeOffset OccurredAt, EventLocation? Location, string? Actor, string? Note,
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<EventCertificate> Certificates, Guid? Corrects);
+
+/// <summary>A recorded event: append-only, its place in the batch's hash chain fixed by
+/// <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> (see docs/hash-chain.md).</summary>
+public sealed record SupplyChainEvent(
+    Guid Id, Guid BatchId, string BatchCode, long Sequence, EventType Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
+    EventLocation? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyList<EventCertificate> Certificates, Guid? Corrects, string? PreviousHash, string Hash)
+{
+    /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, t.Offset);
+
+    /// <summary>Places <paramref name="e"/> after <paramref name="previousHash"/> as number <paramref name="sequence"/> of the chain.</summary>
+    public static SupplyChainEvent Chain(Guid id, NewEvent e, string batchCode, long sequence, string? previousHash, DateTimeOffset recordedAt)
+    {
+        var unhashed = new SupplyChainEvent(id, e.BatchId, batchCode, sequence, e.Type, Truncate(e.OccurredAt),
+            Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "");
+        return unhashed with { Hash = HashChain.Compute(unhashed) };
+    }
+}

@@ -1,0 +1,147 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Traceability.Domain;
+using Traceability.Domain.Events;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>Appends events to batches' hash chains and reads them back. Events are never updated or deleted.</summary>
+public sealed class EventRepository(Database db)
+{
+    // Taking the batch row first serialises appends to one batch: SQLite holds the database write lock
+    // (BEGIN IMMEDIATE), SQL Server an exclusive row lock until commit. Sequence numbers come from the counter.
+    private const string ReserveSql = "UPDATE batches SET last_sequence = last_sequence + @Count WHERE id = @BatchId";
+    private const string HeadSql = "SELECT code, last_sequence, head_hash FROM batches WHERE id = @BatchId";
+    private const string SetHeadSql = "UPDATE batches SET head_hash = @Hash WHERE id = @BatchId";
+
+    private const string InsertSql = """
+        INSERT INTO events (id, batch_id, sequence, type, occurred_at, recorded_at, location_name, location_latitude,
+            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash)
+        VALUES (@Id, @BatchId, @Sequence, @Type, @OccurredAt, @RecordedAt, @LocationName, @LocationLatitude,
+            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash)
+        """;
+
+    /// <summary>Appends all events, all or nothing, each batch's in the given order.</summary>
+    public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var recorded = await AppendAsync(connection, transaction, events, now, ct);
+        await transaction.CommitAsync(ct);
+        return recorded;
+    }
+
+    /// <summary>Appends inside the caller's transaction (a recall records its events with the batches it marks).</summary>
+    public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new SupplyChainEvent[events.Count];
+        // Batches are locked in a fixed order so that two bulk requests never wait on each other in a cycle.
+        foreach (var group in events.Select((e, i) => (Event: e, Index: i)).GroupBy(x => x.Event.BatchId).OrderBy(g => g.Key))
+        {
+            var batchId = group.Key;
+            var count = group.Count();
+            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReserveSql), new { Count = count, BatchId = batchId }, transaction, cancellationToken: ct)) != 1)
+                throw new NotFoundException("Batch", batchId);
+            var head = await connection.QuerySingleAsync<HeadRow>(new CommandDefinition(db.Sql(HeadSql), new { BatchId = batchId }, transaction, cancellationToken: ct));
+            var sequence = head.LastSequence - count;
+            var previous = head.HeadHash;
+            var rows = new List<object>(count);
+            foreach (var (e, index) in group)
+            {
+                var chained = SupplyChainEvent.Chain(Guid.CreateVersion7(), e, head.Code, ++sequence, previous, now);
+                result[index] = chained;
+                rows.Add(EventRow.Parameters(chained));
+                previous = chained.Hash;
+            }
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), rows, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(SetHeadSql), new { Hash = previous, BatchId = batchId }, transaction, cancellationToken: ct));
+        }
+        return result;
+    }
+
+    private const string ListSql = $"SELECT {{top}} {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.batch_id = @BatchId AND e.sequence > @After ORDER BY e.sequence {{limit}}";
+
+    /// <summary>A keyset page of a batch's events in recorded (chain) order.</summary>
+    public async Task<Page<SupplyChainEvent>> ListAsync(Guid batchId, long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(ListSql),
+            new { BatchId = batchId, After = after, Limit = limit + 1 }, cancellationToken: ct))).AsList();
+        return Paging.ToPage(rows, limit, r => r.Sequence, r => r.ToEvent());
+    }
+
+    private const string AllSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.batch_id = @BatchId ORDER BY e.sequence";
+
+    /// <summary>The whole chain of a batch, in order.</summary>
+    public async Task<IReadOnlyList<SupplyChainEvent>> ChainAsync(Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(AllSql), new { BatchId = batchId }, cancellationToken: ct));
+        return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    private const string BatchesOfSql = "SELECT id, batch_id AS value FROM events WHERE id IN @Ids";
+
+    /// <summary>Which batch each of the given events belongs to (for checking that a correction stays within its batch).</summary>
+    public async Task<IReadOnlyDictionary<Guid, Guid>> BatchesOfAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
+    {
+        if (eventIds.Count == 0) return new Dictionary<Guid, Guid>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Pair<Guid>>(new CommandDefinition(db.Sql(BatchesOfSql), new { Ids = eventIds }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Value);
+    }
+
+    private sealed class HeadRow
+    {
+        public string Code { get; set; } = "";
+        public long LastSequence { get; set; }
+        public string? HeadHash { get; set; }
+    }
+
+    private sealed class EventRow
+    {
+        public const string Columns = """
+            e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,
+            e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash
+            """;
+
+        public Guid Id { get; set; }
+        public Guid BatchId { get; set; }
+        public string BatchCode { get; set; } = "";
+        public long Sequence { get; set; }
+        public string Type { get; set; } = "";
+        public DateTimeOffset OccurredAt { get; set; }
+        public DateTimeOffset RecordedAt { get; set; }
+        public string? LocationName { get; set; }
+        public double? LocationLatitude { get; set; }
+        public double? LocationLongitude { get; set; }
+        public string? LocationGln { get; set; }
+        public string? Actor { get; set; }
+        public string? Note { get; set; }
+        public string? Attributes { get; set; }
+        public string? Certificates { get; set; }
+        public Guid? CorrectsId { get; set; }
+        public string? PreviousHash { get; set; }
+        public string Hash { get; set; } = "";
+
+        public SupplyChainEvent ToEvent() => new(Id, BatchId, BatchCode, Sequence, WireEnum<EventType>.Parse(Type), OccurredAt, RecordedAt,
+            LocationName is null && LocationLatitude is null && LocationGln is null ? null
+                : new EventLocation(LocationName, LocationLatitude, LocationLongitude, LocationGln),
+            Actor, Note,
+            Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Options)!,
+            Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Options)!,
+            CorrectsId, PreviousHash, Hash);
+
+        public static object Parameters(SupplyChainEvent e) => new
+        {
+            e.Id, e.BatchId, e.Sequence, Type = WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt,
+            LocationName = e.Location?.Name, LocationLatitude = e.Location?.Latitude, LocationLongitude = e.Location?.Longitude,
+            LocationGln = e.Location?.Gln, e.Actor, e.Note,
+            Attributes = e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
+            Certificates = e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
+            CorrectsId = e.Corrects, e.PreviousHash, e.Hash,
+        };
+    }
+}
