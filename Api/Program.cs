@@ -25,6 +25,7 @@ api.MapAuthorityEndpoints();
 api.MapProductEndpoints();
 api.MapCertificationEndpoints();
 api.MapBatchEndpoints();
+api.MapEventEndpoints();
 
 app.Run();
 

@@ -21,3 +21,6 @@ public sealed class ConflictException(string message) : DomainException(message)
 
 /// <summary>403: the caller is known but may not do this.</summary>
 public sealed class ForbiddenException(string message) : DomainException(message);
+
+/// <summary>422: well-formed, but it cannot be processed as sent (an idempotency key reused for another request).</summary>
+public sealed class UnprocessableException(string message) : DomainException(message);

@@ -6,9 +6,15 @@ namespace Traceability.Api.Contracts;
 
 public sealed record OriginDto([property: Required] string? Name, string? Commune, string? Province, double? Latitude, double? Longitude);
 
+/// <summary>A batch this one was made from: one of the caller's own by <c>batchId</c>, or any producer's by its public <c>code</c>.</summary>
+public sealed record ParentRequest(Guid? BatchId, string? Code, decimal? Quantity);
+
 public sealed partial record CreateBatchRequest(
-    [property: Required] Guid? ProductId, [property: Required] string? LotNumber, [property: Required] DateOnly? ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin)
+    [property: Required] Guid? ProductId, [property: Required] string? LotNumber, [property: Required] DateOnly? ProducedOn, DateOnly? ExpiresOn,
+    decimal? Quantity, string? Unit, OriginDto? Origin, List<ParentRequest?>? Parents)
 {
+    public const int MaxParents = 100;
+
     public Batch ToBatch(Guid id, Product product, DateOnly today, DateTimeOffset now)
     {
         var v = new FieldErrors();
@@ -41,11 +47,26 @@ public sealed partial record CreateBatchRequest(
     [GeneratedRegex("^[A-Z0-9]{2,3}$")] private static partial Regex UnitPattern();
 }
 
+public sealed record RecallInfo(DateTimeOffset RecalledAt, string Reason);
+
 public sealed record BatchResponse(
     Guid Id, Guid ProductId, string LotNumber, string Code, string PublicUrl, DateOnly ProducedOn, DateOnly? ExpiresOn,
-    decimal? Quantity, string? Unit, OriginDto? Origin, DateTimeOffset CreatedAt)
+    decimal? Quantity, string? Unit, OriginDto? Origin, DateTimeOffset CreatedAt, RecallInfo? Recall)
 {
     public static BatchResponse From(Batch b, string publicUrl) => new(b.Id, b.ProductId, b.LotNumber, b.Code, publicUrl,
         b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
-        b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null, b.CreatedAt);
+        b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null, b.CreatedAt,
+        b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null);
 }
+
+public sealed record RecallRequest([property: Required] string? Reason);
+
+/// <summary>Every batch the recall reaches (the batch and all made from it), and those it newly recalled.</summary>
+public sealed record RecallResponse(string Code, IReadOnlyList<string> AffectedCodes, IReadOnlyList<string> NewlyRecalledCodes);
+
+public sealed record LineageNodeResponse(
+    Guid BatchId, string Code, string LotNumber, Guid ProductId, string ProductName, Guid ProducerId, string ProducerName,
+    int Depth, bool Recalled, string PublicUrl);
+
+/// <summary>One step and more before (ancestors) and after (descendants); depth 1 is the direct link.</summary>
+public sealed record LineageResponse(Guid BatchId, string Code, IReadOnlyList<LineageNodeResponse> Ancestors, IReadOnlyList<LineageNodeResponse> Descendants);

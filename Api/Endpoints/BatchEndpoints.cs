@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
+using Traceability.Api.Idempotency;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
@@ -15,14 +16,21 @@ public static class BatchEndpoints
         var group = api.MapGroup("/batches").WithTags("Batches").RequireAuthorization(Policies.Any);
 
         group.MapPost("/", CreateBatch).WithName("CreateBatch").RequireAuthorization(Policies.Producer)
-            .WithSummary("Register a production batch (lot) of one of the caller's products; returns its public tracing code and URL.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Register a production batch (lot) of one of the caller's products, optionally made from other batches; returns its public tracing code and URL.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .Idempotent();
         group.MapGet("/", ListBatches).WithName("ListBatches")
             .WithSummary("List batches, oldest first, a page at a time, optionally of one product: a producer's own; everyone's for admin and authorities.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}", GetBatch).WithName("GetBatch")
             .WithSummary("Read a batch (its producer, any authority, admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/lineage", GetLineage).WithName("GetBatchLineage")
+            .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/recall", RecallBatch).WithName("RecallBatch")
+            .WithSummary("Recall a batch and, transitively, every batch made from it (the owner or any authority). The recall is recorded in each chain; a recalled batch stays recalled.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -34,7 +42,9 @@ public static class BatchEndpoints
         var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
         user.EnsureOwns(product.ProducerId, "Product", productId);
         var now = clock.GetUtcNow();
-        var batch = await batches.CreateAsync(request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now), ct);
+        var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now);
+        var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
+        var batch = await batches.CreateAsync(candidate, parents, ct);
         return TypedResults.Created($"/api/v1/batches/{batch.Id}", BatchResponse.From(batch, links.For(batch, product.Gtin)));
     }
 
@@ -62,5 +72,35 @@ public static class BatchEndpoints
         user.EnsureCanRead(batch.ProducerId, "Batch", id);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return TypedResults.Ok(BatchResponse.From(batch, links.For(batch, product.Gtin)));
+    }
+
+    public static async Task<Ok<LineageResponse>> GetLineage(
+        Guid id, ClaimsPrincipal user, BatchRepository batches, LineageRepository lineage, PublicLinks links, CancellationToken ct)
+    {
+        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
+        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        var ancestors = await lineage.AncestorsAsync(id, ct);
+        var descendants = await lineage.DescendantsAsync(id, ct);
+        LineageNodeResponse Map(LineageNode n) => new(n.BatchId, n.Code, n.LotNumber, n.ProductId, n.ProductName, n.ProducerId,
+            n.ProducerName, n.Depth, n.RecalledAt is not null, links.For(n.Code, n.LotNumber, n.Gtin));
+        return TypedResults.Ok(new LineageResponse(id, batch.Code, ancestors.Select(Map).ToList(), descendants.Select(Map).ToList()));
+    }
+
+    public static async Task<Ok<RecallResponse>> RecallBatch(
+        Guid id, RecallRequest request, ClaimsPrincipal user, BatchRepository batches, RecallRepository recalls,
+        ProducerRepository producers, AuthorityRepository authorities, TimeProvider clock, CancellationToken ct)
+    {
+        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
+        var caller = user.ToCaller();
+        if (caller.Role == Role.Admin) throw new ForbiddenException("A recall is made by the batch's producer or an OCOP authority.");
+        if (caller.Role != Role.Authority) user.EnsureOwns(batch.ProducerId, "Batch", id);
+        var v = new FieldErrors();
+        var reason = v.Required("reason", request.Reason, 1000);
+        v.ThrowIfInvalid();
+        var by = caller.Role == Role.Authority
+            ? (await authorities.GetAsync(caller.Id!.Value, ct))?.Name
+            : (await producers.GetAsync(caller.Id!.Value, ct))?.Name;
+        var result = await recalls.RecallAsync(batch, reason, by ?? "", clock.GetUtcNow(), ct);
+        return TypedResults.Ok(new RecallResponse(batch.Code, result.AffectedCodes, result.NewlyRecalledCodes));
     }
 }

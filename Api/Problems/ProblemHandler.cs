@@ -24,6 +24,7 @@ public sealed class ProblemHandler(IProblemDetailsService problems, ILogger<Prob
         NotFoundException => (404, "Not found.", e.Message, null),
         ConflictException => (409, "Conflict.", e.Message, null),
         ForbiddenException => (403, "Forbidden.", e.Message, null),
+        UnprocessableException => (422, "Unprocessable request.", e.Message, null),
         BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
         BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", e.Message, null),
         BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported media type.", "Send the body as application/json.", null),

@@ -17,6 +17,10 @@ public static class DatabaseSetup
         services.AddSingleton<ProductRepository>();
         services.AddSingleton<CertificationRepository>();
         services.AddSingleton<BatchRepository>();
+        services.AddSingleton<EventRepository>();
+        services.AddSingleton<LineageRepository>();
+        services.AddSingleton<RecallRepository>();
+        services.AddSingleton<IdempotencyRepository>();
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<Startup.DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -43,6 +43,7 @@ public static class HttpSetup
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<Idempotency.IdempotencyMiddleware>();
         return app;
     }
 }

@@ -66,6 +66,17 @@ public static class OpenApiSetup
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<Idempotency.IdempotentMetadata>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = Idempotency.IdempotencyMiddleware.Header, In = ParameterLocation.Header, Required = false,
+                    Description = "A key the client makes up for this operation (e.g. a UUID). Retrying with the same key and body within 24 hours "
+                                + "returns the first response and records nothing new; the same key with another body → 422; while the first is still running → 409.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                });
+            }
             if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any()) return;
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.Scheme, context.Document)] = [] }];
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);

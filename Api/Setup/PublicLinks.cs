@@ -9,7 +9,9 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
 {
     private readonly string _base = options.Value.PublicBase;
 
-    public string For(Batch batch, string? gtin14) => gtin14 is null
-        ? $"{_base}/p/{batch.Code}"
-        : $"{_base}/01/{gtin14}/10/{Uri.EscapeDataString(batch.LotNumber)}";
+    public string For(Batch batch, string? gtin14) => For(batch.Code, batch.LotNumber, gtin14);
+
+    public string For(string code, string lotNumber, string? gtin14) => gtin14 is null
+        ? $"{_base}/p/{code}"
+        : $"{_base}/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
 }

@@ -43,9 +43,9 @@ public sealed class DemoData(
             "UBND tỉnh Thanh Hóa", today.AddMonths(-3), today.AddMonths(33), now), ct);
 
         var nemBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), nem.Id, coop.Id, $"NC{today:yyMMdd}-01", TracingCode.New(),
-            today.AddDays(-1), today.AddDays(6), 500m, "H87", new BatchOrigin("Trại lợn Xuân Lập", "Xã Xuân Lập", "Thanh Hóa", 19.93, 105.48), now), ct);
+            today.AddDays(-1), today.AddDays(6), 500m, "H87", new BatchOrigin("Trại lợn Xuân Lập", "Xã Xuân Lập", "Thanh Hóa", 19.93, 105.48), now), [], ct);
         var honeyBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), honey.Id, coop.Id, $"MO-{today:yyyy}-A", TracingCode.New(),
-            today.AddDays(-20), today.AddDays(710), 120m, "KGM", new BatchOrigin("Rừng đầu nguồn Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), now), ct);
+            today.AddDays(-20), today.AddDays(710), 120m, "KGM", new BatchOrigin("Rừng đầu nguồn Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), now), [], ct);
 
         logger.LogWarning("Seeded the demo cooperative. Demo producer API key (shown only now): {ProducerApiKey}", coopKey.Secret);
         logger.LogWarning("Demo province authority API key (shown only now): {AuthorityApiKey}", provinceKey.Secret);

@@ -82,6 +82,15 @@ public sealed class EventRepository(Database db)
         return rows.Select(r => r.ToEvent()).ToList();
     }
 
+    private const string GetSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.id = @Id AND e.batch_id = @BatchId";
+
+    public async Task<SupplyChainEvent?> GetAsync(Guid batchId, Guid eventId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(db.Sql(GetSql), new { Id = eventId, BatchId = batchId }, cancellationToken: ct));
+        return row?.ToEvent();
+    }
+
     private const string BatchesOfSql = "SELECT id, batch_id AS value FROM events WHERE id IN @Ids";
 
     /// <summary>Which batch each of the given events belongs to (for checking that a correction stays within its batch).</summary>

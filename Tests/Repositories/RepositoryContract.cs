@@ -162,14 +162,14 @@ public abstract class RepositoryContract
         var batches = new BatchRepository(_db);
         var batch = new Batch(Guid.CreateVersion7(), product.Id, producer.Id, "MO-2025/A", TracingCode.New(), new DateOnly(2025, 11, 1),
             new DateOnly(2027, 11, 1), 1234.567m, "KGM", new BatchOrigin("Rừng Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), _now);
-        await batches.CreateAsync(batch, default);
+        await batches.CreateAsync(batch, [], default);
 
         Assert.That(await batches.GetAsync(batch.Id, default), Is.EqualTo(batch));
         Assert.That(await batches.GetByCodeAsync(batch.Code, default), Is.EqualTo(batch));
-        Assert.ThrowsAsync<ConflictException>(() => batches.CreateAsync(batch with { Id = Guid.CreateVersion7(), Code = TracingCode.New() }, default));
+        Assert.ThrowsAsync<ConflictException>(() => batches.CreateAsync(batch with { Id = Guid.CreateVersion7(), Code = TracingCode.New() }, [], default));
 
         var bare = batch with { Id = Guid.CreateVersion7(), LotNumber = "B2", Code = TracingCode.New(), ExpiresOn = null, Quantity = null, Unit = null, Origin = null };
-        await batches.CreateAsync(bare, default);
+        await batches.CreateAsync(bare, [], default);
         Assert.That(await batches.GetAsync(bare.Id, default), Is.EqualTo(bare));
 
         var page = await batches.ListAsync(null, product.Id, 0, 10, default);
@@ -185,9 +185,9 @@ public abstract class RepositoryContract
         await new ProductRepository(_db).CreateAsync(product, default);
         var batches = new BatchRepository(_db);
         var first = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), product.Id, producer.Id, "C1", TracingCode.New(),
-            new DateOnly(2025, 1, 1), null, null, null, null, _now), default);
+            new DateOnly(2025, 1, 1), null, null, null, null, _now), [], default);
 
-        var second = await batches.CreateAsync(first with { Id = Guid.CreateVersion7(), LotNumber = "C2" }, default);
+        var second = await batches.CreateAsync(first with { Id = Guid.CreateVersion7(), LotNumber = "C2" }, [], default);
 
         Assert.That(second.Code, Is.Not.EqualTo(first.Code));
         Assert.That((await batches.GetByCodeAsync(second.Code, default))!.Id, Is.EqualTo(second.Id));

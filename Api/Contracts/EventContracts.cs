@@ -1,0 +1,124 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Traceability.Domain;
+using Traceability.Domain.Events;
+
+namespace Traceability.Api.Contracts;
+
+public sealed record EventLocationDto(string? Name, double? Latitude, double? Longitude, string? Gln);
+
+public sealed record EventCertificateDto([property: Required] string? Name, string? Number, string? IssuedBy, DateOnly? ValidUntil, string? Url);
+
+/// <summary>One supply-chain step as a producer reports it.</summary>
+/// <param name="OccurredAt">ISO 8601 with an offset, e.g. 2025-11-20T06:30:00+07:00; at most 10 minutes in the future.</param>
+/// <param name="Corrects">The id of an earlier event of the same batch that this one corrects.</param>
+public sealed record EventRequest(
+    [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt, EventLocationDto? Location,
+    string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects);
+
+/// <summary>An event for the bulk upload, naming its batch.</summary>
+public sealed record BulkEventRequest(
+    [property: Required] Guid? BatchId, [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt,
+    EventLocationDto? Location, string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects)
+{
+    public EventRequest ToEvent() => new(Type, OccurredAt, Location, Actor, Note, Attributes, Certificates, Corrects);
+}
+
+public sealed record BulkEventsRequest([property: Required] List<BulkEventRequest?>? Events);
+
+public static partial class EventInput
+{
+    public const int MaxAttributes = 50;
+    public const int MaxCertificates = 20;
+    public const int MaxBulk = 1000;
+    public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(10);
+
+    /// <summary>Validates one event; field paths start with <paramref name="prefix"/> ("" or "events[3].").</summary>
+    public static NewEvent? Read(EventRequest r, Guid batchId, DateTimeOffset now, FieldErrors v, string prefix)
+    {
+        var type = v.Enum<EventType>(prefix + "type", r.Type);
+        if (type is { } t && !EventTypes.Of(t).Recordable) v.Add(prefix + "type", $"'{r.Type}' is recorded by the system (POST /batches/{{id}}/recall).");
+        var occurredAt = ReadTime(r.OccurredAt, now, v, prefix + "occurredAt");
+        EventLocation? location = null;
+        if (r.Location is { } l)
+        {
+            var name = v.Optional(prefix + "location.name", l.Name, 200);
+            if (l.Latitude is < -90 or > 90) v.Add(prefix + "location.latitude", "Between -90 and 90.");
+            if (l.Longitude is < -180 or > 180) v.Add(prefix + "location.longitude", "Between -180 and 180.");
+            if (l.Latitude.HasValue != l.Longitude.HasValue) v.Add(prefix + "location", "Give both latitude and longitude, or neither.");
+            var gln = v.Optional(prefix + "location.gln", l.Gln, 13);
+            if (gln is not null && !(gln.Length == 13 && gln.All(char.IsAsciiDigit) && Gtin.CheckDigit(gln.AsSpan(0, 12)) == gln[12] - '0'))
+                v.Add(prefix + "location.gln", "A 13-digit GS1 Global Location Number with a valid check digit.");
+            location = new EventLocation(name, Round(l.Latitude), Round(l.Longitude), gln);
+            if (location is { Name: null, Latitude: null, Gln: null }) location = null;
+        }
+        var actor = v.Optional(prefix + "actor", r.Actor, 200);
+        var note = v.Optional(prefix + "note", r.Note, 2000);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.Attributes is { Count: > MaxAttributes }) v.Add(prefix + "attributes", $"At most {MaxAttributes}.");
+        foreach (var (key, value) in r.Attributes ?? [])
+        {
+            var k = Text.Normalize(key) ?? "";
+            if (k.Length is 0 or > 100) v.Add(prefix + "attributes", $"Keys are 1–100 characters ('{k}').");
+            else if (value is null || value.Length > 1000) v.Add($"{prefix}attributes.{k}", "A text of at most 1000 characters.");
+            else attributes[k] = value;
+        }
+        var certificates = new List<EventCertificate>();
+        if (r.Certificates is { Count: > MaxCertificates }) v.Add(prefix + "certificates", $"At most {MaxCertificates}.");
+        for (var i = 0; i < (r.Certificates?.Count ?? 0); i++)
+        {
+            var c = r.Certificates![i];
+            var path = $"{prefix}certificates[{i}].";
+            if (c is null) { v.Add($"{prefix}certificates[{i}]", "Required."); continue; }
+            var url = v.Optional(path + "url", c.Url, 2000);
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps)) v.Add(path + "url", "An absolute https:// URL.");
+            certificates.Add(new EventCertificate(v.Required(path + "name", c.Name, 200), v.Optional(path + "number", c.Number, 100),
+                v.Optional(path + "issuedBy", c.IssuedBy, 200), c.ValidUntil, url));
+        }
+        return v.IsValid && type is not null && occurredAt is not null
+            ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects)
+            : null;
+    }
+
+    private static DateTimeOffset? ReadTime(string? value, DateTimeOffset now, FieldErrors v, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value)) { v.Add(field, "Required: ISO 8601 with an offset, e.g. 2025-11-20T06:30:00+07:00."); return null; }
+        if (!WithOffset().IsMatch(value) || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            v.Add(field, "ISO 8601 with an offset (Z or ±hh:mm), e.g. 2025-11-20T06:30:00+07:00.");
+            return null;
+        }
+        if (time > now + MaxFuture) v.Add(field, "More than 10 minutes in the future.");
+        if (time.Year < 2000) v.Add(field, "Before the year 2000.");
+        return time;
+    }
+
+    /// <summary>Coordinates are kept to 7 decimal places (about 1 cm), the precision the hash chain writes.</summary>
+    private static double? Round(double? d) => d is null ? null : Math.Round(d.Value, 7);
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex WithOffset();
+}
+
+public sealed record EventResponse(
+    Guid Id, Guid BatchId, string Batch, long Sequence, [property: OneOf(typeof(EventType))] string Type, string OccurredAt, string RecordedAt,
+    EventLocationDto? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash)
+{
+    /// <summary>The public JSON of an event: the strings are exactly those the hash was computed over.</summary>
+    public static EventResponse From(SupplyChainEvent e) => new(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type),
+        HashChain.FormatOccurredAt(e.OccurredAt), HashChain.FormatRecordedAt(e.RecordedAt),
+        e.Location is { } l ? new EventLocationDto(l.Name, l.Latitude, l.Longitude, l.Gln) : null, e.Actor, e.Note, e.Attributes,
+        e.Certificates.Select(c => new EventCertificateDto(c.Name, c.Number, c.IssuedBy, c.ValidUntil, c.Url)).ToList(),
+        e.Corrects, e.PreviousHash, e.Hash);
+}
+
+public sealed record BulkEventsResponse(IReadOnlyList<EventResponse> Events);
+
+public sealed record VerificationResponse(bool Valid, long EventCount, string? HeadHash, long? FirstInvalidSequence);
+
+public sealed record EventTypeResponse(string Type, string LabelVi, string LabelEn, string BizStep, string? Disposition, bool Recordable)
+{
+    public static EventTypeResponse From(EventTypeInfo i) => new(i.Name, i.LabelVi, i.LabelEn, i.BizStep, i.Disposition, i.Recordable);
+}

@@ -1,0 +1,95 @@
+using Dapper;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>Idempotency keys in the database, so the guarantee holds across restarts and across API processes.</summary>
+public sealed class IdempotencyRepository(Database db)
+{
+    public enum Outcome { Reserved, Replay, InProgress, Mismatch }
+
+    public sealed record Stored(int StatusCode, string? Location, byte[] Body);
+
+    private const string ForgetStaleSql = """
+        DELETE FROM idempotency_keys
+        WHERE account = @Account AND idempotency_key = @Key
+          AND (created_unix_ms < @ExpiredBefore OR (state = 'pending' AND created_unix_ms < @AbandonedBefore))
+        """;
+
+    private const string ReserveSql = """
+        INSERT INTO idempotency_keys (account, idempotency_key, request_hash, state, created_unix_ms)
+        VALUES (@Account, @Key, @Hash, 'pending', @Now)
+        """;
+
+    private const string FindSql = """
+        SELECT request_hash, state, status_code, location, body FROM idempotency_keys
+        WHERE account = @Account AND idempotency_key = @Key
+        """;
+
+    /// <summary>Claims the key for this request, or says why not: the first response to replay, a request still
+    /// running, or a different request under the same key. Keys expire after <paramref name="lifetime"/>; a request
+    /// that never finished (its process died) releases its key after <paramref name="abandonAfter"/>.</summary>
+    public async Task<(Outcome Outcome, Stored? Response)> ReserveAsync(
+        string account, string key, byte[] requestHash, DateTimeOffset now, TimeSpan lifetime, TimeSpan abandonAfter, CancellationToken ct)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var args = new
+        {
+            Account = account, Key = key, Hash = requestHash, Now = nowMs,
+            ExpiredBefore = nowMs - (long)lifetime.TotalMilliseconds, AbandonedBefore = nowMs - (long)abandonAfter.TotalMilliseconds,
+        };
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(ForgetStaleSql), args, cancellationToken: ct));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReserveSql), args, cancellationToken: ct));
+            return (Outcome.Reserved, null);
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(FindSql), args, cancellationToken: ct));
+            if (row is null) return await ReserveAsync(account, key, requestHash, now, lifetime, abandonAfter, ct);
+            if (!row.RequestHash.AsSpan().SequenceEqual(requestHash)) return (Outcome.Mismatch, null);
+            if (row.State == "pending") return (Outcome.InProgress, null);
+            return (Outcome.Replay, new Stored(row.StatusCode ?? 200, row.Location, row.Body ?? []));
+        }
+    }
+
+    private const string CompleteSql = """
+        UPDATE idempotency_keys SET state = 'done', status_code = @StatusCode, location = @Location, body = @Body
+        WHERE account = @Account AND idempotency_key = @Key
+        """;
+
+    public async Task CompleteAsync(string account, string key, Stored response, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(CompleteSql),
+            new { Account = account, Key = key, response.StatusCode, response.Location, response.Body }, cancellationToken: ct));
+    }
+
+    private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE account = @Account AND idempotency_key = @Key";
+
+    /// <summary>Frees the key of a request that failed, so that a retry runs it again.</summary>
+    public async Task ReleaseAsync(string account, string key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReleaseSql), new { Account = account, Key = key }, cancellationToken: ct));
+    }
+
+    private const string SweepSql = "DELETE FROM idempotency_keys WHERE created_unix_ms < @ExpiredBefore";
+
+    public async Task<int> SweepAsync(DateTimeOffset now, TimeSpan lifetime, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepSql),
+            new { ExpiredBefore = now.ToUnixTimeMilliseconds() - (long)lifetime.TotalMilliseconds }, cancellationToken: ct));
+    }
+
+    private sealed class Row
+    {
+        public byte[] RequestHash { get; set; } = [];
+        public string State { get; set; } = "";
+        public int? StatusCode { get; set; }
+        public string? Location { get; set; }
+        public byte[]? Body { get; set; }
+    }
+}
