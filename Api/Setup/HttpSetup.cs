@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Json;
 using Traceability.Api.Json;
 using Traceability.Api.Problems;
@@ -28,8 +27,8 @@ public static class HttpSetup
     public static void Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new NormalizedStringConverter());
-        // Vietnamese letters are written as themselves, not as \u escapes; HTML-sensitive characters stay escaped.
-        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        // JSON responses are never embedded in HTML, so Vietnamese letters, '+' and quotes are written as themselves.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         // Unknown fields are refused (400 naming the field), as the schemas' additionalProperties: false says:
         // a misspelt optional field must not be dropped silently.
         options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;

@@ -12,10 +12,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public const string AdminKey = "ocop_test-admin-key-0123456789abcdefghijklmnopqrstuv";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
 
+    /// <param name="databasePath">An existing database to share with another factory (a restart, a second process);
+    /// by default a new file that this factory deletes when disposed.</param>
     public ApiFactory(Dictionary<string, string?>? settings = null, string? databasePath = null)
     {
         DatabasePath = databasePath ?? TestPaths.NewDatabaseFile();
+        _ownsDatabase = databasePath is null;
         _settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
@@ -56,6 +60,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (!_ownsDatabase) return; // another factory (a second "process") shares it
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             try { File.Delete(DatabasePath + suffix); } catch (IOException) { }
     }
