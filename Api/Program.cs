@@ -26,6 +26,7 @@ api.MapProductEndpoints();
 api.MapCertificationEndpoints();
 api.MapBatchEndpoints();
 api.MapEventEndpoints();
+api.MapPublicRecordEndpoints();
 
 app.Run();
 

@@ -13,6 +13,9 @@ public sealed record Batch(
 /// <summary>A batch this one was made from, and how much of it went in.</summary>
 public sealed record BatchParent(Guid ParentId, decimal? Quantity);
 
+/// <summary>A direct input of a batch, with what identifies its lot publicly.</summary>
+public sealed record ParentLink(Guid ParentId, string Code, string LotNumber, string? Gtin, decimal? Quantity, string? Unit);
+
 /// <summary>A batch one or more steps up (ancestor) or down (descendant) a lineage.</summary>
 public sealed record LineageNode(
     Guid BatchId, string Code, string LotNumber, Guid ProductId, string ProductName, string? Gtin, Guid ProducerId,

@@ -9,15 +9,17 @@ public sealed class LineageRepository(Database db)
     public const int MaxDepth = 64;
 
     private const string ParentsSql = """
-        SELECT bp.parent_id, b.code, bp.quantity FROM batch_parents bp JOIN batches b ON b.id = bp.parent_id
+        SELECT bp.parent_id, b.code, b.lot_number, p.gtin, bp.quantity, b.unit
+        FROM batch_parents bp JOIN batches b ON b.id = bp.parent_id JOIN products p ON p.id = b.product_id
         WHERE bp.child_id = @Id ORDER BY b.seq
         """;
 
-    public async Task<IReadOnlyList<(BatchParent Parent, string Code)>> ParentsAsync(Guid batchId, CancellationToken ct)
+    /// <summary>The direct inputs of a batch, with the quantity of each that went in.</summary>
+    public async Task<IReadOnlyList<ParentLink>> ParentsAsync(Guid batchId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<ParentRow>(new CommandDefinition(db.Sql(ParentsSql), new { Id = batchId }, cancellationToken: ct));
-        return rows.Select(r => (new BatchParent(r.ParentId, r.Quantity), r.Code)).ToList();
+        return rows.Select(r => new ParentLink(r.ParentId, r.Code, r.LotNumber, r.Gtin, r.Quantity, r.Unit)).ToList();
     }
 
     private const string NodeColumns = """
@@ -66,7 +68,10 @@ public sealed class LineageRepository(Database db)
     {
         public Guid ParentId { get; set; }
         public string Code { get; set; } = "";
+        public string LotNumber { get; set; } = "";
+        public string? Gtin { get; set; }
         public decimal? Quantity { get; set; }
+        public string? Unit { get; set; }
     }
 
     private sealed class NodeRow

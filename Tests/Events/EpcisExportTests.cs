@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using NUnit.Framework;
+using Traceability.Tests.Support;
+
+namespace Traceability.Tests.Events;
+
+/// <summary>Every EPCIS document the API produces validates against GS1's official EPCIS 2.0 JSON Schema.</summary>
+public sealed class EpcisExportTests
+{
+    private static readonly string[] RecordableTypes =
+        ["planting", "cultivating", "harvesting", "processing", "packing", "inspecting", "certifying", "storing", "shipping", "receiving", "retail_selling", "other"];
+
+    private ApiFactory _api = null!;
+    private Account _producer = null!;
+    private JsonSchema _schema = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _api = new ApiFactory();
+        _producer = await _api.CreateProducerAsync();
+        var path = Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-2.0", "EPCIS-JSON-Schema.json");
+        _schema = JsonSchema.FromText(await File.ReadAllTextAsync(path));
+    }
+
+    [OneTimeTearDown] public void Stop() => _api.Dispose();
+
+    private async Task<JsonNode> Epcis(string code)
+    {
+        var response = await _api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/ld+json"));
+        var node = JsonNode.Parse(body)!;
+        var result = _schema.Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        Assert.That(result.IsValid, Is.True, $"{body}\n\n{JsonSerializer.Serialize(result.Details?.Where(d => d.Errors is { Count: > 0 }).Select(d => new { Instance = d.InstanceLocation.ToString(), Errors = d.Errors }))}");
+        return node;
+    }
+
+    [Test]
+    public async Task EveryEventType_WithCorrections_Lineage_AndRecall_ValidatesAgainstTheOfficialSchema()
+    {
+        var gtin = Scenario.NewGtin13();
+        var raw = await _producer.CreateProductAsync(gtin, name: "Chè búp tươi");
+        var leaves = await _producer.CreateBatchAsync(raw.Id(), "LA/2025 #1".Replace(" #", "-"));
+        var events = new List<JsonElement>();
+        foreach (var type in RecordableTypes)
+            events.Add(await _producer.AppendAsync(leaves.Id(), new
+            {
+                type, occurredAt = "2025-11-20T06:30:00+07:00", actor = "Nguyễn Văn A", note = $"Bước {type}",
+                location = new { name = "Đồi chè", latitude = 19.93, longitude = 105.48, gln = type == "storing" ? "8935049500018" : null },
+                attributes = new Dictionary<string, string> { ["nhiệtĐộ"] = "25°C" },
+                certificates = new[] { new { name = "VietGAP", url = "https://example.vn/vietgap.pdf" } },
+            }));
+        await _producer.AppendAsync(leaves.Id(), new { type = "harvesting", occurredAt = "2025-11-20T06:30:00Z", note = "Sửa", corrects = events[2].Id() });
+
+        var teaProduct = await _producer.CreateProductAsync(name: "Chè khô");
+        var tea = await (await _producer.Client.PostAsJsonAsync("/api/v1/batches", new
+        {
+            productId = teaProduct.Id(), lotNumber = "CK-1", producedOn = "2025-11-22", quantity = 40, unit = "KGM",
+            parents = new[] { new { batchId = leaves.Id(), quantity = 200m } },
+        })).Json(HttpStatusCode.Created);
+        await _producer.AppendAsync(tea.Id(), new { type = "packing", occurredAt = "2025-11-23T10:00:00+07:00" });
+        await (await _producer.Client.PostAsJsonAsync($"/api/v1/batches/{leaves.Id()}/recall", new { reason = "Thu hồi thử" })).Json(HttpStatusCode.OK);
+
+        var leavesDoc = await Epcis(leaves.GetProperty("code").GetString()!);
+        var teaDoc = await Epcis(tea.GetProperty("code").GetString()!);
+
+        var leafEvents = leavesDoc["epcisBody"]!["eventList"]!.AsArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(leafEvents, Has.Count.EqualTo(RecordableTypes.Length + 2), "every event, the correction and the recall");
+            Assert.That(leafEvents[0]!["action"]!.GetValue<string>(), Is.EqualTo("ADD"));
+            Assert.That(leafEvents[0]!["quantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://id.gs1.org/01/0{gtin}/10/LA%2F2025-1"));
+            Assert.That(leafEvents[2]!["bizStep"]!.GetValue<string>(), Is.EqualTo("commissioning"));
+            Assert.That(leafEvents[2]!["errorDeclaration"]!["correctiveEventIDs"]![0]!.GetValue<string>(), Is.EqualTo($"urn:uuid:{leafEvents[12]!["eventID"]!.GetValue<string>()[9..]}"));
+            Assert.That(leafEvents[^1]!["disposition"]!.GetValue<string>(), Is.EqualTo("recalled"));
+            Assert.That(leafEvents[7]!["readPoint"]!["id"]!.GetValue<string>(), Is.EqualTo("https://id.gs1.org/414/8935049500018"));
+        });
+
+        var teaEvents = teaDoc["epcisBody"]!["eventList"]!.AsArray();
+        var transformation = teaEvents[0]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(transformation["type"]!.GetValue<string>(), Is.EqualTo("TransformationEvent"));
+            Assert.That(transformation["inputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://id.gs1.org/01/0{gtin}/10/LA%2F2025-1"));
+            Assert.That(transformation["inputQuantityList"]![0]!["quantity"]!.GetValue<decimal>(), Is.EqualTo(200m));
+            Assert.That(transformation["outputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Does.StartWith("urn:ocop-traceability:lot:"));
+            Assert.That(teaEvents.Select(e => e!["type"]!.GetValue<string>()), Is.EqualTo(new[] { "TransformationEvent", "ObjectEvent", "ObjectEvent" }));
+            Assert.That(teaEvents[^1]!["disposition"]!.GetValue<string>(), Is.EqualTo("recalled"), "the recall reached the tea made from the leaves");
+        });
+    }
+
+    [Test]
+    public async Task BatchWithoutEvents_IsAnEmptyButValidDocument()
+    {
+        var (_, _, code) = await _producer.NewBatchAsync("EMPTY-1");
+        var doc = await Epcis(code.ToLowerInvariant());
+        Assert.That(doc["epcisBody"]!["eventList"]!.AsArray(), Is.Empty);
+    }
+
+    [TestCase("NOPE234567")]
+    [TestCase("not-a-code")]
+    public async Task UnknownCode_Is404ProblemDetails(string code)
+    {
+        var response = await _api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
+        await response.Json(HttpStatusCode.NotFound);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public void TheSchema_RejectsABrokenDocument()
+    {
+        var broken = JsonDocument.Parse("""{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-01-01T00:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2025-01-01T00:00:00Z","eventTimeZoneOffset":"+07:00"}]}}""");
+        Assert.That(_schema.Evaluate(broken.RootElement, new EvaluationOptions { RequireFormatValidation = true }).IsValid, Is.False, "an ObjectEvent without action is refused, so the check can fail");
+    }
+}
