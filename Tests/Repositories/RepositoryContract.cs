@@ -6,7 +6,7 @@ using Traceability.Infrastructure.Repositories;
 namespace Traceability.Tests.Repositories;
 
 /// <summary>One contract for every database: each provider is a thin subclass that supplies a migrated dialect.</summary>
-public abstract class RepositoryContract
+public abstract partial class RepositoryContract
 {
     private Database _db = null!;
     private readonly DateTimeOffset _now = new(2025, 11, 20, 9, 30, 15, 123, TimeSpan.FromHours(7));
