@@ -31,6 +31,7 @@ public static class OpenApiSetup
             });
             o.OperationFilter<SecurityRequirementFilter>();
             o.SchemaFilter<OneOfFilter>();
+            o.OperationFilter<OpenApiExamples>();
             o.SupportNonNullableReferenceTypes();
         });
         return services;

@@ -1,6 +1,7 @@
 using Traceability.Api.Auth;
 using Traceability.Api.Setup;
 using Traceability.Domain;
+using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Startup;
@@ -9,7 +10,7 @@ namespace Traceability.Api.Startup;
 /// certifications and batches. Seeded only into an empty database, through the same repositories as the API.</summary>
 public sealed class DemoData(
     ProducerRepository producers, AuthorityRepository authorities, ProductRepository products,
-    CertificationRepository certifications, BatchRepository batches,
+    CertificationRepository certifications, BatchRepository batches, EventRepository events,
     PublicLinks links, TimeProvider clock)
 {
     public async Task SeedIfEmptyAsync(ILogger logger, CancellationToken ct)
@@ -47,8 +48,23 @@ public sealed class DemoData(
         var honeyBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), honey.Id, coop.Id, $"MO-{today:yyyy}-A", TracingCode.New(),
             today.AddDays(-20), today.AddDays(710), 120m, "KGM", new BatchOrigin("Rừng đầu nguồn Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), now), [], ct);
 
+        await events.AppendAsync(Story(honeyBatch.Id, today.AddDays(-20), "Rừng đầu nguồn Lũng Cao", 20.37, 105.14,
+            ("harvesting", "Quay mật từ 40 đàn ong nuôi ven rừng"), ("processing", "Lọc và hạ thủy phần còn 19%"),
+            ("inspecting", "Kiểm nghiệm: đạt TCVN 12605:2019"), ("packing", "Đóng 240 chai thủy tinh 500 g")), now, ct);
+        await events.AppendAsync(Story(nemBatch.Id, today.AddDays(-1), "Xưởng chế biến Xuân Lập", 19.93, 105.48,
+            ("processing", "Xay thịt, trộn thính và bì, gói lá chuối"), ("inspecting", "Kiểm tra vệ sinh an toàn thực phẩm"),
+            ("packing", "Đóng hộp 10 chiếc")), now, ct);
+
         logger.LogWarning("Seeded the demo cooperative. Demo producer API key (shown only now): {ProducerApiKey}", coopKey.Secret);
         logger.LogWarning("Demo province authority API key (shown only now): {AuthorityApiKey}", provinceKey.Secret);
         logger.LogWarning("Demo public URLs: {NemUrl} and {HoneyUrl}", links.For(nemBatch, nem.Gtin), links.For(honeyBatch, honey.Gtin));
     }
+
+    /// <summary>A day's steps at one place, two hours apart from 06:00 Vietnam time.</summary>
+    private static List<NewEvent> Story(Guid batchId, DateOnly day, string place, double lat, double lon, params (string Type, string Note)[] steps) =>
+        steps.Select((s, i) => new NewEvent(batchId, WireEnum<EventType>.Parse(s.Type),
+            new DateTimeOffset(day.ToDateTime(new TimeOnly(6 + 2 * i, 0)), VietnamTime.Offset), new EventLocation(place, lat, lon, null),
+            "Hợp tác xã Nông nghiệp Xuân Lập", s.Note, new Dictionary<string, string>(),
+            s.Type == "inspecting" ? [new EventCertificate("Phiếu kết quả thử nghiệm", "KN-2025-118", "Trung tâm Kiểm nghiệm Thanh Hóa", null, null)] : [],
+            null)).ToList();
 }
