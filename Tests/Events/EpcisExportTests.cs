@@ -9,29 +9,23 @@ using Traceability.Tests.Support;
 namespace Traceability.Tests.Events;
 
 /// <summary>Every EPCIS document the API produces validates against GS1's official EPCIS 2.0 JSON Schema.</summary>
-public sealed class EpcisExportTests
+public sealed class EpcisExportTests : ApiTest
 {
     private static readonly string[] RecordableTypes =
         ["planting", "cultivating", "harvesting", "processing", "packing", "inspecting", "certifying", "storing", "shipping", "receiving", "retail_selling", "other"];
 
-    private ApiFactory _api = null!;
-    private Account _producer = null!;
     private JsonSchema _schema = null!;
 
     [OneTimeSetUp]
-    public async Task Start()
+    public async Task LoadSchema()
     {
-        _api = new ApiFactory();
-        _producer = await _api.CreateProducerAsync();
         var path = Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-2.0", "EPCIS-JSON-Schema.json");
         _schema = JsonSchema.FromText(await File.ReadAllTextAsync(path));
     }
 
-    [OneTimeTearDown] public void Stop() => _api.Dispose();
-
     private async Task<JsonNode> Epcis(string code)
     {
-        var response = await _api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
+        var response = await Api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/ld+json"));
@@ -45,27 +39,27 @@ public sealed class EpcisExportTests
     public async Task EveryEventType_WithCorrections_Lineage_AndRecall_ValidatesAgainstTheOfficialSchema()
     {
         var gtin = Scenario.NewGtin13();
-        var raw = await _producer.CreateProductAsync(gtin, name: "Chè búp tươi");
-        var leaves = await _producer.CreateBatchAsync(raw.Id(), "LA/2025 #1".Replace(" #", "-"));
+        var raw = await Producer.CreateProductAsync(gtin, name: "Chè búp tươi");
+        var leaves = await Producer.CreateBatchAsync(raw.Id(), "LA/2025 #1".Replace(" #", "-"));
         var events = new List<JsonElement>();
         foreach (var type in RecordableTypes)
-            events.Add(await _producer.AppendAsync(leaves.Id(), new
+            events.Add(await Producer.AppendAsync(leaves.Id(), new
             {
                 type, occurredAt = "2025-11-20T06:30:00+07:00", actor = "Nguyễn Văn A", note = $"Bước {type}",
                 location = new { name = "Đồi chè", latitude = 19.93, longitude = 105.48, gln = type == "storing" ? "8935049500018" : null },
                 attributes = new Dictionary<string, string> { ["nhiệtĐộ"] = "25°C" },
                 certificates = new[] { new { name = "VietGAP", url = "https://example.vn/vietgap.pdf" } },
             }));
-        await _producer.AppendAsync(leaves.Id(), new { type = "harvesting", occurredAt = "2025-11-20T06:30:00Z", note = "Sửa", corrects = events[2].Id() });
+        await Producer.AppendAsync(leaves.Id(), new { type = "harvesting", occurredAt = "2025-11-20T06:30:00Z", note = "Sửa", corrects = events[2].Id() });
 
-        var teaProduct = await _producer.CreateProductAsync(name: "Chè khô");
-        var tea = await (await _producer.Client.PostAsJsonAsync("/api/v1/batches", new
+        var teaProduct = await Producer.CreateProductAsync(name: "Chè khô");
+        var tea = await (await Producer.Client.PostAsJsonAsync("/api/v1/batches", new
         {
             productId = teaProduct.Id(), lotNumber = "CK-1", producedOn = "2025-11-22", quantity = 40, unit = "KGM",
             parents = new[] { new { batchId = leaves.Id(), quantity = 200m } },
         })).Json(HttpStatusCode.Created);
-        await _producer.AppendAsync(tea.Id(), new { type = "packing", occurredAt = "2025-11-23T10:00:00+07:00" });
-        await (await _producer.Client.PostAsJsonAsync($"/api/v1/batches/{leaves.Id()}/recall", new { reason = "Thu hồi thử" })).Json(HttpStatusCode.OK);
+        await Producer.AppendAsync(tea.Id(), new { type = "packing", occurredAt = "2025-11-23T10:00:00+07:00" });
+        await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{leaves.Id()}/recall", new { reason = "Thu hồi thử" })).Json(HttpStatusCode.OK);
 
         var leavesDoc = await Epcis(leaves.GetProperty("code").GetString()!);
         var teaDoc = await Epcis(tea.GetProperty("code").GetString()!);
@@ -98,7 +92,7 @@ public sealed class EpcisExportTests
     [Test]
     public async Task BatchWithoutEvents_IsAnEmptyButValidDocument()
     {
-        var (_, _, code) = await _producer.NewBatchAsync("EMPTY-1");
+        var (_, _, code) = await Producer.NewBatchAsync("EMPTY-1");
         var doc = await Epcis(code.ToLowerInvariant());
         Assert.That(doc["epcisBody"]!["eventList"]!.AsArray(), Is.Empty);
     }
@@ -107,7 +101,7 @@ public sealed class EpcisExportTests
     [TestCase("not-a-code")]
     public async Task UnknownCode_Is404ProblemDetails(string code)
     {
-        var response = await _api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
+        var response = await Api.CreateClient().GetAsync($"/api/v1/public/records/{code}/epcis");
         await response.Json(HttpStatusCode.NotFound);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }

@@ -6,27 +6,15 @@ using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Events;
 
-public sealed class EventApiTests
+public sealed class EventApiTests : ApiTest
 {
-    private ApiFactory _api = null!;
-    private Account _producer = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _api = new ApiFactory();
-        _producer = await _api.CreateProducerAsync();
-    }
-
-    [OneTimeTearDown] public void Stop() => _api.Dispose();
-
     [Test]
     public async Task Append_ReturnsItsPlaceInTheChain_AndALocationThatReadsItBack()
     {
-        var (_, batchId, code) = await _producer.NewBatchAsync();
-        var response = await _producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/events", EventScenario.Harvest());
+        var (_, batchId, code) = await Producer.NewBatchAsync();
+        var response = await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/events", EventScenario.Harvest());
         var first = await response.Json(HttpStatusCode.Created);
-        var second = await _producer.AppendAsync(batchId, new { type = "packing", occurredAt = "2025-11-21T08:00:00Z" });
+        var second = await Producer.AppendAsync(batchId, new { type = "packing", occurredAt = "2025-11-21T08:00:00Z" });
 
         Assert.Multiple(() =>
         {
@@ -40,7 +28,7 @@ public sealed class EventApiTests
             Assert.That(second.GetProperty("sequence").GetInt64(), Is.EqualTo(2));
             Assert.That(second.GetProperty("previousHash").GetString(), Is.EqualTo(first.GetProperty("hash").GetString()));
         });
-        var read = await (await _producer.Client.GetAsync(response.Headers.Location)).Json(HttpStatusCode.OK);
+        var read = await (await Producer.Client.GetAsync(response.Headers.Location)).Json(HttpStatusCode.OK);
         Assert.That(read.ToString(), Is.EqualTo(first.ToString()));
     }
 
@@ -55,60 +43,60 @@ public sealed class EventApiTests
     [TestCase("""{"type":"harvesting","occurredAt":"2025-11-20T06:30:00Z","corrects":"00000000-0000-0000-0000-000000000001"}""", "corrects")]
     public async Task Append_BadEvent_Is400OnTheField_NothingRecorded(string body, string field)
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
-        var response = await _producer.Client.PostAsync($"/api/v1/batches/{batchId}/events", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var (_, batchId, _) = await Producer.NewBatchAsync();
+        var response = await Producer.Client.PostAsync($"/api/v1/batches/{batchId}/events", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await response.Json(HttpStatusCode.BadRequest);
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
-        var list = await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK);
+        var list = await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK);
         Assert.That(list.GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
     [Test]
     public async Task Append_MoreThanTenMinutesAhead_Is400_AndFiveMinutesIsFine()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var late = DateTimeOffset.UtcNow.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var soon = DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-        await (await _producer.Client.PostAsJsonAsync(url, new { type = "storing", occurredAt = late })).Json(HttpStatusCode.BadRequest);
-        await (await _producer.Client.PostAsJsonAsync(url, new { type = "storing", occurredAt = soon })).Json(HttpStatusCode.Created);
+        await (await Producer.Client.PostAsJsonAsync(url, new { type = "storing", occurredAt = late })).Json(HttpStatusCode.BadRequest);
+        await (await Producer.Client.PostAsJsonAsync(url, new { type = "storing", occurredAt = soon })).Json(HttpStatusCode.Created);
     }
 
     [Test]
     public async Task Append_FiftyOneAttributes_Is400()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var attributes = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v");
-        var response = await _producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/events", new { type = "other", occurredAt = "2025-01-01T00:00:00Z", attributes });
+        var response = await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/events", new { type = "other", occurredAt = "2025-01-01T00:00:00Z", attributes });
         await response.Json(HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task Events_CannotBeChangedOrDeleted_ByAnyone()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
-        var e = await _producer.AppendAsync(batchId);
+        var (_, batchId, _) = await Producer.NewBatchAsync();
+        var e = await Producer.AppendAsync(batchId);
         var url = $"/api/v1/batches/{batchId}/events/{e.Id()}";
-        foreach (var client in new[] { _producer.Client, _api.Admin() })
+        foreach (var client in new[] { Producer.Client, Api.Admin() })
         {
             await (await client.DeleteAsync(url)).Json(HttpStatusCode.MethodNotAllowed);
             await (await client.PutAsJsonAsync(url, new { note = "x" })).Json(HttpStatusCode.MethodNotAllowed);
             await (await client.PatchAsync(url, JsonContent.Create(new { note = "x" }))).Json(HttpStatusCode.MethodNotAllowed);
         }
-        var read = await (await _producer.Client.GetAsync(url)).Json(HttpStatusCode.OK);
+        var read = await (await Producer.Client.GetAsync(url)).Json(HttpStatusCode.OK);
         Assert.That(read.ToString(), Is.EqualTo(e.ToString()));
     }
 
     [Test]
     public async Task Correction_NamesAnEarlierEventOfTheSameBatch_OnlyThatBatch()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync("C-1");
-        var (_, otherBatch, _) = await _producer.NewBatchAsync("C-2");
-        var wrong = await _producer.AppendAsync(batchId, EventScenario.Harvest(note: "120 kg"));
-        var fix = await _producer.AppendAsync(batchId, new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00", note = "Sửa: 102 kg", corrects = wrong.Id() });
+        var (_, batchId, _) = await Producer.NewBatchAsync("C-1");
+        var (_, otherBatch, _) = await Producer.NewBatchAsync("C-2");
+        var wrong = await Producer.AppendAsync(batchId, EventScenario.Harvest(note: "120 kg"));
+        var fix = await Producer.AppendAsync(batchId, new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00", note = "Sửa: 102 kg", corrects = wrong.Id() });
         Assert.That(fix.GetProperty("corrects").GetGuid(), Is.EqualTo(wrong.Id()));
 
-        var response = await _producer.Client.PostAsJsonAsync($"/api/v1/batches/{otherBatch}/events",
+        var response = await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{otherBatch}/events",
             new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00", corrects = wrong.Id() });
         await response.Json(HttpStatusCode.BadRequest);
     }
@@ -116,13 +104,13 @@ public sealed class EventApiTests
     [Test]
     public async Task List_PagesInRecordedOrder()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
-        for (var i = 0; i < 5; i++) await _producer.AppendAsync(batchId, new { type = "cultivating", occurredAt = "2025-06-01T07:00:00+07:00", note = $"Bón phân lần {i + 1}" });
+        var (_, batchId, _) = await Producer.NewBatchAsync();
+        for (var i = 0; i < 5; i++) await Producer.AppendAsync(batchId, new { type = "cultivating", occurredAt = "2025-06-01T07:00:00+07:00", note = $"Bón phân lần {i + 1}" });
         var sequences = new List<long>();
         string? cursor = null;
         do
         {
-            var page = await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events?limit=2{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}")).Json(HttpStatusCode.OK);
+            var page = await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events?limit=2{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}")).Json(HttpStatusCode.OK);
             sequences.AddRange(page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
             cursor = page.GetProperty("nextCursor").GetString();
         } while (cursor is not null);
@@ -132,17 +120,17 @@ public sealed class EventApiTests
     [Test]
     public async Task Bulk_RecordsAcrossBatchesInOrder_AllOrNothing()
     {
-        var (_, a, _) = await _producer.NewBatchAsync("B-A");
-        var (_, b, _) = await _producer.NewBatchAsync("B-B");
+        var (_, a, _) = await Producer.NewBatchAsync("B-A");
+        var (_, b, _) = await Producer.NewBatchAsync("B-B");
         object E(Guid batchId, string type) => new { batchId, type, occurredAt = "2025-11-20T06:30:00+07:00" };
 
-        var bad = await _producer.Client.PostAsJsonAsync("/api/v1/events", new { events = new[] { E(a, "planting"), E(b, "nonsense"), E(a, "harvesting") } });
+        var bad = await Producer.Client.PostAsJsonAsync("/api/v1/events", new { events = new[] { E(a, "planting"), E(b, "nonsense"), E(a, "harvesting") } });
         var problem = await bad.Json(HttpStatusCode.BadRequest);
         Assert.That(problem.GetProperty("errors").TryGetProperty("events[1].type", out _), Is.True, problem.ToString());
-        var afterBad = await (await _producer.Client.GetAsync($"/api/v1/batches/{a}/events")).Json(HttpStatusCode.OK);
+        var afterBad = await (await Producer.Client.GetAsync($"/api/v1/batches/{a}/events")).Json(HttpStatusCode.OK);
         Assert.That(afterBad.GetProperty("items").GetArrayLength(), Is.Zero, "nothing of a refused bulk is recorded");
 
-        var ok = await (await _producer.Client.PostAsJsonAsync("/api/v1/events", new { events = new[] { E(a, "planting"), E(b, "planting"), E(a, "harvesting") } }))
+        var ok = await (await Producer.Client.PostAsJsonAsync("/api/v1/events", new { events = new[] { E(a, "planting"), E(b, "planting"), E(a, "harvesting") } }))
             .Json(HttpStatusCode.Created);
         var recorded = ok.GetProperty("events").EnumerateArray().ToList();
         Assert.That(recorded.Select(e => (e.GetProperty("batchId").GetGuid(), e.GetProperty("type").GetString(), e.GetProperty("sequence").GetInt64())),
@@ -153,12 +141,12 @@ public sealed class EventApiTests
     [Test]
     public async Task Bulk_Thousand_IsAccepted_ThousandAndOne_Is400()
     {
-        var (_, a, _) = await _producer.NewBatchAsync("T-1");
+        var (_, a, _) = await Producer.NewBatchAsync("T-1");
         var events = Enumerable.Range(0, 1001).Select(i => new { batchId = a, type = "storing", occurredAt = "2025-11-20T06:30:00+07:00", note = $"Kiểm kho {i}" }).ToList();
-        await (await _producer.Client.PostAsJsonAsync("/api/v1/events", new { events })).Json(HttpStatusCode.BadRequest);
-        var created = await (await _producer.Client.PostAsJsonAsync("/api/v1/events", new { events = events.Take(1000) })).Json(HttpStatusCode.Created);
+        await (await Producer.Client.PostAsJsonAsync("/api/v1/events", new { events })).Json(HttpStatusCode.BadRequest);
+        var created = await (await Producer.Client.PostAsJsonAsync("/api/v1/events", new { events = events.Take(1000) })).Json(HttpStatusCode.Created);
         Assert.That(created.GetProperty("events").GetArrayLength(), Is.EqualTo(1000));
-        var verification = await (await _producer.Client.GetAsync($"/api/v1/batches/{a}/verification")).Json(HttpStatusCode.OK);
+        var verification = await (await Producer.Client.GetAsync($"/api/v1/batches/{a}/verification")).Json(HttpStatusCode.OK);
         Assert.That(verification.GetProperty("eventCount").GetInt64(), Is.EqualTo(1000));
         Assert.That(verification.GetProperty("valid").GetBoolean(), Is.True);
     }
@@ -166,9 +154,9 @@ public sealed class EventApiTests
     [Test]
     public async Task OtherProducersBatch_LooksMissing_ForEveryEventEndpoint()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync("MINE");
-        var e = await _producer.AppendAsync(batchId);
-        var intruder = await _api.CreateProducerAsync("Người khác");
+        var (_, batchId, _) = await Producer.NewBatchAsync("MINE");
+        var e = await Producer.AppendAsync(batchId);
+        var intruder = await Api.CreateProducerAsync("Người khác");
         await (await intruder.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/events", EventScenario.Harvest())).Json(HttpStatusCode.NotFound);
         await (await intruder.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.NotFound);
         await (await intruder.Client.GetAsync($"/api/v1/batches/{batchId}/events/{e.Id()}")).Json(HttpStatusCode.NotFound);
@@ -178,14 +166,14 @@ public sealed class EventApiTests
         var bulk = await (await intruder.Client.PostAsJsonAsync("/api/v1/events",
             new { events = new[] { new { batchId, type = "other", occurredAt = "2025-01-01T00:00:00Z" } } })).Json(HttpStatusCode.BadRequest);
         Assert.That(bulk.GetProperty("errors").TryGetProperty("events[0].batchId", out _), Is.True);
-        var chain = await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK);
+        var chain = await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK);
         Assert.That(chain.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]
     public async Task EventTypes_ArePublic_WithLabelsAndCbvSteps()
     {
-        var types = await (await _api.CreateClient().GetAsync("/api/v1/event-types")).Json(HttpStatusCode.OK);
+        var types = await (await Api.CreateClient().GetAsync("/api/v1/event-types")).Json(HttpStatusCode.OK);
         var byName = types.EnumerateArray().ToDictionary(t => t.GetProperty("type").GetString()!);
         Assert.That(byName.Keys, Is.SupersetOf(new[] { "planting", "cultivating", "harvesting", "processing", "packing", "inspecting",
             "certifying", "storing", "shipping", "receiving", "retail_selling", "other" }));

@@ -8,35 +8,23 @@ using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Events;
 
-public sealed class HashChainTests
+public sealed class HashChainTests : ApiTest
 {
-    private ApiFactory _api = null!;
-    private Account _producer = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _api = new ApiFactory();
-        _producer = await _api.CreateProducerAsync();
-    }
-
-    [OneTimeTearDown] public void Stop() => _api.Dispose();
-
     private async Task<JsonElement> Verify(Guid batchId) =>
-        await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/verification")).Json(HttpStatusCode.OK);
+        await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/verification")).Json(HttpStatusCode.OK);
 
     [Test]
     public async Task FiftyConcurrentAppends_FromTwoProcesses_NeverForkOrLoseAnEvent()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
-        using var second = new ApiFactory(databasePath: _api.DatabasePath);
-        var clients = new[] { _producer.Client, second.ClientWithKey(_producer.Key) };
+        var (_, batchId, _) = await Producer.NewBatchAsync();
+        using var second = new ApiFactory(databasePath: Api.DatabasePath);
+        var clients = new[] { Producer.Client, second.ClientWithKey(Producer.Key) };
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => clients[i % 2].PostAsJsonAsync(
             $"/api/v1/batches/{batchId}/events", new { type = "storing", occurredAt = "2025-11-20T06:30:00+07:00", note = $"Lần {i}" })));
 
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
-        var page = await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events?limit=200")).Json(HttpStatusCode.OK);
+        var page = await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events?limit=200")).Json(HttpStatusCode.OK);
         var events = page.GetProperty("items").EnumerateArray().ToList();
         Assert.That(events.Select(e => e.GetProperty("sequence").GetInt64()), Is.EqualTo(Enumerable.Range(1, 60).Select(i => (long)i)));
         Assert.That(events.Select(e => e.GetProperty("note").GetString()).Distinct().Count(), Is.EqualTo(60));
@@ -51,11 +39,11 @@ public sealed class HashChainTests
     [TestCase("sequence", "7")]
     public async Task ChangingAStoredEvent_BehindTheApisBack_IsDetectedAtThatSequence(string column, string value)
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync($"T-{column}");
-        for (var i = 0; i < 5; i++) await _producer.AppendAsync(batchId, EventScenario.Harvest(note: $"Ghi chép {i}"));
+        var (_, batchId, _) = await Producer.NewBatchAsync($"T-{column}");
+        for (var i = 0; i < 5; i++) await Producer.AppendAsync(batchId, EventScenario.Harvest(note: $"Ghi chép {i}"));
         Assert.That((await Verify(batchId)).GetProperty("valid").GetBoolean(), Is.True);
 
-        using (var db = _api.OpenDatabase())
+        using (var db = Api.OpenDatabase())
             Assert.That(await db.ExecuteAsync($"UPDATE events SET {column} = {value} WHERE batch_id = @B AND sequence = 3", new { B = batchId }), Is.EqualTo(1));
 
         var verification = await Verify(batchId);
@@ -66,9 +54,9 @@ public sealed class HashChainTests
     [Test]
     public async Task DeletingAStoredEvent_IsDetected()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync("T-del");
-        for (var i = 0; i < 4; i++) await _producer.AppendAsync(batchId, EventScenario.Harvest(note: $"Ghi chép {i}"));
-        using (var db = _api.OpenDatabase())
+        var (_, batchId, _) = await Producer.NewBatchAsync("T-del");
+        for (var i = 0; i < 4; i++) await Producer.AppendAsync(batchId, EventScenario.Harvest(note: $"Ghi chép {i}"));
+        using (var db = Api.OpenDatabase())
             await db.ExecuteAsync("DELETE FROM events WHERE batch_id = @B AND sequence = 2", new { B = batchId });
         var verification = await Verify(batchId);
         Assert.That(verification.GetProperty("valid").GetBoolean(), Is.False);
@@ -80,12 +68,12 @@ public sealed class HashChainTests
     {
         var python = FindPython();
         if (python is null) Assert.Ignore("python3 is not installed; the script docs/verify-hash-chain.py cannot be run here.");
-        var (_, batchId, _) = await _producer.NewBatchAsync("PY-1");
-        var first = await _producer.AppendAsync(batchId, EventScenario.Harvest(note: "Dòng 1\nDòng \"2\"\t\\ tab"));
-        await _producer.AppendAsync(batchId, new { type = "inspecting", occurredAt = "2025-11-21T09:15:30.123-05:00", actor = "Trung tâm Kiểm nghiệm",
+        var (_, batchId, _) = await Producer.NewBatchAsync("PY-1");
+        var first = await Producer.AppendAsync(batchId, EventScenario.Harvest(note: "Dòng 1\nDòng \"2\"\t\\ tab"));
+        await Producer.AppendAsync(batchId, new { type = "inspecting", occurredAt = "2025-11-21T09:15:30.123-05:00", actor = "Trung tâm Kiểm nghiệm",
             location = new { gln = "8935049500018", latitude = 20.1234567, longitude = 105.7 } });
-        await _producer.AppendAsync(batchId, new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00", note = "Sửa khối lượng", corrects = first.Id() });
-        var json = await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Content.ReadAsStringAsync();
+        await Producer.AppendAsync(batchId, new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00", note = "Sửa khối lượng", corrects = first.Id() });
+        var json = await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Content.ReadAsStringAsync();
         var path = Path.Combine(Path.GetTempPath(), $"events-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, json);
         try

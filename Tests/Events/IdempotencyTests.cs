@@ -8,20 +8,8 @@ using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Events;
 
-public sealed class IdempotencyTests
+public sealed class IdempotencyTests : ApiTest
 {
-    private ApiFactory _api = null!;
-    private Account _producer = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _api = new ApiFactory();
-        _producer = await _api.CreateProducerAsync();
-    }
-
-    [OneTimeTearDown] public void Stop() => _api.Dispose();
-
     private static HttpRequestMessage Post(string url, string body, string key) => new(HttpMethod.Post, url)
     {
         Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -29,18 +17,18 @@ public sealed class IdempotencyTests
     };
 
     private async Task<int> EventCount(Guid batchId) =>
-        (await (await _producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
+        (await (await Producer.Client.GetAsync($"/api/v1/batches/{batchId}/events")).Json(HttpStatusCode.OK)).GetProperty("items").GetArrayLength();
 
     [Test]
     public async Task SameKeySameBody_ReturnsTheFirstResponse_RecordsOnce()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var body = """{"type":"harvesting","occurredAt":"2025-11-20T06:30:00+07:00","note":"Lần 1"}""";
         var key = Guid.NewGuid().ToString();
 
-        var first = await _producer.Client.SendAsync(Post(url, body, key));
-        var retry = await _producer.Client.SendAsync(Post(url, body, key));
+        var first = await Producer.Client.SendAsync(Post(url, body, key));
+        var retry = await Producer.Client.SendAsync(Post(url, body, key));
 
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -53,42 +41,42 @@ public sealed class IdempotencyTests
     [Test]
     public async Task SameKeyDifferentBody_Is422_NothingRecorded()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var key = Guid.NewGuid().ToString();
-        await (await _producer.Client.SendAsync(Post(url, """{"type":"planting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.Created);
-        await (await _producer.Client.SendAsync(Post(url, """{"type":"harvesting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.UnprocessableEntity);
+        await (await Producer.Client.SendAsync(Post(url, """{"type":"planting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.Created);
+        await (await Producer.Client.SendAsync(Post(url, """{"type":"harvesting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.UnprocessableEntity);
         Assert.That(await EventCount(batchId), Is.EqualTo(1));
     }
 
     [Test]
     public async Task SameKeyWhileTheFirstIsRunning_Is409()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var body = """{"type":"packing","occurredAt":"2025-03-01T07:00:00+07:00"}""";
         var key = Guid.NewGuid().ToString();
         // A request under this key is in flight in some API process: its reservation is in the shared database.
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST {url}\n{body}"));
-        using (var db = _api.OpenDatabase())
+        using (var db = Api.OpenDatabase())
             await db.ExecuteAsync("INSERT INTO idempotency_keys (account, idempotency_key, request_hash, state, created_unix_ms) VALUES (@A, @K, @H, 'pending', @T)",
-                new { A = $"producer:{_producer.Id}", K = key, H = hash, T = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+                new { A = $"producer:{Producer.Id}", K = key, H = hash, T = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
 
-        await (await _producer.Client.SendAsync(Post(url, body, key))).Json(HttpStatusCode.Conflict);
+        await (await Producer.Client.SendAsync(Post(url, body, key))).Json(HttpStatusCode.Conflict);
         Assert.That(await EventCount(batchId), Is.Zero);
     }
 
     [Test]
     public async Task Replay_SurvivesARestart()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var body = """{"type":"shipping","occurredAt":"2025-03-01T07:00:00+07:00"}""";
         var key = Guid.NewGuid().ToString();
-        var first = await (await _producer.Client.SendAsync(Post(url, body, key))).Content.ReadAsStringAsync();
+        var first = await (await Producer.Client.SendAsync(Post(url, body, key))).Content.ReadAsStringAsync();
 
-        using var restarted = new ApiFactory(databasePath: _api.DatabasePath);
-        var again = await restarted.ClientWithKey(_producer.Key).SendAsync(Post(url, body, key));
+        using var restarted = new ApiFactory(databasePath: Api.DatabasePath);
+        var again = await restarted.ClientWithKey(Producer.Key).SendAsync(Post(url, body, key));
         Assert.That(await again.Content.ReadAsStringAsync(), Is.EqualTo(first));
         Assert.That(await EventCount(batchId), Is.EqualTo(1));
     }
@@ -96,46 +84,46 @@ public sealed class IdempotencyTests
     [Test]
     public async Task FailedRequest_ReleasesItsKey_SoTheFixedRetryRuns()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
+        var (_, batchId, _) = await Producer.NewBatchAsync();
         var url = $"/api/v1/batches/{batchId}/events";
         var key = Guid.NewGuid().ToString();
-        await (await _producer.Client.SendAsync(Post(url, """{"type":"harvesting"}""", key))).Json(HttpStatusCode.BadRequest);
-        await (await _producer.Client.SendAsync(Post(url, """{"type":"harvesting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.Created);
+        await (await Producer.Client.SendAsync(Post(url, """{"type":"harvesting"}""", key))).Json(HttpStatusCode.BadRequest);
+        await (await Producer.Client.SendAsync(Post(url, """{"type":"harvesting","occurredAt":"2025-03-01T07:00:00+07:00"}""", key))).Json(HttpStatusCode.Created);
     }
 
     [Test]
     public async Task Keys_AreScopedToTheAccount()
     {
-        var other = await _api.CreateProducerAsync("HTX khác");
+        var other = await Api.CreateProducerAsync("HTX khác");
         var key = Guid.NewGuid().ToString();
-        var (productA, _, _) = await _producer.NewBatchAsync("K-A");
+        var (productA, _, _) = await Producer.NewBatchAsync("K-A");
         var productB = (await other.CreateProductAsync()).Id();
-        await (await _producer.Client.SendAsync(Post("/api/v1/batches", $$"""{"productId":"{{productA}}","lotNumber":"SAME","producedOn":"2025-01-01"}""", key))).Json(HttpStatusCode.Created);
+        await (await Producer.Client.SendAsync(Post("/api/v1/batches", $$"""{"productId":"{{productA}}","lotNumber":"SAME","producedOn":"2025-01-01"}""", key))).Json(HttpStatusCode.Created);
         await (await other.Client.SendAsync(Post("/api/v1/batches", $$"""{"productId":"{{productB}}","lotNumber":"SAME","producedOn":"2025-01-01"}""", key))).Json(HttpStatusCode.Created);
     }
 
     [Test]
     public async Task BulkAndBatchCreation_AreIdempotentToo()
     {
-        var (productId, batchId, _) = await _producer.NewBatchAsync("I-1");
+        var (productId, batchId, _) = await Producer.NewBatchAsync("I-1");
         var key = Guid.NewGuid().ToString();
         var batchBody = $$"""{"productId":"{{productId}}","lotNumber":"I-2","producedOn":"2025-01-01"}""";
-        var b1 = await (await _producer.Client.SendAsync(Post("/api/v1/batches", batchBody, key))).Json(HttpStatusCode.Created);
-        var b2 = await (await _producer.Client.SendAsync(Post("/api/v1/batches", batchBody, key))).Json(HttpStatusCode.Created);
+        var b1 = await (await Producer.Client.SendAsync(Post("/api/v1/batches", batchBody, key))).Json(HttpStatusCode.Created);
+        var b2 = await (await Producer.Client.SendAsync(Post("/api/v1/batches", batchBody, key))).Json(HttpStatusCode.Created);
         Assert.That(b2.Id(), Is.EqualTo(b1.Id()), "the retried batch is the same batch, not a 409");
 
         var bulkKey = Guid.NewGuid().ToString();
         var bulk = $$"""{"events":[{"batchId":"{{batchId}}","type":"planting","occurredAt":"2025-01-01T07:00:00+07:00"}]}""";
-        await (await _producer.Client.SendAsync(Post("/api/v1/events", bulk, bulkKey))).Json(HttpStatusCode.Created);
-        await (await _producer.Client.SendAsync(Post("/api/v1/events", bulk, bulkKey))).Json(HttpStatusCode.Created);
+        await (await Producer.Client.SendAsync(Post("/api/v1/events", bulk, bulkKey))).Json(HttpStatusCode.Created);
+        await (await Producer.Client.SendAsync(Post("/api/v1/events", bulk, bulkKey))).Json(HttpStatusCode.Created);
         Assert.That(await EventCount(batchId), Is.EqualTo(1));
     }
 
     [Test]
     public async Task OverlongKey_Is400()
     {
-        var (_, batchId, _) = await _producer.NewBatchAsync();
-        await (await _producer.Client.SendAsync(Post($"/api/v1/batches/{batchId}/events", """{"type":"other","occurredAt":"2025-01-01T00:00:00Z"}""", new string('k', 300))))
+        var (_, batchId, _) = await Producer.NewBatchAsync();
+        await (await Producer.Client.SendAsync(Post($"/api/v1/batches/{batchId}/events", """{"type":"other","occurredAt":"2025-01-01T00:00:00Z"}""", new string('k', 300))))
             .Json(HttpStatusCode.BadRequest);
     }
 }
