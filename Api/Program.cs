@@ -10,6 +10,7 @@ builder.Services.AddTraceabilityDatabase();
 builder.Services.AddTraceabilityHttp();
 builder.Services.AddTraceabilityAuth();
 builder.Services.AddTraceabilityOpenApi();
+builder.Services.AddTraceabilityPublic();
 
 var app = builder.Build();
 
@@ -19,6 +20,7 @@ app.UseTraceabilityHttp();
 app.UseTraceabilityOpenApi();
 
 app.MapHealthEndpoints();
+app.MapPublicPageEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapAuthorityEndpoints();
@@ -27,6 +29,7 @@ api.MapCertificationEndpoints();
 api.MapBatchEndpoints();
 api.MapEventEndpoints();
 api.MapPublicRecordEndpoints();
+api.MapLabelEndpoints();
 
 app.Run();
 

@@ -14,7 +14,8 @@ public sealed record Batch(
 public sealed record BatchParent(Guid ParentId, decimal? Quantity);
 
 /// <summary>A direct input of a batch, with what identifies its lot publicly.</summary>
-public sealed record ParentLink(Guid ParentId, string Code, string LotNumber, string? Gtin, decimal? Quantity, string? Unit);
+public sealed record ParentLink(
+    Guid ParentId, string Code, string LotNumber, string? Gtin, decimal? Quantity, string? Unit, string ProductName, string ProducerName);
 
 /// <summary>A batch one or more steps up (ancestor) or down (descendant) a lineage.</summary>
 public sealed record LineageNode(

@@ -49,11 +49,14 @@ public sealed partial record CreateBatchRequest(
 
 public sealed record RecallInfo(DateTimeOffset RecalledAt, string Reason);
 
+/// <summary>The batch's QR code images; both encode <c>publicUrl</c>.</summary>
+public sealed record QrLinks(string Png, string Svg);
+
 public sealed record BatchResponse(
-    Guid Id, Guid ProductId, string LotNumber, string Code, string PublicUrl, DateOnly ProducedOn, DateOnly? ExpiresOn,
+    Guid Id, Guid ProductId, string LotNumber, string Code, string PublicUrl, QrLinks Qr, DateOnly ProducedOn, DateOnly? ExpiresOn,
     decimal? Quantity, string? Unit, OriginDto? Origin, DateTimeOffset CreatedAt, RecallInfo? Recall)
 {
-    public static BatchResponse From(Batch b, string publicUrl) => new(b.Id, b.ProductId, b.LotNumber, b.Code, publicUrl,
+    public static BatchResponse From(Batch b, string publicUrl, QrLinks qr) => new(b.Id, b.ProductId, b.LotNumber, b.Code, publicUrl, qr,
         b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
         b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null, b.CreatedAt,
         b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null);

@@ -45,7 +45,7 @@ public static class BatchEndpoints
         var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now);
         var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
         var batch = await batches.CreateAsync(candidate, parents, ct);
-        return TypedResults.Created($"/api/v1/batches/{batch.Id}", BatchResponse.From(batch, links.For(batch, product.Gtin)));
+        return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product.Gtin, links));
     }
 
     public static async Task<Ok<PageResponse<BatchResponse>>> ListBatches(
@@ -62,7 +62,7 @@ public static class BatchEndpoints
         }
         var page = await batches.ListAsync(user.ListScope(null), productId, after, size, ct);
         var gtins = productId is null ? await products.GetGtinsAsync(page.Items.Select(b => b.ProductId).Distinct(), ct) : null;
-        return TypedResults.Ok(page.ToResponse(b => BatchResponse.From(b, links.For(b, gtins is null ? gtin : gtins.GetValueOrDefault(b.ProductId)))));
+        return TypedResults.Ok(page.ToResponse(b => Response(b, gtins is null ? gtin : gtins.GetValueOrDefault(b.ProductId), links)));
     }
 
     public static async Task<Ok<BatchResponse>> GetBatch(
@@ -71,7 +71,7 @@ public static class BatchEndpoints
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
         user.EnsureCanRead(batch.ProducerId, "Batch", id);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
-        return TypedResults.Ok(BatchResponse.From(batch, links.For(batch, product.Gtin)));
+        return TypedResults.Ok(Response(batch, product.Gtin, links));
     }
 
     public static async Task<Ok<LineageResponse>> GetLineage(
@@ -103,4 +103,7 @@ public static class BatchEndpoints
         var result = await recalls.RecallAsync(batch, reason, by ?? "", clock.GetUtcNow(), ct);
         return TypedResults.Ok(new RecallResponse(batch.Code, result.AffectedCodes, result.NewlyRecalledCodes));
     }
+
+    private static BatchResponse Response(Batch batch, string? gtin, PublicLinks links) =>
+        BatchResponse.From(batch, links.For(batch, gtin), new QrLinks(links.QrPng(batch.Code), links.QrSvg(batch.Code)));
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Epcis;
+using Traceability.Api.Public;
+using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
@@ -9,17 +11,39 @@ namespace Traceability.Api.Endpoints;
 /// <summary>What anyone may read about a batch by its public tracing code, without a key.</summary>
 public static class PublicRecordEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static RouteGroupBuilder MapPublicRecordEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/public/records").WithTags("Public records").AllowAnonymous();
+        var group = api.MapGroup("/public/records").WithTags("Public records").AllowAnonymous()
+            .RequireCors(PublicSetup.CorsPolicy).RequireRateLimiting(PublicSetup.RatePolicy);
+        group.MapGet("/{code}", GetRecord).WithName("GetPublicRecord")
+            .WithSummary("A batch's public record as JSON, for third-party apps. Not counted as a scan. ETag/If-None-Match supported.")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/{code}/certification", GetCertification).WithName("GetPublicCertification")
+            .WithSummary("The product's OCOP certification (gs1:certificationInfo): the current one and the history.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/{code}/epcis", GetEpcis).WithName("GetEpcisDocument")
             .WithSummary("The batch's story as a GS1 EPCIS 2.0 JSON-LD document (application/ld+json).")
             .Produces<JsonElement>(StatusCodes.Status200OK, EpcisDocument.MediaType)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
+
+    public static async Task<Results<Ok<PublicRecordResponse>, StatusCodeHttpResult>> GetRecord(
+        string code, HttpContext context, PublicRecords records, CancellationToken ct)
+    {
+        var loaded = await Load(code, records, ct);
+        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(loaded.Record);
+    }
+
+    public static async Task<Ok<PublicOcop>> GetCertification(string code, PublicRecords records, CancellationToken ct) =>
+        TypedResults.Ok((await Load(code, records, ct)).Record.Ocop);
+
+    private static async Task<PublicRecords.Loaded> Load(string code, PublicRecords records, CancellationToken ct) =>
+        (TracingCode.Normalize(code) is { } normalized ? await records.GetAsync(normalized, ct) : null)
+        ?? throw new NotFoundException("Tracing code", code);
 
     public static async Task<ContentHttpResult> GetEpcis(
         string code, BatchRepository batches, ProductRepository products, LineageRepository lineage, EventRepository events,
@@ -29,6 +53,6 @@ public static class PublicRecordEndpoints
                     ?? throw new NotFoundException("Tracing code", code);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         var document = EpcisDocument.Build(batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct), clock.GetUtcNow());
-        return TypedResults.Content(document.ToJsonString(Json), EpcisDocument.MediaType);
+        return TypedResults.Content(document.ToJsonString(Json.RelaxedJson.Options), EpcisDocument.MediaType);
     }
 }

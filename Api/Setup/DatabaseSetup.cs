@@ -21,6 +21,8 @@ public static class DatabaseSetup
         services.AddSingleton<LineageRepository>();
         services.AddSingleton<RecallRepository>();
         services.AddSingleton<IdempotencyRepository>();
+        services.AddSingleton<PublicRecordRepository>();
+        services.AddSingleton<ScanRepository>();
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<Startup.DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

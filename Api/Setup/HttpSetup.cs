@@ -34,11 +34,17 @@ public static class HttpSetup
         options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
     }
 
+    /// <summary>The whole middleware order, in one place.</summary>
     public static WebApplication UseTraceabilityHttp(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>().Value.TrustedProxies.Count > 0)
+            app.UseForwardedHeaders();
+        app.UseWhen(c => PublicSetup.IsPublicPath(c.Request.Path), branch => branch.UseResponseCompression());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseCors();
+        app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();

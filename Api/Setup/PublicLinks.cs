@@ -13,5 +13,15 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
 
     public string For(string code, string lotNumber, string? gtin14) => gtin14 is null
         ? $"{_base}/p/{code}"
-        : $"{_base}/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
+        : _base + DigitalLinkPath(gtin14, lotNumber);
+
+    /// <summary>The canonical Digital Link path: GTIN-14, and the lot percent-encoded as GS1 requires.</summary>
+    public static string DigitalLinkPath(string gtin14, string lotNumber) => $"/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
+
+    public string QrPng(string code) => $"{_base}/p/{code}/qr.png";
+    public string QrSvg(string code) => $"{_base}/p/{code}/qr.svg";
+
+    public Public.PublicLinksResponse LinksFor(string code, string page) => new(page,
+        $"{_base}/api/v1/public/records/{code}", $"{_base}/api/v1/public/records/{code}/epcis",
+        $"{_base}/api/v1/public/records/{code}/certification", $"{page}?linkType=linkset", QrPng(code), QrSvg(code));
 }

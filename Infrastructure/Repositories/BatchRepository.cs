@@ -5,7 +5,7 @@ namespace Traceability.Infrastructure.Repositories;
 
 public sealed class BatchRepository(Database db)
 {
-    private const string Columns = """
+    internal const string Columns = """
         seq, id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
         origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at, recalled_at, recall_reason
         """;
@@ -88,7 +88,7 @@ public sealed class BatchRepository(Database db)
         return Paging.ToPage(rows, limit, r => r.Seq, r => r.ToBatch());
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Seq { get; set; }
         public Guid Id { get; set; }

@@ -16,22 +16,19 @@ public sealed class CertificationRepository(Database db)
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), c, cancellationToken: ct));
     }
 
-    private const string ListSql = """
-        SELECT id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at
-        FROM ocop_certifications WHERE product_id = @ProductId
-        ORDER BY issued_on DESC, seq DESC
-        """;
+    internal const string Columns = "id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at";
+    internal const string NewestFirst = "ORDER BY issued_on DESC, seq DESC";
+    private const string ListSql = $"SELECT {Columns} FROM ocop_certifications WHERE product_id = @ProductId {NewestFirst}";
 
     /// <summary>The product's certification history, newest decision first.</summary>
     public async Task<IReadOnlyList<OcopCertification>> ListForProductAsync(Guid productId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(ListSql), new { ProductId = productId }, cancellationToken: ct));
-        return rows.Select(r => new OcopCertification(r.Id, r.ProductId, r.AuthorityId, r.Stars, r.DecisionNumber, r.IssuedBy,
-            r.IssuedOn, r.ValidUntil, r.CreatedAt)).ToList();
+        return rows.Select(r => r.ToCertification()).ToList();
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public Guid Id { get; set; }
         public Guid ProductId { get; set; }
@@ -42,5 +39,8 @@ public sealed class CertificationRepository(Database db)
         public DateOnly IssuedOn { get; set; }
         public DateOnly ValidUntil { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+
+        public OcopCertification ToCertification() =>
+            new(Id, ProductId, AuthorityId, Stars, DecisionNumber, IssuedBy, IssuedOn, ValidUntil, CreatedAt);
     }
 }

@@ -109,7 +109,7 @@ public sealed class EventRepository(Database db)
         public string? HeadHash { get; set; }
     }
 
-    private sealed class EventRow
+    internal sealed class EventRow
     {
         public const string Columns = """
             e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,

@@ -8,18 +8,19 @@ public sealed class LineageRepository(Database db)
 {
     public const int MaxDepth = 64;
 
-    private const string ParentsSql = """
-        SELECT bp.parent_id, b.code, b.lot_number, p.gtin, bp.quantity, b.unit
-        FROM batch_parents bp JOIN batches b ON b.id = bp.parent_id JOIN products p ON p.id = b.product_id
-        WHERE bp.child_id = @Id ORDER BY b.seq
+    internal const string ParentColumns = "bp.parent_id, b.code, b.lot_number, p.gtin, bp.quantity, b.unit, p.name AS product_name, pr.name AS producer_name";
+    internal const string ParentJoins = """
+        batch_parents bp JOIN batches b ON b.id = bp.parent_id JOIN products p ON p.id = b.product_id
+        JOIN producers pr ON pr.id = b.producer_id
         """;
+    private const string ParentsSql = $"SELECT {ParentColumns} FROM {ParentJoins} WHERE bp.child_id = @Id ORDER BY b.seq";
 
     /// <summary>The direct inputs of a batch, with the quantity of each that went in.</summary>
     public async Task<IReadOnlyList<ParentLink>> ParentsAsync(Guid batchId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<ParentRow>(new CommandDefinition(db.Sql(ParentsSql), new { Id = batchId }, cancellationToken: ct));
-        return rows.Select(r => new ParentLink(r.ParentId, r.Code, r.LotNumber, r.Gtin, r.Quantity, r.Unit)).ToList();
+        return rows.Select(r => r.ToLink()).ToList();
     }
 
     private const string NodeColumns = """
@@ -64,7 +65,7 @@ public sealed class LineageRepository(Database db)
             r.ProducerName, (int)r.Depth, r.RecalledAt)).ToList();
     }
 
-    private sealed class ParentRow
+    internal sealed class ParentRow
     {
         public Guid ParentId { get; set; }
         public string Code { get; set; } = "";
@@ -72,6 +73,10 @@ public sealed class LineageRepository(Database db)
         public string? Gtin { get; set; }
         public decimal? Quantity { get; set; }
         public string? Unit { get; set; }
+        public string ProductName { get; set; } = "";
+        public string ProducerName { get; set; } = "";
+
+        public ParentLink ToLink() => new(ParentId, Code, LotNumber, Gtin, Quantity, Unit, ProductName, ProducerName);
     }
 
     private sealed class NodeRow

@@ -25,10 +25,8 @@ public sealed class ProducerRepository(Database db)
         await transaction.CommitAsync(ct);
     }
 
-    private const string GetSql = """
-        SELECT id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at
-        FROM producers WHERE id = @Id
-        """;
+    internal const string Columns = "id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at";
+    private const string GetSql = $"SELECT {Columns} FROM producers WHERE id = @Id";
 
     public async Task<Producer?> GetAsync(Guid id, CancellationToken ct)
     {
@@ -37,7 +35,7 @@ public sealed class ProducerRepository(Database db)
         return row?.ToProducer();
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public Guid Id { get; set; }
         public string Name { get; set; } = "";

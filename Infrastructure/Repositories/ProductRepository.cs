@@ -6,7 +6,7 @@ namespace Traceability.Infrastructure.Repositories;
 
 public sealed class ProductRepository(Database db)
 {
-    private const string Columns = "seq, id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at";
+    internal const string Columns = "seq, id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at";
 
     private const string InsertSql = """
         INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at)
@@ -90,7 +90,7 @@ public sealed class ProductRepository(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(HasBatchesSql), new { Id = id }, cancellationToken: ct)) > 0;
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Seq { get; set; }
         public Guid Id { get; set; }

@@ -27,6 +27,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Traceability:AdminApiKey"] = AdminKey,
             ["Traceability:PublicBaseUrl"] = "https://trace.example.vn",
             ["Traceability:SeedDemoData"] = "false",
+            ["RateLimiting:Public:PermitLimit"] = "0",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Traceability.Api.Auth;
+using Traceability.Api.Pages;
+using Traceability.Api.Public;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Endpoints;
+
+public static class LabelEndpoints
+{
+    public const int MaxLabels = 500;
+    public const int DefaultLabels = 24;
+
+    public static RouteGroupBuilder MapLabelEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/batches/{id:guid}/labels", GetLabels).WithTags("Batches").RequireAuthorization(Policies.Producer).WithName("GetBatchLabels")
+            .WithSummary($"A printable A4 sheet (HTML with print CSS) of QR labels for a batch: each the QR code, product name, lot and tracing code. count 1–{MaxLabels} (default {DefaultLabels}, one sheet).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<RazorComponentResult<LabelSheet>> GetLabels(
+        Guid id, int? count, ClaimsPrincipal user, BatchRepository batches, ProductRepository products, PublicLinks links, CancellationToken ct)
+    {
+        if (count is < 1 or > MaxLabels) throw ValidationFailedException.For("count", $"Between 1 and {MaxLabels}.");
+        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
+        user.EnsureOwns(batch.ProducerId, "Batch", id);
+        var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
+        return new RazorComponentResult<LabelSheet>(new
+        {
+            ProductName = product.Name, batch.LotNumber, batch.Code,
+            QrSvg = QrCodes.ScalableSvg(links.For(batch, product.Gtin)), Count = count ?? DefaultLabels,
+        });
+    }
+}

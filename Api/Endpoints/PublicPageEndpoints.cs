@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Traceability.Api.Pages;
+using Traceability.Api.Public;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Endpoints;
+
+/// <summary>What a scanned label opens: the record by tracing code or by GS1 Digital Link, and the QR images.</summary>
+public static class PublicPageEndpoints
+{
+    public static WebApplication MapPublicPageEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("").WithTags("Public pages").AllowAnonymous().RequireCors(PublicSetup.CorsPolicy).RequireRateLimiting(PublicSetup.RatePolicy);
+        group.MapGet("/p/{code}", ByCode).WithName("PublicPage")
+            .WithSummary("A batch's public record: an HTML page for browsers (Vietnamese; ?lang=en or Accept-Language: en for English), JSON for Accept: application/json. Counts as a scan.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicRecordResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status307TemporaryRedirect)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/01/{gtin}/10/{**lot}", ByDigitalLink).WithName("DigitalLink")
+            .WithSummary("GS1 Digital Link resolver: the same record by GTIN and lot. linkType=gs1:pip (default), gs1:epcis, gs1:certificationInfo, linkset (or Accept: application/linkset+json). A GTIN-13 or other non-canonical form redirects (301) to the canonical GTIN-14 path.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicRecordResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status307TemporaryRedirect)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/p/{code}/qr.png", QrPng).WithName("QrPng")
+            .WithSummary($"The batch's QR code as PNG: its canonical public URL, error correction Q by default, 4-module quiet zone. size={QrCodes.MinSize}–{QrCodes.MaxSize} px (default {QrCodes.DefaultSize}), ecc=L|M|Q|H.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/p/{code}/qr.svg", QrSvg).WithName("QrSvg")
+            .WithSummary("The batch's QR code as SVG (same content and options as qr.png).")
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml").Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return app;
+    }
+
+    public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, PublicRecords records, ScanCounter scans, TimeProvider clock, CancellationToken ct)
+    {
+        var normalized = TracingCode.Normalize(code);
+        if (normalized is not null && normalized != code)
+            return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
+        var loaded = normalized is null ? null : await records.GetAsync(normalized, ct);
+        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, clock);
+    }
+
+    public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
+        PublicRecordRepository repository, PublicRecords records, ScanCounter scans, TimeProvider clock, CancellationToken ct)
+    {
+        // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        var rawPath = raw.Split('?')[0];
+        var rawLot = rawPath[(rawPath.IndexOf("/10/", StringComparison.Ordinal) + 4)..];
+        string decodedLot;
+        try { decodedLot = Uri.UnescapeDataString(rawLot); } catch (UriFormatException) { decodedLot = ""; }
+        if (!Gtin.TryNormalize(gtin, out var gtin14))
+            throw ValidationFailedException.For("gtin", "A GTIN-8, -12, -13 or -14 with a valid GS1 check digit.");
+        if (!LotNumber.IsValid(decodedLot))
+            throw ValidationFailedException.For("lot", "1–20 characters of the GS1 AI (10) character set, percent-encoded where reserved.");
+        var canonical = PublicLinks.DigitalLinkPath(gtin14, decodedLot);
+        var code = await repository.CodeByLotAsync(gtin14, decodedLot, ct);
+        if (code is null) return NotFound(context, $"{gtin14}/{decodedLot}");
+        if (rawPath != canonical) return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
+        var loaded = await records.GetAsync(code, ct);
+        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, clock);
+    }
+
+    private static IResult Answer(HttpContext context, PublicRecords.Loaded loaded, string? linkType, ScanCounter scans, TimeProvider clock)
+    {
+        var record = loaded.Record;
+        var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
+        context.Response.Headers.Link = $"<{record.Links.Linkset}>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
+        switch (target)
+        {
+            case Linkset.Target.Epcis: return Results.Redirect(record.Links.Epcis, permanent: false, preserveMethod: true);
+            case Linkset.Target.Certification: return Results.Redirect(record.Links.Certification, permanent: false, preserveMethod: true);
+            case Linkset.Target.Linkset:
+                if (HttpCaching.NotModified(context, loaded.Version + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+                return Results.Text(Linkset.Build(record).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
+        }
+
+        // A page view through the label's URL is a scan, whether it is served in full or revalidated.
+        if (HttpMethods.IsGet(context.Request.Method)) scans.Record(loaded.BatchId, clock.GetUtcNow());
+        var counted = record with { Scans = Counted(record.Scans, clock) };
+        if (HttpCaching.WantsJson(context.Request))
+        {
+            if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+            return TypedResults.Ok(counted);
+        }
+        var lang = HttpCaching.Language(context.Request);
+        if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+        var text = PageText.For(lang);
+        return new RazorComponentResult<RecordPage>(new
+        {
+            R = counted, T = text, OtherLanguageUrl = $"{context.Request.Path}?lang={text.OtherLanguageCode}",
+        });
+    }
+
+    /// <summary>This view counts too, even though the flusher has not written it yet.</summary>
+    private static PublicScans Counted(PublicScans? scans, TimeProvider clock) =>
+        new((scans?.Count ?? 0) + 1, scans?.FirstScannedAt ?? clock.GetUtcNow());
+
+    public static IResult NotFound(HttpContext context, string code)
+    {
+        if (HttpCaching.WantsJson(context.Request) || HttpCaching.WantsLinkset(context.Request))
+            throw new NotFoundException("Tracing code", code);
+        return new RazorComponentResult<NotFoundPage>(new { T = PageText.For(HttpCaching.Language(context.Request)), Code = code })
+        {
+            StatusCode = StatusCodes.Status404NotFound,
+        };
+    }
+
+    public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository, PublicLinks links, CancellationToken ct) =>
+        await Qr(code, size, ecc, "png", context, repository, links, ct);
+
+    public static async Task<IResult> QrSvg(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository, PublicLinks links, CancellationToken ct) =>
+        await Qr(code, size, ecc, "svg", context, repository, links, ct);
+
+    private static async Task<IResult> Qr(string code, int? size, string? ecc, string format, HttpContext context,
+        PublicRecordRepository repository, PublicLinks links, CancellationToken ct)
+    {
+        var v = new FieldErrors();
+        if (size is < QrCodes.MinSize or > QrCodes.MaxSize) v.Add("size", $"Between {QrCodes.MinSize} and {QrCodes.MaxSize} pixels.");
+        if (!QrCodes.TryLevel(ecc, out var level)) v.Add("ecc", "One of L, M, Q, H.");
+        v.ThrowIfInvalid();
+        var link = TracingCode.Normalize(code) is { } normalized ? await repository.LinkAsync(normalized, ct) : null;
+        if (link is null) throw new NotFoundException("Tracing code", code);
+        var url = links.For(link.Code, link.LotNumber, link.Gtin);
+        var pixels = size ?? QrCodes.DefaultSize;
+        if (HttpCaching.NotModified(context, QrCodes.ETag(url, pixels, level, format), HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
+        return format == "png"
+            ? Results.Bytes(QrCodes.Png(url, pixels, level), "image/png")
+            : Results.Text(QrCodes.Svg(url, pixels, level), "image/svg+xml");
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Net.Http.Headers;
+
+namespace Traceability.Api.Public;
+
+/// <summary>ETag and Cache-Control for public responses, so a phone or a CDN revalidates with a 304.</summary>
+public static class HttpCaching
+{
+    /// <summary>Short: a page may change (a new event, a recall) and a recall must reach shoppers quickly.</summary>
+    public const string ShortLived = "public, max-age=60";
+    public const string LongLived = "public, max-age=2592000";
+
+    /// <summary>Sets the validators; true when the client already holds this version (answer 304).</summary>
+    public static bool NotModified(HttpContext context, string etag, string cacheControl)
+    {
+        var quoted = $"\"{etag}\"";
+        context.Response.Headers.ETag = quoted;
+        context.Response.Headers.CacheControl = cacheControl;
+        context.Response.Headers.Vary = "Accept, Accept-Language";
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        return ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == quoted));
+    }
+
+    public static IResult NotModifiedResult() => Results.StatusCode(StatusCodes.Status304NotModified);
+
+    public static bool WantsJson(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)
+               && (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) || accept.Contains("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static bool WantsLinkset(HttpRequest request) =>
+        request.Headers.Accept.ToString().Contains("application/linkset+json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>?lang=en|vi wins, then Accept-Language; Vietnamese by default.</summary>
+    public static string Language(HttpRequest request)
+    {
+        var lang = request.Query["lang"].ToString();
+        if (lang is "en" or "vi") return lang;
+        var languages = StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptLanguage.ToArray(), out var parsed) ? parsed : [];
+        foreach (var l in languages.OrderByDescending(l => l.Quality ?? 1))
+        {
+            var value = l.Value.Value ?? "";
+            if (value.StartsWith("vi", StringComparison.OrdinalIgnoreCase)) return "vi";
+            if (value.StartsWith("en", StringComparison.OrdinalIgnoreCase)) return "en";
+        }
+        return "vi";
+    }
+}

@@ -1,0 +1,59 @@
+using Traceability.Api.Contracts;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Domain.Events;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Public;
+
+public sealed record PublicLinksResponse(string Page, string Json, string Epcis, string Certification, string Linkset, string QrPng, string QrSvg);
+
+public sealed record PublicProduct(
+    string Name, string? NameEn, string? Gtin, string Category, string? Description, IReadOnlyList<string> Standards, string? ImageUrl);
+
+public sealed record PublicProducer(string Name, string Kind, AddressDto Address, string? Phone, string? Email);
+
+public sealed record PublicBatch(string Code, string LotNumber, DateOnly ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin);
+
+public sealed record PublicCertification(int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil, string Status);
+
+/// <summary>The OCOP rating: <c>current</c> is the newest still-valid decision (null when every one has expired).</summary>
+public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<PublicCertification> History);
+
+public sealed record PublicParent(string Code, string LotNumber, string ProductName, string ProducerName, decimal? Quantity, string? Unit, string PublicUrl);
+
+public sealed record PublicScans(long Count, DateTimeOffset? FirstScannedAt);
+
+/// <summary>A batch's public provenance record: what the page shows and what third-party apps read.
+/// <c>events</c> are exactly the hashed event objects (docs/hash-chain.md), so the record can be verified as it is.</summary>
+public sealed record PublicRecordResponse(
+    string Code, string PublicUrl, PublicLinksResponse Links, PublicProduct Product, PublicProducer Producer, PublicBatch Batch,
+    PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<EventResponse> Events,
+    VerificationResponse Verification, PublicScans? Scans)
+{
+    public static PublicRecordResponse From(PublicRecordRepository.Data d, PublicLinks links, DateOnly today)
+    {
+        var b = d.Batch;
+        var page = links.For(b, d.Product.Gtin);
+        var firstInvalid = HashChain.FirstInvalid(d.Events);
+        PublicCertification Cert(OcopCertification c) =>
+            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired");
+        var current = OcopCertification.Current(d.Certifications, today);
+        return new PublicRecordResponse(
+            b.Code, page, links.LinksFor(b.Code, page),
+            new PublicProduct(d.Product.Name, d.Product.NameEn, d.Product.Gtin, WireEnum<ProductCategory>.Name(d.Product.Category),
+                d.Product.Description, d.Product.Standards, d.Product.ImageUrl),
+            new PublicProducer(d.Producer.Name, WireEnum<ProducerKind>.Name(d.Producer.Kind),
+                new AddressDto(d.Producer.Address.Line, d.Producer.Address.Commune, d.Producer.Address.Province, d.Producer.Address.CommuneCode,
+                    d.Producer.Address.ProvinceCode), d.Producer.Phone, d.Producer.Email),
+            new PublicBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
+                b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null),
+            new PublicOcop(current is null ? null : Cert(current), d.Certifications.Select(Cert).ToList()),
+            b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null,
+            d.Parents.Select(p => new PublicParent(p.Code, p.LotNumber, p.ProductName, p.ProducerName, p.Quantity, p.Unit,
+                links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
+            d.Events.Select(EventResponse.From).ToList(),
+            new VerificationResponse(firstInvalid is null, d.Events.Count, d.Events.Count > 0 ? d.Events[^1].Hash : null, firstInvalid),
+            null);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.ResponseCompression;
+using Traceability.Api.Public;
+
+namespace Traceability.Api.Setup;
+
+/// <summary>Rate limits per client address (RateLimiting:Public), in numbers of requests per window.</summary>
+public sealed class PublicRateLimitOptions
+{
+    /// <summary>Requests per window per client address; 0 turns the limiter off. Generous by default: at a provincial
+    /// fair, many shoppers share one shop's Wi-Fi or one carrier's address.</summary>
+    public int PermitLimit { get; set; } = 300;
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed (ReverseProxy:TrustedProxies, IP addresses).
+/// With none configured, forwarded headers are ignored and the connection's address is the client's.</summary>
+public sealed class ReverseProxyOptions
+{
+    public List<string> TrustedProxies { get; set; } = [];
+}
+
+public static class PublicSetup
+{
+    public const string CorsPolicy = "public";
+    public const string RatePolicy = "public";
+
+    /// <summary>Paths anyone may read; only these are compressed (no secrets in them, so no BREACH-style leak).</summary>
+    public static bool IsPublicPath(PathString path) =>
+        path.StartsWithSegments("/p") || path.StartsWithSegments("/01") || path.StartsWithSegments("/api/v1/public")
+        || path.StartsWithSegments("/api/v1/event-types");
+
+    public static IServiceCollection AddTraceabilityPublic(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        services.AddSingleton<ScanCounter>();
+        services.AddSingleton<ScanFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
+        services.AddSingleton<PublicRecords>();
+
+        services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods("GET", "HEAD")
+            .WithHeaders("Accept", "Accept-Language", "If-None-Match").WithExposedHeaders("ETag", "Link", "Location", "Retry-After")));
+
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/ld+json", "application/linkset+json", "application/problem+json", "image/svg+xml"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+
+        services.AddOptions<PublicRateLimitOptions>().BindConfiguration("RateLimiting:Public")
+            .Validate(o => o.PermitLimit >= 0 && o.WindowSeconds > 0, "RateLimiting:Public needs PermitLimit ≥ 0 and WindowSeconds > 0.").ValidateOnStart();
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration("ReverseProxy")
+            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _)), "ReverseProxy:TrustedProxies must be IP addresses.").ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>((o, proxies) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.Value.TrustedProxies) o.KnownProxies.Add(IPAddress.Parse(proxy));
+        });
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = $"Slow down; try again in {retryAfter} s." },
+                });
+            };
+            o.AddPolicy(RatePolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PublicRateLimitOptions>>().CurrentValue;
+                if (limits.PermitLimit == 0) return RateLimitPartition.GetNoLimiter("off");
+                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.PermitLimit, Window = TimeSpan.FromSeconds(limits.WindowSeconds), QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+}
