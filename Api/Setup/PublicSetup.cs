@@ -37,6 +37,8 @@ public static class PublicSetup
     public static IServiceCollection AddTraceabilityPublic(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        // Vietnamese letters are written as UTF-8, not as &#x…; entities (smaller pages); <, >, &, quotes stay encoded.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<ScanCounter>();
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
