@@ -48,9 +48,10 @@ public static class PublicPageEndpoints
         PublicRecordRepository repository, PublicRecords records, ScanCounter scans, TimeProvider clock, CancellationToken ct)
     {
         // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var rawPath = raw.Split('?')[0];
-        var rawLot = rawPath[(rawPath.IndexOf("/10/", StringComparison.Ordinal) + 4)..];
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var rawPath = string.IsNullOrEmpty(raw) ? context.Request.Path.ToUriComponent() : raw.Split('?')[0];
+        var at = rawPath.IndexOf("/10/", StringComparison.Ordinal);
+        var rawLot = at < 0 ? lot : rawPath[(at + 4)..];
         string decodedLot;
         try { decodedLot = Uri.UnescapeDataString(rawLot); } catch (UriFormatException) { decodedLot = ""; }
         if (!Gtin.TryNormalize(gtin, out var gtin14))

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using NUnit.Framework;
+using Traceability.Tests.Events;
+using Traceability.Tests.Support;
+
+namespace Traceability.Tests.Public;
+
+/// <summary>The page a shopper sees: everything circular 02/2024/TT-BKHCN asks for, Vietnamese first, light.</summary>
+public sealed class PublicPageTests : ApiTest
+{
+    private async Task<string> Page(string url, string? language = null)
+    {
+        var response = await Api.CreateClient().SendAsync(PublicScenario.Get(url, "text/html", language));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        return html;
+    }
+
+    [Test]
+    public async Task Page_ShowsWhatTheCircularRequires_InVietnamese()
+    {
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "P-1");
+        var code = batch.GetProperty("code").GetString()!;
+        var html = await Page($"/p/{code}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(html, Does.Contain("<html lang=\"vi\">"));
+            Assert.That(html, Does.Contain("Chè Shan tuyết Pù Luông"), "product name");
+            Assert.That(html, Does.Contain("Hợp tác xã Nông nghiệp Thọ Xuân").And.Contain("Xã Thọ Xuân, Thanh Hóa"), "producer and address");
+            Assert.That(html, Does.Contain(code).And.Contain($"0{gtin}").And.Contain("P-1"), "tracing code, GTIN, lot");
+            Assert.That(html, Does.Contain("Ngày sản xuất").And.Contain("20/11/2025").And.Contain("Hạn sử dụng").And.Contain("20/12/2025"), "dates");
+            Assert.That(html, Does.Contain("TCVN 7050:2009").And.Contain("VietGAP"), "standards and certificates");
+            Assert.That(html, Does.Contain("Hành trình sản phẩm").And.Contain("Thu hoạch").And.Contain("Đóng gói"), "stages");
+            Assert.That(html, Does.Contain("06:30 20/11/2025").And.Contain("Đồi chè Xuân Lập"), "each stage with its time and place");
+            Assert.That(html, Does.Contain("★★★★").And.Contain("3981/QĐ-UBND").And.Contain("UBND tỉnh Thanh Hóa").And.Contain("15/10/2025 – 15/10/2028"), "OCOP");
+            Assert.That(html, Does.Contain("Đã được đính chính").And.Contain("Đính chính cho bước 1"), "the corrected stage is marked, not replaced");
+            Assert.That(html, Does.Contain("Hái 120 kg").And.Contain("Sửa: 102 kg"));
+            Assert.That(html, Does.Contain("Chuỗi dữ liệu toàn vẹn: 3 bước"), "verification");
+            Assert.That(html, Does.Contain("Lượt quét"), "scans");
+            Assert.That(html, Does.Not.Contain("<script"), "no JavaScript");
+        });
+    }
+
+    [TestCase("?lang=en", null)]
+    [TestCase("", "en-US,en;q=0.9")]
+    public async Task Page_InEnglish_ByQueryOrAcceptLanguage(string query, string? language)
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, $"P-EN{query.Length}");
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}{query}", language);
+        Assert.That(html, Does.Contain("<html lang=\"en\">").And.Contain("Product journey").And.Contain("Harvesting").And.Contain("Fermented pork roll"));
+        Assert.That(html, Does.Not.Contain("Hành trình sản phẩm"));
+    }
+
+    [Test]
+    public async Task RecalledBatch_ShowsARedBannerFirst()
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-RC");
+        await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batch.Id()}/recall", new { reason = "Nhiễm vi sinh vượt ngưỡng" })).Json(HttpStatusCode.OK);
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        var body = html[html.IndexOf("<body>", StringComparison.Ordinal)..];
+        Assert.That(body.IndexOf("class=\"recall\"", StringComparison.Ordinal), Is.LessThan(body.IndexOf("<main>", StringComparison.Ordinal)));
+        Assert.That(body, Does.Contain("SẢN PHẨM ĐÃ BỊ THU HỒI").And.Contain("Nhiễm vi sinh vượt ngưỡng"));
+    }
+
+    [Test]
+    public async Task ExpiredCertification_IsShownAsExpired_NotAsStars()
+    {
+        var product = await Producer.CreateProductAsync(name: "Nước mắm Hải Thanh");
+        var batch = await Producer.CreateBatchAsync(product.Id(), "EXP-1");
+        var national = await Api.CreateAuthorityAsync("national");
+        await (await national.Client.PostAsJsonAsync($"/api/v1/products/{product.Id()}/ocop-certifications",
+            new { stars = 5, decisionNumber = "781/QĐ-BNN", issuedBy = "Bộ Nông nghiệp và PTNT", issuedOn = "2020-05-01" })).Json(HttpStatusCode.Created);
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        Assert.That(html, Does.Contain("Chứng nhận OCOP đã hết hạn").And.Contain("781/QĐ-BNN"));
+        Assert.That(html, Does.Not.Contain("★"));
+    }
+
+    [Test]
+    public async Task Page_MadeFromOtherBatches_LinksToThem()
+    {
+        var (_, parent, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-PARENT");
+        var product = await Producer.CreateProductAsync(name: "Trà túi lọc");
+        var child = await (await Producer.Client.PostAsJsonAsync("/api/v1/batches", new
+        {
+            productId = product.Id(), lotNumber = "P-CHILD", producedOn = "2025-11-25", parents = new[] { new { batchId = parent.Id(), quantity = 12.5 } },
+        })).Json(HttpStatusCode.Created);
+        var html = await Page($"/p/{child.GetProperty("code").GetString()}");
+        Assert.That(html, Does.Contain("Được làm từ").And.Contain(parent.GetProperty("publicUrl").GetString()!).And.Contain("P-PARENT"));
+    }
+
+    [Test]
+    public async Task Page_WithThirtyEvents_IsUnder50KB()
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-BIG");
+        for (var i = 0; i < 27; i++)
+            await Producer.AppendAsync(batch.Id(), EventScenario.Harvest(note: $"Chăm sóc vườn chè lần thứ {i}: làm cỏ, bón phân hữu cơ vi sinh, tưới nước giữ ẩm"));
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        Assert.That(Encoding.UTF8.GetByteCount(html), Is.LessThan(50 * 1024));
+    }
+
+    [Test]
+    public async Task ProducerText_IsHtmlEncodedEverywhere()
+    {
+        const string payload = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
+        var (_, batch) = await HostilePayloads.SeedAsync(Api, payload);
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        Assert.That(html, Does.Not.Contain("<script>window").And.Not.Contain("<img src=x"));
+        Assert.That(html, Does.Contain("&lt;script&gt;window.__xss=1&lt;/script&gt;"));
+    }
+
+    [Test]
+    public async Task Responses_CarryETag_AndRevalidateWith304_UntilSomethingChanges()
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-ETAG");
+        var url = $"/p/{batch.GetProperty("code").GetString()}";
+        var client = Api.CreateClient();
+        var first = await client.SendAsync(PublicScenario.Get(url, "text/html"));
+        Assert.That(first.Headers.ETag, Is.Not.Null);
+        Assert.That(first.Headers.CacheControl?.MaxAge, Is.LessThanOrEqualTo(TimeSpan.FromMinutes(5)));
+        Assert.That(first.Headers.Vary, Does.Contain("Accept-Language"));
+
+        var again = PublicScenario.Get(url, "text/html");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        Assert.That((await client.SendAsync(again)).StatusCode, Is.EqualTo(HttpStatusCode.NotModified), "scans alone do not change the ETag");
+
+        await Producer.AppendAsync(batch.Id(), new { type = "shipping", occurredAt = "2025-11-22T08:00:00+07:00" });
+        var changed = PublicScenario.Get(url, "text/html");
+        changed.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        var after = await client.SendAsync(changed);
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after.Headers.ETag, Is.Not.EqualTo(first.Headers.ETag));
+
+        var english = await client.SendAsync(PublicScenario.Get(url + "?lang=en", "text/html"));
+        Assert.That(english.Headers.ETag, Is.Not.EqualTo(after.Headers.ETag), "each language is its own representation");
+    }
+
+    [Test]
+    public async Task ETag_ChangesWhenTheProductOrCertificationChanges()
+    {
+        var (product, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-ETAG2");
+        var url = $"/api/v1/public/records/{batch.GetProperty("code").GetString()}";
+        var client = Api.CreateClient();
+        var before = (await client.GetAsync(url)).Headers.ETag;
+        await (await Producer.Client.PatchAsync($"/api/v1/products/{product.Id()}", JsonContent.Create(new { description = "Mô tả mới" }))).Json(HttpStatusCode.OK);
+        var afterProduct = (await client.GetAsync(url)).Headers.ETag;
+        var authority = await Api.CreateAuthorityAsync("national");
+        await (await authority.Client.PostAsJsonAsync($"/api/v1/products/{product.Id()}/ocop-certifications",
+            new { stars = 5, decisionNumber = "12/QĐ-TTg", issuedBy = "Bộ NN&MT", issuedOn = "2025-11-01" })).Json(HttpStatusCode.Created);
+        var afterCert = (await client.GetAsync(url)).Headers.ETag;
+        Assert.That(new[] { before, afterProduct, afterCert }.Distinct().Count(), Is.EqualTo(3));
+    }
+}
