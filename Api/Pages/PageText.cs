@@ -14,7 +14,7 @@ public sealed record PageText(
     string Verification, string ChainValid, string ChainInvalid, string Scans, string FirstScan, string FirstScanNow, string OtherLanguage,
     string OtherLanguageCode, string DataLinks, string NotFoundTitle, string NotFoundBody, string Category, string Step, string Rating)
 {
-    public static readonly PageText Vi = new("vi", "Truy xuất nguồn gốc", "SẢN PHẨM ĐÃ BỊ THU HỒI", "Thu hồi ngày", "Mã truy xuất", "Mã GTIN",
+    public static readonly PageText Vi = new("vi", "Truy xuất nguồn gốc", "SẢN PHẨM ĐÃ BỊ THU HỒI", "Thu hồi lúc", "Mã truy xuất", "Mã GTIN",
         "Số lô", "Ngày sản xuất", "Hạn sử dụng", "Số lượng", "Vùng nguyên liệu", "Nhà sản xuất", "Địa chỉ", "Liên hệ", "Chứng nhận OCOP",
         "sao", "Quyết định", "Cơ quan cấp", "Hiệu lực", "Chứng nhận OCOP đã hết hạn", "Chưa có chứng nhận OCOP", "Lịch sử chứng nhận",
         "Tiêu chuẩn áp dụng", "Giấy chứng nhận", "Hành trình sản phẩm", "Chưa ghi nhận công đoạn nào.", "Đã được đính chính",
@@ -23,7 +23,7 @@ public sealed record PageText(
         "Quét lần đầu", "lần quét này", "English", "en", "Dữ liệu", "Không tìm thấy mã truy xuất",
         "Mã này không có trong hệ thống. Hãy kiểm tra lại mã trên nhãn, hoặc liên hệ nơi bán.", "Nhóm sản phẩm", "Bước", "Hạng");
 
-    public static readonly PageText En = new("en", "Product traceability", "THIS PRODUCT HAS BEEN RECALLED", "Recalled on", "Tracing code", "GTIN",
+    public static readonly PageText En = new("en", "Product traceability", "THIS PRODUCT HAS BEEN RECALLED", "Recalled at", "Tracing code", "GTIN",
         "Lot", "Produced on", "Best before", "Quantity", "Origin", "Producer", "Address", "Contact", "OCOP certification",
         "stars", "Decision", "Issued by", "Valid", "The OCOP certification has expired", "No OCOP certification yet", "Certification history",
         "Applied standards", "Certificates", "Product journey", "No steps recorded yet.", "Corrected",

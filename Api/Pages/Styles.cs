@@ -5,7 +5,7 @@ public static class Styles
 {
     public const string Css = """
         *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2933;background:#f5f7f4}
-        main{max-width:40rem;margin:0 auto;padding:0 .75rem 2rem}h1{font-size:1.5rem;line-height:1.25;margin:.75rem 0 .25rem}
+        main{max-width:40rem;margin:0 auto;padding:0 .75rem 2rem;overflow-wrap:anywhere}.recall{overflow-wrap:anywhere}h1{font-size:1.5rem;line-height:1.25;margin:.75rem 0 .25rem}
         h2{font-size:1.05rem;margin:0 0 .5rem;color:#14532d}section{background:#fff;border-radius:.6rem;padding:.9rem;margin:.75rem 0;box-shadow:0 1px 2px #0001}
         .recall{background:#b91c1c;color:#fff;padding:1rem .9rem;font-weight:700;border-radius:0 0 .6rem .6rem}.recall p{margin:.25rem 0;font-weight:400}
         .sub{color:#52606d;margin:0}.img{width:100%;max-height:16rem;object-fit:cover;border-radius:.6rem;margin-top:.75rem;background:#e4e7eb}

@@ -35,7 +35,7 @@ public sealed class RecallRepository(Database db, EventRepository events)
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkSql), new { batch.Id, Now = now, Reason = reason }, transaction, cancellationToken: ct)) == 1)
                 newly.Add((batch.Id, batch.Value));
 
-        var recallEvents = newly.Select(b => new NewEvent(b.Id, EventType.Recalling, now, null, recordedBy, reason,
+        var recallEvents = newly.Select(b => new NewEvent(b.Id, EventType.Recalling, now.ToOffset(VietnamTime.Offset), null, recordedBy, reason,
             b.Id == root.Id ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = root.Code },
             [], null)).ToList();
         await events.AppendAsync(connection, transaction, recallEvents, now, ct);
