@@ -1,0 +1,83 @@
+// Generates a realistic benchmark database through the production schema and the production hash chain:
+// producers with API keys, products (half with GTINs), OCOP certifications, batches with lineage, and ~10 events
+// per batch. Writes the request lists the load scripts pick from.
+//   dotnet Traceability.Bench.DataGen.dll --db data/large.db --out data/large --batches 100000 --producers 2000 --products 10000
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Traceability.Bench.DataGen;
+using Traceability.Domain;
+using Traceability.Domain.Events;
+using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Sqlite;
+
+var options = Options.Parse(args);
+var clock = Stopwatch.StartNew();
+foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(options.Db + suffix);
+Directory.CreateDirectory(options.Out);
+TypeHandlers.Register();
+var dialect = new SqliteDialect($"Data Source={options.Db}");
+dialect.Migrate(NullLogger.Instance);
+var db = new Database(dialect);
+var events = new EventRepository(db);
+var random = new Random(20251129);
+var now = new DateTimeOffset(2025, 11, 29, 8, 0, 0, VietnamTime.Offset);
+var plan = new Plan(options, random);
+
+await using var connection = (SqliteConnection)await db.OpenAsync(default);
+await connection.ExecuteAsync("PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;");
+
+// Accounts, products and certifications.
+await using (var tx = await connection.BeginTransactionAsync())
+{
+    var national = Guid.CreateVersion7();
+    var province = Guid.CreateVersion7();
+    await connection.ExecuteAsync("INSERT INTO authorities (id, name, level, province, created_at) VALUES (@Id, @Name, @Level, @Province, @Now)",
+        new[] { new { Id = national, Name = "Bộ Nông nghiệp và Môi trường", Level = "national", Province = (string?)null, Now = now },
+                new { Id = province, Name = "Hội đồng OCOP tỉnh Thanh Hóa", Level = "province", Province = (string?)"Thanh Hóa", Now = now } }, tx);
+    await connection.ExecuteAsync("""
+        INSERT INTO producers (id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at)
+        VALUES (@Id, @Name, @Kind, @TaxCode, @Line, @Commune, @Province, NULL, '38', @Phone, NULL, @Now)
+        """, plan.Producers.Select(p => new { p.Id, p.Name, p.Kind, p.TaxCode, p.Line, p.Commune, Province = "Thanh Hóa", p.Phone, Now = now }), tx);
+    await connection.ExecuteAsync("INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at) VALUES (@Id, @Hash, 'producer', @Owner, @Hint, @Now)",
+        plan.Producers.Select(p => new { Id = Guid.CreateVersion7(), Hash = ApiKey.Hash(p.Key), Owner = p.Id, Hint = ApiKey.Hint(p.Key), Now = now }), tx);
+    await connection.ExecuteAsync("""
+        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at)
+        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, NULL, @Now, @Now)
+        """, plan.Products.Select(p => new { p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, p.Category, p.Description, p.Standards, p.ShelfLifeDays, Now = now }), tx);
+    await connection.ExecuteAsync("""
+        INSERT INTO ocop_certifications (id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at)
+        VALUES (@Id, @ProductId, @AuthorityId, @Stars, @Decision, @IssuedBy, @IssuedOn, @ValidUntil, @Now)
+        """, plan.Products.SelectMany(p => p.Certifications).Select(c => new
+        {
+            Id = Guid.CreateVersion7(), c.ProductId, AuthorityId = c.Stars == 5 ? national : province, c.Stars, c.Decision,
+            IssuedBy = c.Stars == 5 ? "Bộ Nông nghiệp và Môi trường" : "UBND tỉnh Thanh Hóa", c.IssuedOn, ValidUntil = c.IssuedOn.AddMonths(36), Now = now,
+        }), tx);
+    await tx.CommitAsync();
+}
+Console.WriteLine($"accounts, {plan.Products.Count} products: {clock.Elapsed.TotalSeconds:F1} s");
+
+// Batches with lineage, then their events through the production hash chain, in chunks of 2,000 batches.
+var totalEvents = 0L;
+foreach (var chunk in plan.Batches.Chunk(2000))
+{
+    await using var tx = await connection.BeginTransactionAsync();
+    await connection.ExecuteAsync("""
+        INSERT INTO batches (id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
+            origin_name, origin_commune, origin_province, origin_latitude, origin_longitude, created_at)
+        VALUES (@Id, @ProductId, @ProducerId, @Lot, @Code, @ProducedOn, @ExpiresOn, @Quantity, 'KGM', @OriginName, @Commune, 'Thanh Hóa', @Lat, @Lon, @Now)
+        """, chunk.Select(b => new { b.Id, b.ProductId, b.ProducerId, b.Lot, b.Code, b.ProducedOn, b.ExpiresOn, b.Quantity, b.OriginName, b.Commune, b.Lat, b.Lon, Now = now }), tx);
+    await connection.ExecuteAsync("INSERT INTO batch_parents (child_id, parent_id, quantity) VALUES (@Child, @Parent, @Quantity)",
+        chunk.SelectMany(b => b.Parents.Select(p => new { Child = b.Id, Parent = p, Quantity = 10m })), tx);
+    var stories = chunk.SelectMany(b => plan.Story(b)).ToList();
+    await events.AppendAsync(connection, tx, stories, now, default);
+    totalEvents += stories.Count;
+    await tx.CommitAsync();
+}
+Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
+await connection.ExecuteAsync("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
+
+plan.WriteRequestLists(options.Out);
+Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s: {new FileInfo(options.Db).Length / 1048576} MiB, {totalEvents} events");

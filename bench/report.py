@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Turns the benchmark's raw figures into bench/RESULTS.md (medians of the runs, ratios, targets).
+
+  report.py average-size BASE_URL RECORDS_LIST      prints the mean size in bytes of 200 random public records
+  report.py report RESULTS.jsonl META.env OUT.md   writes the report
+"""
+import json
+import random
+import statistics
+import sys
+import urllib.request
+
+
+def average_size(base, paths_file):
+    paths = [p for p in open(paths_file, encoding="utf-8").read().split() if p]
+    random.seed(7)
+    sample = random.sample(paths, min(200, len(paths)))
+    total = sum(len(urllib.request.urlopen(base + p).read()) for p in sample)
+    print(total // len(sample))
+
+
+def load(results_file, meta_file):
+    runs = {}
+    for line in open(results_file, encoding="utf-8"):
+        if line.strip():
+            item = json.loads(line)
+            runs.setdefault(item["name"], []).append(item)
+    meta = {}
+    for line in open(meta_file, encoding="utf-8"):
+        if "=" in line:
+            key, value = line.rstrip("\n").split("=", 1)
+            meta[key] = value
+    return runs, meta
+
+
+def median(runs, name, field):
+    return statistics.median(r["result"][field] for r in runs[name])
+
+
+def report(results_file, meta_file, out):
+    runs, meta = load(results_file, meta_file)
+    base = median(runs, "baseline", "rps")
+    errors = {name: sum(r["result"]["non2xx"] for r in items) for name, items in runs.items()}
+    startup = [int(v) for k, v in meta.items() if k.startswith("startup_ms_")]
+    rows = []
+
+    def row(figure, value, target, met, detail=""):
+        rows.append((figure, value, target, "yes" if met else "**no**", detail))
+
+    for name, label, target in [("record_json", "`GET /api/v1/public/records/{code}`, random codes", 0.40),
+                                ("page_html", "`GET /p/{code}` HTML, random codes", 0.35),
+                                ("digital_link", "`GET /01/{gtin}/10/{lot}` HTML, random lots", 0.35),
+                                ("qr_png", "`GET /p/{code}/qr.png`, random codes, uncached", 0.25)]:
+        rps = median(runs, name, "rps")
+        ratio = rps / base
+        row(f"{label} throughput", f"{rps:,.0f} req/s = **{ratio:.2f} × baseline**", f"≥ {target:.2f} × baseline",
+            ratio >= target and errors[name] == 0, f"{errors[name]} non-2xx")
+    for name, label in [("record_json", "record JSON"), ("page_html", "page HTML"), ("digital_link", "Digital Link"), ("qr_png", "QR PNG")]:
+        p50, p99 = median(runs, name, "p50_ms"), median(runs, name, "p99_ms")
+        row(f"p99 / p50 of {label} at {runs[name][0]['connections']} connections", f"{p99:.1f} / {p50:.1f} ms = **{p99 / p50:.1f} ×**",
+            "≤ 5 ×", p99 <= 5 * p50)
+    large, small = median(runs, "record_json", "p50_ms"), median(runs, "record_json_small", "p50_ms")
+    row("record JSON p50 at 1,000,000 events vs at 10,000 events", f"{large:.1f} / {small:.1f} ms = **{large / small:.2f} ×**", "≤ 1.3 ×",
+        large <= 1.3 * small)
+    single = median(runs, "event_single", "rps")
+    row("single-event `POST /api/v1/batches/{id}/events`, random batches", f"**{single:,.0f} events/s**", "≥ 1,500 events/s",
+        single >= 1500 and errors["event_single"] == 0, f"{errors['event_single']} non-2xx")
+    bulk = median(runs, "event_bulk", "rps") * 1000
+    row("bulk `POST /api/v1/events`, 1,000 events a request", f"**{bulk:,.0f} events/s**", "≥ 20,000 events/s",
+        bulk >= 20000 and errors["event_bulk"] == 0, f"{errors['event_bulk']} non-2xx")
+    rss = int(meta["peak_rss_kb"]) / 1024
+    row("peak resident memory of the API (VmHWM) over the whole load", f"**{rss:.0f} MB**", "≤ 300 MB", rss <= 300)
+    up = statistics.median(startup)
+    row("start-up to `/health/ready` on the 1,000,000-event database", f"**{up / 1000:.2f} s** (runs: {', '.join(str(s) for s in startup)} ms)",
+        "≤ 2 s", up <= 2000)
+
+    lines = ["# Benchmark results", "",
+             f"Produced by `{meta['command']}` on {meta['date']}. Medians of {len(runs['baseline'])} runs of "
+             f"{runs['baseline'][0]['result']['seconds']:.0f} s each; the machine is shared and noisy, so the ratios to the baseline "
+             "measured in the same run are what count.", "",
+             "## Machine", "",
+             f"- CPU: {meta['machine_cpu']}, {meta['machine_cores']} cores (wrk and the API share them); memory {meta['machine_memory']}",
+             f"- .NET SDK {meta['dotnet']}, SQLite {meta['sqlite']} (the embedded default), {meta['wrk']}",
+             "", "## Dataset", "",
+             f"- large: {meta['dataset_large']}", f"- small: {meta['dataset_small']}",
+             f"- average public record: {int(meta['record_bytes']):,} bytes of JSON; the baseline returns a fixed body of that size",
+             "", "## Figures", "",
+             f"Baseline (bare minimal API, fixed JSON body): **{base:,.0f} req/s** ({errors['baseline']} non-2xx).", "",
+             "| figure | measured | target | met | errors |", "|---|---|---|---|---|"]
+    lines += [f"| {f} | {v} | {t} | {m} | {d} |" for f, v, t, m, d in rows]
+    lines += ["", "## Every run", "", "| load | run | connections | req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|"]
+    for name, items in runs.items():
+        for r in items:
+            x = r["result"]
+            lines.append(f"| {name} | {r['run']} | {r['connections']} | {x['rps']:,.0f} | {x['p50_ms']:.2f} | {x['p99_ms']:.2f} | {x['non2xx']} |")
+    notes = "bench/NOTES.md"
+    lines += ["", f"What each figure means, what was changed to reach it, and why the missed targets are missed: see [{notes.split('/')[-1]}](NOTES.md).", ""]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "average-size":
+        average_size(sys.argv[2], sys.argv[3])
+    else:
+        report(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The benchmark, end to end: builds Release, generates the datasets, starts the bare baseline and the API (Production,
+# logging at Warning, rate limiter off), loads them with wrk from a second process on loopback, and writes
+# bench/RESULTS.md. Nothing in `dotnet test` depends on it.
+#   bench/run.sh                      # the full run (about 10 minutes)
+#   RUNS=1 DURATION=5 bench/run.sh    # a quick look
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+BULK_CONNECTIONS=${BULK_CONNECTIONS:-4}
+BATCHES=${BATCHES:-100000}
+PRODUCERS=${PRODUCERS:-2000}
+PRODUCTS=${PRODUCTS:-10000}
+WORK=${WORK:-$ROOT/bench/.work}
+API_PORT=5180
+BASE_PORT=5181
+ADMIN_KEY=ocop_bench-admin-key-0000000000000000000000
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v python3 >/dev/null || need+=(python3)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+rm -rf "$WORK"; mkdir -p "$WORK"
+RESULTS=$WORK/results.jsonl
+META=$WORK/meta.env
+: > "$RESULTS"; : > "$META"
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "== build (Release)"
+for p in Api bench/Baseline bench/DataGen; do dotnet build "$p" -c Release -nologo -v q -o "$WORK/bin/$(basename "$p")" >/dev/null; done
+
+echo "== datasets"
+dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/large.db" --out "$WORK/large" \
+  --batches "$BATCHES" --producers "$PRODUCERS" --products "$PRODUCTS" | tee "$WORK/large.log"
+dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/small.db" --out "$WORK/small" \
+  --batches 1000 --producers 100 --products 500 | tee "$WORK/small.log"
+echo "dataset_large=$(tail -1 "$WORK/large.log")" >> "$META"
+echo "dataset_small=$(tail -1 "$WORK/small.log")" >> "$META"
+
+start_api() { # DB
+  ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
+      Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY \
+      Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
+      dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
+  API_PID=$!; pids+=("$API_PID")
+}
+wait_ready() { # prints milliseconds from now until /health/ready answers 200
+  local start; start=$(date +%s%N)
+  for _ in $(seq 3000); do
+    curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null 2>&1 && { echo $(( ($(date +%s%N) - start) / 1000000 )); return; }
+    sleep 0.01
+  done
+  echo "API did not become ready" >&2; cat "$WORK/api.log" >&2; exit 1
+}
+stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+dotnet_pid() { pgrep -f "Traceability.Api.dll" | head -1; }
+
+load() { # NAME URL SCRIPT CONNECTIONS [ENV=VALUE...]
+  local name=$1 url=$2 script=$3 conns=$4; shift 4
+  for run in $(seq "$RUNS"); do
+    local line
+    line=$(env "$@" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$ROOT/bench/lua/$script" "$url" | grep '^RESULT ' | cut -d' ' -f2-)
+    echo "{\"name\":\"$name\",\"run\":$run,\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
+    echo "  $name run $run: $line"
+  done
+}
+
+echo "== start-up to /health/ready on the large database"
+for run in $(seq "$RUNS"); do
+  start_api "$WORK/large.db"; ms=$(wait_ready); stop_api
+  echo "startup_ms_$run=$ms" >> "$META"; echo "  run $run: $ms ms"
+done
+
+start_api "$WORK/large.db"; wait_ready >/dev/null
+size=$(python3 "$ROOT/bench/report.py" average-size "http://127.0.0.1:$API_PORT" "$WORK/large/records.txt")
+echo "record_bytes=$size" >> "$META"
+echo "== baseline: bare minimal API, fixed $size-byte JSON body"
+( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size="$size" > "$WORK/baseline.log" 2>&1 ) &
+BASE_PID=$!; pids+=("$BASE_PID")
+for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1 && break; sleep 0.01; done
+load baseline "http://127.0.0.1:$BASE_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
+kill "$BASE_PID"; wait "$BASE_PID" 2>/dev/null || true
+
+echo "== reads on the large database (random codes from the whole dataset)"
+load record_json "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
+load page_html "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html
+load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html
+load qr_png "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr.txt" ACCEPT=image/png
+echo "== writes"
+load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
+load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=1000
+echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
+stop_api
+
+echo "== reads on the small database (10,000 events)"
+start_api "$WORK/small.db"; wait_ready >/dev/null
+load record_json_small "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/small/records.txt" ACCEPT=application/json
+stop_api
+
+{
+  echo "machine_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "machine_cores=$(nproc)"
+  echo "machine_memory=$(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "dotnet=$(dotnet --version)"
+  echo "sqlite=$(sqlite3 --version | cut -d' ' -f1)"
+  echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "command=RUNS=$RUNS DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS BULK_CONNECTIONS=$BULK_CONNECTIONS BATCHES=$BATCHES bench/run.sh"
+  echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+} >> "$META"
+python3 "$ROOT/bench/report.py" report "$RESULTS" "$META" "$ROOT/bench/RESULTS.md"
+echo "== wrote bench/RESULTS.md"
