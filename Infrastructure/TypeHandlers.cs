@@ -41,13 +41,17 @@ public static class TypeHandlers
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        // Stored as ISO 8601 with its offset on SQLite, so the original offset survives a round trip.
+        /// <summary>How Microsoft.Data.Sqlite writes a DateTimeOffset: the original offset survives a round trip.</summary>
+        private const string SqliteFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
+
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) { parameter.DbType = DbType.DateTimeOffset; parameter.Value = value; }
         public override DateTimeOffset Parse(object value) => value switch
         {
             DateTimeOffset d => d,
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture),
+            // The exact format first: it is several times cheaper than the general parser on the public read path.
+            string s => DateTimeOffset.TryParseExact(s, SqliteFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact)
+                ? exact : DateTimeOffset.Parse(s, CultureInfo.InvariantCulture),
             _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset."),
         };
     }

@@ -5,14 +5,13 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Traceability.Api.Setup;
 using Traceability.Domain;
-using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Auth;
 
 /// <summary>Authenticates the X-Api-Key header: the configured admin key, or a stored key found by its hash.</summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyRepository keys, IOptions<TraceabilityOptions> options, IProblemDetailsService problems)
+    CallerCache keys, IOptions<TraceabilityOptions> options, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string Scheme = "ApiKey";
@@ -26,7 +25,7 @@ public sealed class ApiKeyAuthentication(
         if (key.Length > 200) return AuthenticateResult.Fail("Malformed API key.");
         var hash = ApiKey.Hash(key);
 
-        var caller = IsConfiguredAdminKey(hash) ? new Caller(Role.Admin, null) : await keys.FindCallerAsync(hash, Context.RequestAborted);
+        var caller = IsConfiguredAdminKey(hash) ? new Caller(Role.Admin, null) : await keys.FindAsync(hash, Context.RequestAborted);
         return caller is null
             ? AuthenticateResult.Fail("Unknown or revoked API key.")
             : AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.ToPrincipal(caller, Scheme), Scheme));

@@ -14,6 +14,7 @@ public static class Policies
 
     public static IServiceCollection AddTraceabilityAuth(this IServiceCollection services)
     {
+        services.AddSingleton<CallerCache>();
         services.AddAuthentication(ApiKeyAuthentication.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
         services.AddAuthorizationBuilder()

@@ -57,10 +57,11 @@ public static class ProducerEndpoints
     }
 
     public static async Task<NoContent> RevokeApiKey(
-        Guid id, Guid keyId, ClaimsPrincipal user, ApiKeyRepository keys, TimeProvider clock, CancellationToken ct)
+        Guid id, Guid keyId, ClaimsPrincipal user, ApiKeyRepository keys, CallerCache cache, TimeProvider clock, CancellationToken ct)
     {
         user.EnsureSelfOrAdmin(id, "Producer");
         if (!await keys.RevokeAsync(id, keyId, clock.GetUtcNow(), ct)) throw new NotFoundException("API key", keyId);
+        cache.Forget(keyId);
         return TypedResults.NoContent();
     }
 }

@@ -7,19 +7,19 @@ namespace Traceability.Infrastructure.Repositories;
 public sealed class ApiKeyRepository(Database db)
 {
     private const string FindCallerSql = """
-        SELECT k.role AS Role, k.owner_id AS OwnerId, a.level AS Level
+        SELECT k.id AS KeyId, k.role AS Role, k.owner_id AS OwnerId, a.level AS Level
         FROM api_keys k LEFT JOIN authorities a ON a.id = k.owner_id
         WHERE k.key_hash = @Hash AND k.revoked_at IS NULL
         """;
 
-    /// <summary>The caller a key belongs to, or null for an unknown or revoked key.</summary>
-    public async Task<Caller?> FindCallerAsync(byte[] hash, CancellationToken ct)
+    /// <summary>The caller a key belongs to and the key's id, or null for an unknown or revoked key.</summary>
+    public async Task<(Caller Caller, Guid KeyId)?> FindCallerAsync(byte[] hash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(db.Sql(FindCallerSql), new { Hash = hash }, cancellationToken: ct));
         if (row is null) return null;
         var level = row.Level is null ? (AuthorityLevel?)null : WireEnum<AuthorityLevel>.Parse(row.Level);
-        return new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level);
+        return (new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level), row.KeyId);
     }
 
     private const string InsertSql = """
@@ -62,6 +62,7 @@ public sealed class ApiKeyRepository(Database db)
 
     private sealed class CallerRow
     {
+        public Guid KeyId { get; set; }
         public string Role { get; set; } = "";
         public Guid? OwnerId { get; set; }
         public string? Level { get; set; }

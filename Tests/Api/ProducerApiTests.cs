@@ -117,3 +117,25 @@ public sealed class ProducerApiTests
         Assert.That(problem.GetProperty("errors").TryGetProperty("province", out _), Is.True);
     }
 }
+
+/// <summary>Keys are cached briefly; a key revoked through another API process stops working within 5 seconds.</summary>
+public sealed class ApiKeyCacheTests
+{
+    [Test]
+    public async Task KeyRevokedThroughAnotherProcess_StopsWithinFiveSeconds()
+    {
+        using var first = new ApiFactory();
+        var producer = await first.CreateProducerAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var second = new ApiFactory(databasePath: first.DatabasePath).WithClock(clock);
+        var other = second.ClientWithKey(producer.Key);
+        Assert.That((await other.GetAsync("/api/v1/products")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        await (await first.Admin().DeleteAsync($"/api/v1/producers/{producer.Id}/api-keys/{producer.KeyId}")).Json(HttpStatusCode.NoContent);
+        Assert.That((await producer.Client.GetAsync("/api/v1/products")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "at once where it was revoked");
+
+        Assert.That((await other.GetAsync("/api/v1/products")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the other process still trusts its cache");
+        clock.Advance(TimeSpan.FromSeconds(5.1));
+        Assert.That((await other.GetAsync("/api/v1/products")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "within 5 s elsewhere");
+    }
+}

@@ -60,11 +60,12 @@ public abstract partial class RepositoryContract
     {
         var (producer, key) = await NewProducer();
         var keys = new ApiKeyRepository(_db);
-        Assert.That(await keys.FindCallerAsync(ApiKey.Hash(key), default), Is.EqualTo(new Caller(Role.Producer, producer.Id)));
+        Assert.That((await keys.FindCallerAsync(ApiKey.Hash(key), default))?.Caller, Is.EqualTo(new Caller(Role.Producer, producer.Id)));
 
         var other = ApiKey.New();
         var record = Record(Role.Producer, producer.Id, other);
         await keys.CreateAsync(record, ApiKey.Hash(other), default);
+        Assert.That((await keys.FindCallerAsync(ApiKey.Hash(other), default))?.KeyId, Is.EqualTo(record.Id));
         Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.True);
         Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.True, "revoking twice is harmless");
         Assert.That(await keys.RevokeAsync(Guid.NewGuid(), record.Id, _now, default), Is.False, "only the owner's key");
@@ -78,7 +79,7 @@ public abstract partial class RepositoryContract
         var authority = new Authority(Guid.CreateVersion7(), "Bộ Nông nghiệp và Môi trường", AuthorityLevel.National, null, _now);
         var key = ApiKey.New();
         await new AuthorityRepository(_db).CreateAsync(authority, Record(Role.Authority, authority.Id, key), ApiKey.Hash(key), default);
-        Assert.That(await new ApiKeyRepository(_db).FindCallerAsync(ApiKey.Hash(key), default),
+        Assert.That((await new ApiKeyRepository(_db).FindCallerAsync(ApiKey.Hash(key), default))?.Caller,
             Is.EqualTo(new Caller(Role.Authority, authority.Id, AuthorityLevel.National)));
         Assert.That(await new AuthorityRepository(_db).GetAsync(authority.Id, default), Is.EqualTo(authority));
     }

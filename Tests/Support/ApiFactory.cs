@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Traceability.Tests.Support;
 
@@ -34,10 +35,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    private TimeProvider? _clock;
+
+    /// <summary>Runs this API on a clock the test moves (key cache expiry, for example).</summary>
+    public ApiFactory WithClock(TimeProvider clock)
+    {
+        _clock = clock;
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_clock is { } clock) builder.ConfigureServices(services => services.AddSingleton(clock));
     }
 
     public HttpClient ClientWithKey(string? apiKey)
