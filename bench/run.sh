@@ -89,10 +89,16 @@ echo "== baseline: bare minimal API, fixed $size-byte JSON body"
 ( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size="$size" > "$WORK/baseline.log" 2>&1 ) &
 BASE_PID=$!; pids+=("$BASE_PID")
 for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1 && break; sleep 0.01; done
+env PATHS="$WORK/large/records.txt" ACCEPT=application/json wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/read.lua" "http://127.0.0.1:$BASE_PORT" >/dev/null
 load baseline "http://127.0.0.1:$BASE_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 kill "$BASE_PID"; wait "$BASE_PID" 2>/dev/null || true
 
+warm() { # PATHS ACCEPT: JIT and caches warm up for a few seconds, not counted
+  env PATHS="$1" ACCEPT="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/read.lua" "http://127.0.0.1:$API_PORT" >/dev/null
+}
+
 echo "== reads on the large database (random codes from the whole dataset)"
+warm "$WORK/large/records.txt" application/json; warm "$WORK/large/pages.txt" text/html; warm "$WORK/large/qr.txt" image/png
 load record_json "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 load page_html "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html
 load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html
@@ -105,6 +111,7 @@ stop_api
 
 echo "== reads on the small database (10,000 events)"
 start_api "$WORK/small.db"; wait_ready >/dev/null
+warm "$WORK/small/records.txt" application/json
 load record_json_small "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/small/records.txt" ACCEPT=application/json
 stop_api
 

@@ -71,13 +71,21 @@ foreach (var chunk in plan.Batches.Chunk(2000))
         """, chunk.Select(b => new { b.Id, b.ProductId, b.ProducerId, b.Lot, b.Code, b.ProducedOn, b.ExpiresOn, b.Quantity, b.OriginName, b.Commune, b.Lat, b.Lon, Now = now }), tx);
     await connection.ExecuteAsync("INSERT INTO batch_parents (child_id, parent_id, quantity) VALUES (@Child, @Parent, @Quantity)",
         chunk.SelectMany(b => b.Parents.Select(p => new { Child = b.Id, Parent = p, Quantity = 10m })), tx);
-    var stories = chunk.SelectMany(b => plan.Story(b)).ToList();
-    await events.AppendAsync(connection, tx, stories, now, default);
-    totalEvents += stories.Count;
+    // Events are appended the way they arrive in real life: step 1 of every batch, then step 2 of every batch, and so on,
+    // so that a batch's events are not written side by side by accident.
+    var stories = chunk.Select(b => plan.Story(b).ToList()).ToList();
+    for (var step = 0; step < stories.Max(s => s.Count); step++)
+    {
+        var round = stories.Where(s => step < s.Count).Select(s => s[step]).ToList();
+        await events.AppendAsync(connection, tx, round, now, default);
+        totalEvents += round.Count;
+    }
     await tx.CommitAsync();
 }
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
 await connection.ExecuteAsync("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
 
 plan.WriteRequestLists(options.Out);
-Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s: {new FileInfo(options.Db).Length / 1048576} MiB, {totalEvents} events");
+Console.WriteLine($"{plan.Batches.Count:N0} batches, {plan.Producers.Count:N0} producers, {plan.Products.Count:N0} products, {totalEvents:N0} events, "
+    + $"{plan.Batches.Sum(b => b.Parents.Count):N0} lineage links, {plan.Products.Sum(p => p.Certifications.Count):N0} OCOP certifications; "
+    + $"{new FileInfo(options.Db).Length / 1048576} MiB, generated in {clock.Elapsed.TotalSeconds:F0} s");
