@@ -1,6 +1,7 @@
 -- Writes events as producers' phones do. WRITERS lists "apiKey batchId,batchId,…" per producer. BULK=0: one event to
 -- a random batch per request (POST /api/v1/batches/{id}/events); BULK=N: N events across one producer's batches
 -- per request (POST /api/v1/events). Counts every non-2xx response; prints the figures as JSON at the end.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 local writers = {}
 local bulk = tonumber(os.getenv("BULK") or "0")
 local types = { "cultivating", "harvesting", "processing", "packing", "inspecting", "storing", "shipping" }
@@ -14,8 +15,7 @@ function init(args)
     writers[#writers + 1] = { key = key, batches = batches }
   end
   file:close()
-  math.randomseed(os.time() + (tonumber(tostring({}):sub(8)) or 0))
-  errors = 0
+  seed()
 end
 
 local function event(batch, withBatch)
@@ -35,20 +35,4 @@ function request()
   local parts = {}
   for i = 1, bulk do parts[i] = event(w.batches[math.random(#w.batches)], true) end
   return wrk.format("POST", "/api/v1/events", headers, '{"events":[' .. table.concat(parts, ",") .. ']}')
-end
-
-function response(status, headers, body)
-  if status < 200 or status > 299 then errors = errors + 1 end
-end
-
-local threads = {}
-function setup(thread) threads[#threads + 1] = thread end
-
-function done(summary, latency, requests)
-  local errs = 0
-  for _, t in ipairs(threads) do errs = errs + (t:get("errors") or 0) end
-  errs = errs + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format('RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"non2xx":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), errs,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
