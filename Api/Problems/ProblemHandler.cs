@@ -27,7 +27,6 @@ public sealed class ProblemHandler(IProblemDetailsService problems, ILogger<Prob
         UnprocessableException => (422, "Unprocessable request.", e.Message, null),
         BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
         BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", e.Message, null),
-        BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported media type.", "Send the body as application/json.", null),
         BadHttpRequestException b => (b.StatusCode, "The request is invalid.", b.Message, null),
         JsonException json => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
         _ => (500, "An unexpected error occurred.", null, null),
