@@ -59,4 +59,25 @@ public sealed class HostingTests
         var after = await (await again.Admin().GetAsync("/api/v1/products")).Json(HttpStatusCode.OK);
         Assert.That(after.GetProperty("items").GetArrayLength(), Is.EqualTo(2), "a second start does not seed again");
     }
+
+    [Test]
+    public async Task FirstDevelopmentStart_PrintsWorkingAdminAndDemoKeys_AndADemoPublicUrl()
+    {
+        using var api = new ApiFactory(new() { ["Traceability:AdminApiKey"] = "", ["Traceability:SeedDemoData"] = "true" });
+        api.CreateClient();
+        var log = string.Join("\n", api.Logs.Lines);
+        string Key(string label) => System.Text.RegularExpressions.Regex.Match(log, label + @"[^\n]*?(ocop_[A-Za-z0-9_-]{43})").Groups[1].Value;
+
+        var admin = Key("admin API key");
+        var producer = Key("Demo producer API key");
+        Assert.That(admin, Is.Not.Empty, log);
+        Assert.That(producer, Is.Not.Empty, log);
+        await (await api.ClientWithKey(admin).GetAsync("/api/v1/batches")).Json(HttpStatusCode.OK);
+        var own = await (await api.ClientWithKey(producer).GetAsync("/api/v1/products")).Json(HttpStatusCode.OK);
+        Assert.That(own.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
+        var url = System.Text.RegularExpressions.Regex.Match(log, @"https://trace\.example\.vn/(01|p)/\S+").Value;
+        Assert.That(url, Is.Not.Empty, log);
+        var page = await api.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(url).PathAndQuery) { Headers = { { "Accept", "text/html" } } });
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the printed demo URL opens the demo page");
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Traceability.Tests.Support;
 
@@ -37,6 +38,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     private TimeProvider? _clock;
 
+    /// <summary>Warnings and errors the API logged (start-up messages among them).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Runs this API on a clock the test moves (key cache expiry, for example).</summary>
     public ApiFactory WithClock(TimeProvider clock)
     {
@@ -49,6 +53,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         if (_clock is { } clock) builder.ConfigureServices(services => services.AddSingleton(clock));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public HttpClient ClientWithKey(string? apiKey)
