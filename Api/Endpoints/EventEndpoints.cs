@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
 using Traceability.Api.Idempotency;
+using Traceability.Api.Public;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;
@@ -42,7 +43,8 @@ public static class EventEndpoints
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>(EventTypes.All.Select(EventTypeResponse.From).ToList());
 
     public static async Task<Created<EventResponse>> AppendEvent(
-        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, TimeProvider clock, CancellationToken ct)
+        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordProjector projector,
+        TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
         user.EnsureOwns(batch.ProducerId, "Batch", id);
@@ -52,11 +54,13 @@ public static class EventEndpoints
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
         var recorded = (await events.AppendAsync([e!], now, ct))[0];
+        await projector.RefreshAsync(batch.Code, ct);
         return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
-        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, TimeProvider clock, CancellationToken ct)
+        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordProjector projector,
+        TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
         var list = request.Events ?? [];
@@ -79,6 +83,7 @@ public static class EventEndpoints
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
         var recorded = await events.AppendAsync(accepted, now, ct);
+        await projector.RefreshAsync(recorded.Select(r => r.BatchCode), ct);
         return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
     }
 

@@ -35,17 +35,18 @@ public static class PublicPageEndpoints
         return app;
     }
 
-    public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, PublicRecords records, ScanCounter scans, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, PublicRecords records, ScanCounter scans,
+        PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
         if (normalized is not null && normalized != code)
             return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
         var loaded = normalized is null ? null : await records.GetAsync(normalized, ct);
-        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, clock);
+        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, links, clock);
     }
 
     public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
-        PublicRecordRepository repository, PublicRecords records, ScanCounter scans, TimeProvider clock, CancellationToken ct)
+        PublicRecordRepository repository, PublicRecords records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -63,43 +64,42 @@ public static class PublicPageEndpoints
         if (code is null) return NotFound(context, $"{gtin14}/{decodedLot}");
         if (rawPath != canonical) return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
         var loaded = await records.GetAsync(code, ct);
-        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, clock);
+        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, links, clock);
     }
 
-    private static IResult Answer(HttpContext context, PublicRecords.Loaded loaded, string? linkType, ScanCounter scans, TimeProvider clock)
+    private static IResult Answer(HttpContext context, PublicRecords.Loaded loaded, string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock)
     {
-        var record = loaded.Record;
         var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
-        context.Response.Headers.Link = $"<{record.Links.Linkset}>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
+        context.Response.Headers.Link = $"<{links.Base}{context.Request.Path}?linkType=linkset>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
         switch (target)
         {
-            case Linkset.Target.Epcis: return Results.Redirect(record.Links.Epcis, permanent: false, preserveMethod: true);
-            case Linkset.Target.Certification: return Results.Redirect(record.Links.Certification, permanent: false, preserveMethod: true);
+            case Linkset.Target.Epcis: return Results.Redirect(loaded.Record.Links.Epcis, permanent: false, preserveMethod: true);
+            case Linkset.Target.Certification: return Results.Redirect(loaded.Record.Links.Certification, permanent: false, preserveMethod: true);
             case Linkset.Target.Linkset:
                 if (HttpCaching.NotModified(context, loaded.Version + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-                return Results.Text(Linkset.Build(record).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
+                return Results.Text(Linkset.Build(loaded.Record).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
         }
 
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.
         if (HttpMethods.IsGet(context.Request.Method)) scans.Record(loaded.BatchId, clock.GetUtcNow());
-        var counted = record with { Scans = Counted(record.Scans, clock) };
+        var counted = Counted(loaded.Scans, clock);
         if (HttpCaching.WantsJson(context.Request))
         {
             if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-            return TypedResults.Ok(counted);
+            return Results.Text(loaded.Json(counted), "application/json", System.Text.Encoding.UTF8);
         }
         var lang = HttpCaching.Language(context.Request);
         if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
         var text = PageText.For(lang);
         return new RazorComponentResult<RecordPage>(new
         {
-            R = counted, T = text, OtherLanguageUrl = $"{context.Request.Path}?lang={text.OtherLanguageCode}",
+            R = loaded.Record with { Scans = counted }, T = text, OtherLanguageUrl = $"{context.Request.Path}?lang={text.OtherLanguageCode}",
         });
     }
 
     /// <summary>This view counts too, even though the flusher has not written it yet.</summary>
-    private static PublicScans Counted(PublicScans? scans, TimeProvider clock) =>
-        new((scans?.Count ?? 0) + 1, scans?.FirstScannedAt ?? clock.GetUtcNow());
+    private static PublicScans Counted(PublicScans scans, TimeProvider clock) =>
+        new(scans.Count + 1, scans.FirstScannedAt ?? clock.GetUtcNow());
 
     public static IResult NotFound(HttpContext context, string code)
     {

@@ -16,7 +16,7 @@ public static class PublicRecordEndpoints
     {
         var group = api.MapGroup("/public/records").WithTags("Public records").AllowAnonymous()
             .RequireCors(PublicSetup.CorsPolicy).RequireRateLimiting(PublicSetup.RatePolicy);
-        group.MapGet("/{code}", GetRecord).WithName("GetPublicRecord")
+        group.MapGet("/{code}", GetRecord).WithName("GetPublicRecord").Produces<PublicRecordResponse>()
             .WithSummary("A batch's public record as JSON, for third-party apps. Not counted as a scan. ETag/If-None-Match supported.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -30,12 +30,11 @@ public static class PublicRecordEndpoints
         return api;
     }
 
-    public static async Task<Results<Ok<PublicRecordResponse>, StatusCodeHttpResult>> GetRecord(
-        string code, HttpContext context, PublicRecords records, CancellationToken ct)
+    public static async Task<IResult> GetRecord(string code, HttpContext context, PublicRecords records, CancellationToken ct)
     {
         var loaded = await Load(code, records, ct);
-        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(loaded.Record);
+        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+        return Results.Text(loaded.Json(loaded.Scans), "application/json", System.Text.Encoding.UTF8);
     }
 
     public static async Task<Ok<PublicOcop>> GetCertification(string code, PublicRecords records, CancellationToken ct) =>

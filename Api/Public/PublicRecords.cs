@@ -1,41 +1,44 @@
-using System.Security.Cryptography;
 using System.Text;
-using Traceability.Api.Setup;
-using Traceability.Domain;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Public;
 
-/// <summary>Loads a public record by tracing code and gives it a version tag for HTTP caching.</summary>
-public sealed class PublicRecords(PublicRecordRepository repository, PublicLinks links, ScanCounter scans, TimeProvider clock)
+/// <summary>Reads a public record by tracing code from the stored records (one row), writing it first if it is missing.</summary>
+public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, ScanCounter scans, IOptions<JsonOptions> json)
 {
-    public sealed record Loaded(Guid BatchId, PublicRecordResponse Record, string Version);
+    private const string ScansTail = "\"scans\":null}";
 
-    /// <summary>The record without its scan figures, and a version that changes whenever anything shown changes
-    /// (the batch, its events, product, producer, certifications, inputs) but not with every scan.</summary>
-    public async Task<Loaded?> GetAsync(string code, CancellationToken ct)
+    /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
+    public sealed class Loaded(Guid batchId, string storedJson, string version, PublicScans scans, JsonSerializerOptions options)
     {
-        var data = await repository.GetAsync(code, ct);
-        if (data is null) return null;
-        var record = PublicRecordResponse.From(data, links, VietnamTime.Today(clock.GetUtcNow()));
-        var version = Version(data, record);
-        var pending = scans.Pending(data.Batch.Id);
-        var first = data.FirstScannedAt ?? pending.First;
-        return new Loaded(data.Batch.Id, record with { Scans = new PublicScans(data.ScanCount + pending.Count, first) }, version);
+        private PublicRecordResponse? _record;
+
+        public Guid BatchId { get; } = batchId;
+        public string Version { get; } = version;
+        public PublicScans Scans { get; } = scans;
+
+        /// <summary>The record as an object, for the page; the JSON answers never need it.</summary>
+        public PublicRecordResponse Record => _record ??= JsonSerializer.Deserialize<PublicRecordResponse>(storedJson, options)! with { Scans = Scans };
+
+        /// <summary>The record's JSON with <paramref name="shown"/> as its scan figures, spliced into the stored text.</summary>
+        public string Json(PublicScans shown)
+        {
+            if (!storedJson.EndsWith(ScansTail, StringComparison.Ordinal)) return JsonSerializer.Serialize(Record with { Scans = shown }, options);
+            var scansJson = JsonSerializer.Serialize(shown, options);
+            return new StringBuilder(storedJson.Length + scansJson.Length)
+                .Append(storedJson, 0, storedJson.Length - "null}".Length).Append(scansJson).Append('}').ToString();
+        }
     }
 
-    /// <summary>A fingerprint of what can change in what the record shows, cheaper than hashing the whole record:
-    /// the batch and its recall, the chain's length, head and verification, the product's last change, the producer,
-    /// the certifications and their status today, the inputs, and the public base URL.</summary>
-    private string Version(PublicRecordRepository.Data d, PublicRecordResponse r)
+    public async Task<Loaded?> GetAsync(string code, CancellationToken ct)
     {
-        var text = new StringBuilder(256)
-            .Append(d.Batch.Id).Append('|').Append(d.Batch.RecalledAt?.UtcTicks).Append('|').Append(d.Batch.RecallReason)
-            .Append('|').Append(r.Verification.EventCount).Append('|').Append(r.Verification.HeadHash).Append('|').Append(r.Verification.FirstInvalidSequence)
-            .Append('|').Append(d.Product.UpdatedAt.UtcTicks).Append('|').Append(d.Producer.Id).Append('|').Append(d.Producer.CreatedAt.UtcTicks)
-            .Append('|').Append(r.PublicUrl);
-        foreach (var c in r.Ocop.History) text.Append('|').Append(c.DecisionNumber).Append(c.IssuedOn).Append(c.Status);
-        foreach (var p in r.MadeFrom) text.Append('|').Append(p.Code);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..20];
+        var stored = await store.GetAsync(code, ct) ?? await projector.RefreshAsync(code, ct);
+        if (stored is null) return null;
+        var pending = scans.Pending(stored.BatchId);
+        var counted = new PublicScans(stored.ScanCount + pending.Count, stored.FirstScannedAt ?? pending.First);
+        return new Loaded(stored.BatchId, stored.Record, stored.Version, counted, json.Value.SerializerOptions);
     }
 }

@@ -9,6 +9,8 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
 {
     private readonly string _base = options.Value.PublicBase;
 
+    public string Base => _base;
+
     public string For(Batch batch, string? gtin14) => For(batch.Code, batch.LotNumber, gtin14);
 
     public string For(string code, string lotNumber, string? gtin14) => gtin14 is null

@@ -43,6 +43,7 @@ public static class PublicSetup
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<PublicRecords>();
+        services.AddSingleton<RecordProjector>();
 
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods("GET", "HEAD")
             .WithHeaders("Accept", "Accept-Language", "If-None-Match").WithExposedHeaders("ETag", "Link", "Location", "Retry-After")));

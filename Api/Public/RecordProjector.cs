@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Public;
+
+/// <summary>Assembles a batch's public record from its tables, verifies its chain, and stores the result for scans to
+/// read (migration 0005). Called after every change to what a record shows; <see cref="ChainAuditor"/> catches what
+/// no request announced (a changed row, a certification that expired overnight, a record not yet written).</summary>
+public sealed class RecordProjector(PublicRecordRepository repository, PublicRecordStore store, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json)
+{
+    public async Task<PublicRecordStore.Stored?> RefreshAsync(string code, CancellationToken ct)
+    {
+        var data = await repository.GetAsync(code, ct);
+        if (data is null) return null;
+        var now = clock.GetUtcNow();
+        var record = PublicRecordResponse.From(data, links, VietnamTime.Today(now));
+        var text = JsonSerializer.Serialize(record, json.Value.SerializerOptions);
+        var version = Version(data, record);
+        await store.SaveAsync(data.Batch.Id, code, version, record.Verification.Valid, text, now, ct);
+        return new PublicRecordStore.Stored(data.Batch.Id, version, text, data.ScanCount, data.FirstScannedAt);
+    }
+
+    public async Task RefreshAsync(IEnumerable<string> codes, CancellationToken ct)
+    {
+        foreach (var code in codes.Distinct(StringComparer.Ordinal)) await RefreshAsync(code, ct);
+    }
+
+    /// <summary>After a product or certification change: every batch of the product shows it.</summary>
+    public async Task RefreshProductAsync(Guid productId, CancellationToken ct) =>
+        await RefreshAsync(await store.CodesOfProductAsync(productId, ct), ct);
+
+    /// <summary>A fingerprint of what can change in what the record shows: the batch and its recall, the chain's length,
+    /// head and verification, the product's last change, the producer, the certifications and their status on the day,
+    /// the inputs, and the public base URL.</summary>
+    private static string Version(PublicRecordRepository.Data d, PublicRecordResponse r)
+    {
+        var text = new StringBuilder(256)
+            .Append(d.Batch.Id).Append('|').Append(d.Batch.RecalledAt?.UtcTicks).Append('|').Append(d.Batch.RecallReason)
+            .Append('|').Append(r.Verification.EventCount).Append('|').Append(r.Verification.HeadHash).Append('|').Append(r.Verification.FirstInvalidSequence)
+            .Append('|').Append(d.Product.UpdatedAt.UtcTicks).Append('|').Append(d.Producer.Id).Append('|').Append(d.Producer.CreatedAt.UtcTicks)
+            .Append('|').Append(r.PublicUrl);
+        foreach (var c in r.Ocop.History) text.Append('|').Append(c.DecisionNumber).Append(c.IssuedOn).Append(c.Status);
+        foreach (var p in r.MadeFrom) text.Append('|').Append(p.Code).Append(p.ProductName);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..20];
+    }
+}

@@ -1,0 +1,10 @@
+-- The public record of each batch as served (JSON without the scan figures), rewritten after every change to what it
+-- shows, so that a scan reads one row instead of assembling the record from six tables.
+CREATE TABLE public_records (
+    batch_id      BLOB    NOT NULL PRIMARY KEY REFERENCES batches (id),
+    code          TEXT    NOT NULL UNIQUE,
+    version       TEXT    NOT NULL,
+    chain_valid   INTEGER NOT NULL,
+    record        TEXT    NOT NULL,
+    refreshed_at  TEXT    NOT NULL
+);

@@ -1,0 +1,86 @@
+using Dapper;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>The stored public records (see migration 0005): one row a batch, read by tracing code.</summary>
+public sealed class PublicRecordStore(Database db)
+{
+    public sealed record Stored(Guid BatchId, string Version, string Record, long ScanCount, DateTimeOffset? FirstScannedAt);
+
+    private const string GetSql = """
+        SELECT r.batch_id, r.version, r.record, s.scan_count, s.first_scanned_at
+        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
+        WHERE r.code = @Code
+        """;
+
+    public async Task<Stored?> GetAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Code = code }, cancellationToken: ct));
+        return row is null ? null : new Stored(row.BatchId, row.Version, row.Record, row.ScanCount ?? 0, row.FirstScannedAt);
+    }
+
+    private const string UpdateSql = """
+        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, record = @Record, refreshed_at = @Now
+        WHERE batch_id = @BatchId
+        """;
+    private const string InsertSql = """
+        INSERT INTO public_records (batch_id, code, version, chain_valid, record, refreshed_at)
+        VALUES (@BatchId, @Code, @Version, @ChainValid, @Record, @Now)
+        """;
+
+    /// <summary>Writes a batch's record (portable update-then-insert; a concurrent insert of the same new row loses
+    /// its unique race and retries as an update).</summary>
+    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string record, DateTimeOffset now, CancellationToken ct)
+    {
+        var args = new { BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, Record = record, Now = now };
+        await using var connection = await db.OpenAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 1) return;
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
+                return;
+            }
+            catch (Exception e) when (db.Dialect.IsUniqueViolation(e) && attempt < 2) { }
+        }
+    }
+
+    private const string AuditPageSql = """
+        SELECT {top} b.seq, b.code, r.chain_valid FROM batches b LEFT JOIN public_records r ON r.batch_id = b.id
+        WHERE b.seq > @After ORDER BY b.seq {limit}
+        """;
+
+    /// <summary>A page of batches with whether their stored record says the chain is intact (null: no record yet).</summary>
+    public async Task<IReadOnlyList<(long Seq, string Code, bool? ChainValid)>> AuditPageAsync(long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(db.Sql(AuditPageSql), new { After = after, Limit = limit }, cancellationToken: ct));
+        return rows.Select(r => (r.Seq, r.Code, r.ChainValid is null ? (bool?)null : r.ChainValid != 0)).ToList();
+    }
+
+    private const string CodesOfProductSql = "SELECT code FROM batches WHERE product_id = @ProductId";
+
+    public async Task<IReadOnlyList<string>> CodesOfProductAsync(Guid productId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(CodesOfProductSql), new { ProductId = productId }, cancellationToken: ct))).AsList();
+    }
+
+    private sealed class Row
+    {
+        public Guid BatchId { get; set; }
+        public string Version { get; set; } = "";
+        public string Record { get; set; } = "";
+        public long? ScanCount { get; set; }
+        public DateTimeOffset? FirstScannedAt { get; set; }
+    }
+
+    private sealed class AuditRow
+    {
+        public long Seq { get; set; }
+        public string Code { get; set; } = "";
+        public long? ChainValid { get; set; }
+    }
+}
