@@ -44,6 +44,8 @@ public static class PublicSetup
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<PublicRecords>();
         services.AddSingleton<RecordProjector>();
+        services.AddSingleton<ChainAuditor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChainAuditor>());
 
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods("GET", "HEAD")
             .WithHeaders("Accept", "Accept-Language", "If-None-Match").WithExposedHeaders("ETag", "Link", "Location", "Retry-After")));

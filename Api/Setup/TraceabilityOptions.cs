@@ -19,5 +19,9 @@ public sealed class TraceabilityOptions
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Minutes between passes of the chain audit over every batch (see ChainAuditor); 0 turns it off.</summary>
+    [Range(0, 7 * 24 * 60)]
+    public int ChainAuditMinutes { get; set; } = 10;
+
     public string PublicBase => PublicBaseUrl.TrimEnd('/');
 }

@@ -47,17 +47,20 @@ public sealed class PublicRecordStore(Database db)
         }
     }
 
+    public sealed record AuditItem(long Seq, Guid BatchId, string Code, bool? ChainValid, DateTimeOffset? RefreshedAt);
+
     private const string AuditPageSql = """
-        SELECT {top} b.seq, b.code, r.chain_valid FROM batches b LEFT JOIN public_records r ON r.batch_id = b.id
+        SELECT {top} b.seq, b.id AS batch_id, b.code, r.chain_valid, r.refreshed_at
+        FROM batches b LEFT JOIN public_records r ON r.batch_id = b.id
         WHERE b.seq > @After ORDER BY b.seq {limit}
         """;
 
-    /// <summary>A page of batches with whether their stored record says the chain is intact (null: no record yet).</summary>
-    public async Task<IReadOnlyList<(long Seq, string Code, bool? ChainValid)>> AuditPageAsync(long after, int limit, CancellationToken ct)
+    /// <summary>A page of batches with what their stored record says (no record yet: ChainValid and RefreshedAt null).</summary>
+    public async Task<IReadOnlyList<AuditItem>> AuditPageAsync(long after, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(db.Sql(AuditPageSql), new { After = after, Limit = limit }, cancellationToken: ct));
-        return rows.Select(r => (r.Seq, r.Code, r.ChainValid is null ? (bool?)null : r.ChainValid != 0)).ToList();
+        return rows.Select(r => new AuditItem(r.Seq, r.BatchId, r.Code, r.ChainValid is null ? null : r.ChainValid != 0, r.RefreshedAt)).ToList();
     }
 
     private const string CodesOfProductSql = "SELECT code FROM batches WHERE product_id = @ProductId";
@@ -80,7 +83,9 @@ public sealed class PublicRecordStore(Database db)
     private sealed class AuditRow
     {
         public long Seq { get; set; }
+        public Guid BatchId { get; set; }
         public string Code { get; set; } = "";
         public long? ChainValid { get; set; }
+        public DateTimeOffset? RefreshedAt { get; set; }
     }
 }

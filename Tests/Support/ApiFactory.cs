@@ -30,6 +30,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Traceability:PublicBaseUrl"] = "https://trace.example.vn",
             ["Traceability:SeedDemoData"] = "false",
             ["RateLimiting:Public:PermitLimit"] = "0",
+            ["Traceability:ChainAuditMinutes"] = "0",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }
