@@ -42,15 +42,15 @@ for p in Api bench/Baseline bench/DataGen; do dotnet build "$p" -c Release -nolo
 
 echo "== datasets"
 dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/large.db" --out "$WORK/large" \
-  --batches "$BATCHES" --producers "$PRODUCERS" --products "$PRODUCTS" | tee "$WORK/large.log"
+  --batches "$BATCHES" --producers "$PRODUCERS" --products "$PRODUCTS" --public-base-url "http://127.0.0.1:$API_PORT" | tee "$WORK/large.log"
 dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/small.db" --out "$WORK/small" \
-  --batches 1000 --producers 100 --products 500 | tee "$WORK/small.log"
+  --batches 1000 --producers 100 --products 500 --public-base-url "http://127.0.0.1:$API_PORT" | tee "$WORK/small.log"
 echo "dataset_large=$(tail -1 "$WORK/large.log")" >> "$META"
 echo "dataset_small=$(tail -1 "$WORK/small.log")" >> "$META"
 
 start_api() { # DB
   ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
-      Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY \
+      Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY Traceability__ChainAuditMinutes=0 \
       Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
       dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
   API_PID=$!; pids+=("$API_PID")

@@ -83,6 +83,14 @@ foreach (var chunk in plan.Batches.Chunk(2000))
     await tx.CommitAsync();
 }
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
+// The stored public records, written by the API's own projector, as the API would after each of these writes.
+var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
+Traceability.Api.Setup.HttpSetup.Configure(json.SerializerOptions);
+var projector = new Traceability.Api.Public.RecordProjector(new PublicRecordRepository(db), new PublicRecordStore(db),
+    new Traceability.Api.Setup.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
+    TimeProvider.System, Microsoft.Extensions.Options.Options.Create(json));
+await projector.RefreshAsync(plan.Batches.Select(b => b.Code), default);
+Console.WriteLine($"public records written: {clock.Elapsed.TotalSeconds:F1} s");
 await connection.ExecuteAsync("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
 
 plan.WriteRequestLists(options.Out);
