@@ -38,7 +38,9 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 
 echo "== build (Release)"
-for p in Api bench/Baseline bench/DataGen; do dotnet build "$p" -c Release -nologo -v q -o "$WORK/bin/$(basename "$p")" >/dev/null; done
+for p in Api bench/Baseline bench/DataGen; do
+  dotnet build "$p" -c Release -nologo -v q -o "$WORK/bin/$(basename "$p")" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+done
 
 echo "== datasets"
 dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/large.db" --out "$WORK/large" \

@@ -8,8 +8,8 @@ namespace Traceability.Api.Public;
 
 /// <summary>Walks every batch now and then (Traceability:ChainAuditMinutes, 0 = never) and rewrites the stored public
 /// records that no request refreshed: a record not written yet (new database, demo, bulk import), one written before
-/// today (a certification may have expired overnight), and one whose chain no longer verifies because a stored event
-/// was changed behind the API's back, so that shoppers see the warning.</summary>
+/// today (a certification may have expired overnight), one whose chain no longer verifies because a stored event was
+/// changed behind the API's back (so that shoppers see the warning), and one behind its chain's head.</summary>
 public sealed class ChainAuditor(
     PublicRecordStore store, EventRepository events, RecordProjector projector, TimeProvider clock,
     IOptions<TraceabilityOptions> options, ILogger<ChainAuditor> logger) : BackgroundService
@@ -46,8 +46,7 @@ public sealed class ChainAuditor(
             if (page.Count == 0) break;
             foreach (var item in page)
             {
-                var stale = item.ChainValid is null || item.RefreshedAt < startOfToday
-                            || (HashChain.FirstInvalid(await events.ChainAsync(item.BatchId, ct)) is null) != item.ChainValid;
+                var stale = item.ChainValid is null || item.RefreshedAt < startOfToday || await ChainDiffers(item, ct);
                 if (!stale) continue;
                 await projector.RefreshAsync(item.Code, ct);
                 rewritten++;
@@ -56,5 +55,13 @@ public sealed class ChainAuditor(
         }
         if (rewritten > 0) logger.LogInformation("Chain audit rewrote {Count} public records", rewritten);
         return rewritten;
+    }
+
+    /// <summary>The stored record says otherwise than the chain now: it was changed, or events were recorded by a process
+    /// that stopped before it could rewrite the record.</summary>
+    private async Task<bool> ChainDiffers(PublicRecordStore.AuditItem item, CancellationToken ct)
+    {
+        var chain = await events.ChainAsync(item.BatchId, ct);
+        return (HashChain.FirstInvalid(chain) is null) != item.ChainValid || (chain.Count > 0 ? chain[^1].Hash : null) != item.HeadHash;
     }
 }

@@ -21,19 +21,19 @@ public sealed class PublicRecordStore(Database db)
     }
 
     private const string UpdateSql = """
-        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, record = @Record, refreshed_at = @Now
+        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, head_hash = @HeadHash, record = @Record, refreshed_at = @Now
         WHERE batch_id = @BatchId
         """;
     private const string InsertSql = """
-        INSERT INTO public_records (batch_id, code, version, chain_valid, record, refreshed_at)
-        VALUES (@BatchId, @Code, @Version, @ChainValid, @Record, @Now)
+        INSERT INTO public_records (batch_id, code, version, chain_valid, head_hash, record, refreshed_at)
+        VALUES (@BatchId, @Code, @Version, @ChainValid, @HeadHash, @Record, @Now)
         """;
 
     /// <summary>Writes a batch's record (portable update-then-insert; a concurrent insert of the same new row loses
     /// its unique race and retries as an update).</summary>
-    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string record, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, string record, DateTimeOffset now, CancellationToken ct)
     {
-        var args = new { BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, Record = record, Now = now };
+        var args = new { BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, HeadHash = headHash, Record = record, Now = now };
         await using var connection = await db.OpenAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
@@ -47,10 +47,10 @@ public sealed class PublicRecordStore(Database db)
         }
     }
 
-    public sealed record AuditItem(long Seq, Guid BatchId, string Code, bool? ChainValid, DateTimeOffset? RefreshedAt);
+    public sealed record AuditItem(long Seq, Guid BatchId, string Code, bool? ChainValid, string? HeadHash, DateTimeOffset? RefreshedAt);
 
     private const string AuditPageSql = """
-        SELECT {top} b.seq, b.id AS batch_id, b.code, r.chain_valid, r.refreshed_at
+        SELECT {top} b.seq, b.id AS batch_id, b.code, r.chain_valid, r.head_hash, r.refreshed_at
         FROM batches b LEFT JOIN public_records r ON r.batch_id = b.id
         WHERE b.seq > @After ORDER BY b.seq {limit}
         """;
@@ -60,7 +60,7 @@ public sealed class PublicRecordStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(db.Sql(AuditPageSql), new { After = after, Limit = limit }, cancellationToken: ct));
-        return rows.Select(r => new AuditItem(r.Seq, r.BatchId, r.Code, r.ChainValid is null ? null : r.ChainValid != 0, r.RefreshedAt)).ToList();
+        return rows.Select(r => new AuditItem(r.Seq, r.BatchId, r.Code, r.ChainValid is null ? null : r.ChainValid != 0, r.HeadHash, r.RefreshedAt)).ToList();
     }
 
     private const string CodesOfProductSql = "SELECT code FROM batches WHERE product_id = @ProductId";
@@ -86,6 +86,7 @@ public sealed class PublicRecordStore(Database db)
         public Guid BatchId { get; set; }
         public string Code { get; set; } = "";
         public long? ChainValid { get; set; }
+        public string? HeadHash { get; set; }
         public DateTimeOffset? RefreshedAt { get; set; }
     }
 }

@@ -48,6 +48,20 @@ public sealed class StoredRecordTests : ApiTest
     }
 
     [Test]
+    public async Task EventsRecordedWithoutARewrite_AreCaughtUpByTheAudit()
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-5");
+        // As if the process that recorded this event stopped before it rewrote the record.
+        var events = Api.Services.GetRequiredService<Traceability.Infrastructure.Repositories.EventRepository>();
+        await events.AppendAsync([new Traceability.Domain.Events.NewEvent(batch.Id(), Traceability.Domain.Events.EventType.Shipping,
+            DateTimeOffset.UtcNow, null, null, "Xe tải số 7", new Dictionary<string, string>(), [], null)], DateTimeOffset.UtcNow, default);
+        Assert.That(await Page(batch.GetProperty("code").GetString()!), Does.Not.Contain("Xe tải số 7"));
+
+        await Api.Services.GetRequiredService<ChainAuditor>().AuditOnceAsync(default);
+        Assert.That(await Page(batch.GetProperty("code").GetString()!), Does.Contain("Xe tải số 7"));
+    }
+
+    [Test]
     public async Task AnUntouchedRecord_IsLeftAlone()
     {
         await PublicScenario.RichBatchAsync(Api, Producer, "AUD-4");

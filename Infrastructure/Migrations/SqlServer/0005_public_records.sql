@@ -5,6 +5,7 @@ CREATE TABLE public_records (
     code          nvarchar(16)   NOT NULL CONSTRAINT ux_public_records_code UNIQUE,
     version       nvarchar(40)   NOT NULL,
     chain_valid   int            NOT NULL,
+    head_hash     nvarchar(64)   NULL,
     record        nvarchar(max)  NOT NULL,
     refreshed_at  datetimeoffset(3) NOT NULL
 );

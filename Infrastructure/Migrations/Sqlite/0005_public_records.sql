@@ -5,6 +5,7 @@ CREATE TABLE public_records (
     code          TEXT    NOT NULL UNIQUE,
     version       TEXT    NOT NULL,
     chain_valid   INTEGER NOT NULL,
+    head_hash     TEXT    NULL,
     record        TEXT    NOT NULL,
     refreshed_at  TEXT    NOT NULL
 );
