@@ -37,7 +37,7 @@ public static class BatchEndpoints
 
     public static async Task<Created<BatchResponse>> CreateBatch(
         CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
-        PublicLinks links, RecordProjector projector, TimeProvider clock, CancellationToken ct)
+        PublicLinks links, RecordRefresher refresher, TimeProvider clock, CancellationToken ct)
     {
         if (request.ProductId is not { } productId) throw ValidationFailedException.For("productId", "Required.");
         var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
@@ -46,7 +46,7 @@ public static class BatchEndpoints
         var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now);
         var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
         var batch = await batches.CreateAsync(candidate, parents, ct);
-        await projector.RefreshAsync(batch.Code, ct);
+        refresher.Enqueue([batch.Code]);
         return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product.Gtin, links));
     }
 
@@ -90,7 +90,7 @@ public static class BatchEndpoints
 
     public static async Task<Ok<RecallResponse>> RecallBatch(
         Guid id, RecallRequest request, ClaimsPrincipal user, BatchRepository batches, RecallRepository recalls,
-        ProducerRepository producers, AuthorityRepository authorities, RecordProjector projector, TimeProvider clock, CancellationToken ct)
+        ProducerRepository producers, AuthorityRepository authorities, RecordRefresher refresher, TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
         var caller = user.ToCaller();
@@ -103,7 +103,7 @@ public static class BatchEndpoints
             ? (await authorities.GetAsync(caller.Id!.Value, ct))?.Name
             : (await producers.GetAsync(caller.Id!.Value, ct))?.Name;
         var result = await recalls.RecallAsync(batch, reason, by ?? "", clock.GetUtcNow(), ct);
-        await projector.RefreshAsync(result.AffectedCodes, ct);
+        refresher.Enqueue(result.AffectedCodes);
         return TypedResults.Ok(new RecallResponse(batch.Code, result.AffectedCodes, result.NewlyRecalledCodes));
     }
 

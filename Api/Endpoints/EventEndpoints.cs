@@ -43,7 +43,7 @@ public static class EventEndpoints
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>(EventTypes.All.Select(EventTypeResponse.From).ToList());
 
     public static async Task<Created<EventResponse>> AppendEvent(
-        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordProjector projector,
+        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
         TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
@@ -54,12 +54,12 @@ public static class EventEndpoints
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
         var recorded = (await events.AppendAsync([e!], now, ct))[0];
-        await projector.RefreshAsync(batch.Code, ct);
+        refresher.Enqueue([batch.Code]);
         return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
-        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordProjector projector,
+        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
         TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
@@ -83,7 +83,7 @@ public static class EventEndpoints
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
         var recorded = await events.AppendAsync(accepted, now, ct);
-        await projector.RefreshAsync(recorded.Select(r => r.BatchCode), ct);
+        refresher.Enqueue(recorded.Select(r => r.BatchCode));
         return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
     }
 

@@ -7,7 +7,7 @@ using Traceability.Infrastructure.Repositories;
 namespace Traceability.Api.Public;
 
 /// <summary>Reads a public record by tracing code from the stored records (one row), writing it first if it is missing.</summary>
-public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, ScanCounter scans, IOptions<JsonOptions> json)
+public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, RecordRefresher refresher, ScanCounter scans, IOptions<JsonOptions> json)
 {
     private const string ScansTail = "\"scans\":null}";
 
@@ -35,6 +35,7 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
 
     public async Task<Loaded?> GetAsync(string code, CancellationToken ct)
     {
+        await refresher.RefreshIfDirtyAsync(code, ct);
         var stored = await store.GetAsync(code, ct) ?? await projector.RefreshAsync(code, ct);
         if (stored is null) return null;
         var pending = scans.Pending(stored.BatchId);

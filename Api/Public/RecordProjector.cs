@@ -31,10 +31,6 @@ public sealed class RecordProjector(PublicRecordRepository repository, PublicRec
         foreach (var code in codes.Distinct(StringComparer.Ordinal)) await RefreshAsync(code, ct);
     }
 
-    /// <summary>After a product or certification change: every batch of the product shows it.</summary>
-    public async Task RefreshProductAsync(Guid productId, CancellationToken ct) =>
-        await RefreshAsync(await store.CodesOfProductAsync(productId, ct), ct);
-
     /// <summary>A fingerprint of what can change in what the record shows: the batch and its recall, the chain's length,
     /// head and verification, the product's last change, the producer, the certifications and their status on the day,
     /// the inputs, and the public base URL.</summary>

@@ -44,6 +44,8 @@ public static class PublicSetup
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<PublicRecords>();
         services.AddSingleton<RecordProjector>();
+        services.AddSingleton<RecordRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordRefresher>());
         services.AddSingleton<ChainAuditor>();
         services.AddHostedService(sp => sp.GetRequiredService<ChainAuditor>());
 

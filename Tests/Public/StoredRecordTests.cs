@@ -10,6 +10,9 @@ namespace Traceability.Tests.Public;
 /// <summary>Scans read the stored public record; the audit rewrites what no request refreshed.</summary>
 public sealed class StoredRecordTests : ApiTest
 {
+    /// <summary>Lets the background rewrites of the writes so far finish, so that the test acts on a quiet database.</summary>
+    private Task Settled() => Api.Services.GetRequiredService<RecordRefresher>().DrainAsync(default);
+
     private async Task<string> Page(string code)
     {
         var response = await Api.CreateClient().SendAsync(PublicScenario.Get($"/p/{code}", "text/html"));
@@ -21,6 +24,7 @@ public sealed class StoredRecordTests : ApiTest
     public async Task AStoredEventChangedBehindTheApisBack_ShowsOnThePage_AfterTheAudit()
     {
         var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-1");
+        await Settled();
         var code = batch.GetProperty("code").GetString()!;
         Assert.That(await Page(code), Does.Contain("Chuỗi dữ liệu toàn vẹn"));
 
@@ -37,6 +41,7 @@ public sealed class StoredRecordTests : ApiTest
     {
         var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-2");
         var (_, other, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-3");
+        await Settled();
         using (var db = Api.OpenDatabase())
             await db.ExecuteAsync("DELETE FROM public_records WHERE batch_id IN @Ids", new { Ids = new[] { batch.Id(), other.Id() } });
 
@@ -51,6 +56,7 @@ public sealed class StoredRecordTests : ApiTest
     public async Task EventsRecordedWithoutARewrite_AreCaughtUpByTheAudit()
     {
         var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-5");
+        await Settled();
         // As if the process that recorded this event stopped before it rewrote the record.
         var events = Api.Services.GetRequiredService<Traceability.Infrastructure.Repositories.EventRepository>();
         await events.AppendAsync([new Traceability.Domain.Events.NewEvent(batch.Id(), Traceability.Domain.Events.EventType.Shipping,
@@ -65,6 +71,7 @@ public sealed class StoredRecordTests : ApiTest
     public async Task AnUntouchedRecord_IsLeftAlone()
     {
         await PublicScenario.RichBatchAsync(Api, Producer, "AUD-4");
+        await Settled();
         var auditor = Api.Services.GetRequiredService<ChainAuditor>();
         await auditor.AuditOnceAsync(default);
         Assert.That(await auditor.AuditOnceAsync(default), Is.Zero);
