@@ -86,7 +86,7 @@ public static class PublicPageEndpoints
         if (HttpCaching.WantsJson(context.Request))
         {
             if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-            return Results.Text(loaded.Json(counted), "application/json", System.Text.Encoding.UTF8);
+            return Results.Bytes(loaded.Json(counted), "application/json; charset=utf-8");
         }
         var lang = HttpCaching.Language(context.Request);
         if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();

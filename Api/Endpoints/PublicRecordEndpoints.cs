@@ -34,7 +34,7 @@ public static class PublicRecordEndpoints
     {
         var loaded = await Load(code, records, ct);
         if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-        return Results.Text(loaded.Json(loaded.Scans), "application/json", System.Text.Encoding.UTF8);
+        return Results.Bytes(loaded.Json(loaded.Scans), "application/json; charset=utf-8");
     }
 
     public static async Task<Ok<PublicOcop>> GetCertification(string code, PublicRecords records, CancellationToken ct) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -9,10 +8,11 @@ namespace Traceability.Api.Public;
 /// <summary>Reads a public record by tracing code from the stored records (one row), writing it first if it is missing.</summary>
 public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, RecordRefresher refresher, ScanCounter scans, IOptions<JsonOptions> json)
 {
-    private const string ScansTail = "\"scans\":null}";
+    private static readonly byte[] ScansTail = "\"scans\":null}"u8.ToArray();
+    private static readonly int NullTail = "null}".Length;
 
     /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
-    public sealed class Loaded(Guid batchId, string storedJson, string version, PublicScans scans, JsonSerializerOptions options)
+    public sealed class Loaded(Guid batchId, byte[] storedJson, string version, PublicScans scans, JsonSerializerOptions options)
     {
         private PublicRecordResponse? _record;
 
@@ -23,13 +23,17 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
         /// <summary>The record as an object, for the page; the JSON answers never need it.</summary>
         public PublicRecordResponse Record => _record ??= JsonSerializer.Deserialize<PublicRecordResponse>(storedJson, options)! with { Scans = Scans };
 
-        /// <summary>The record's JSON with <paramref name="shown"/> as its scan figures, spliced into the stored text.</summary>
-        public string Json(PublicScans shown)
+        /// <summary>The record's UTF-8 JSON with <paramref name="shown"/> as its scan figures, spliced into the stored bytes.</summary>
+        public byte[] Json(PublicScans shown)
         {
-            if (!storedJson.EndsWith(ScansTail, StringComparison.Ordinal)) return JsonSerializer.Serialize(Record with { Scans = shown }, options);
-            var scansJson = JsonSerializer.Serialize(shown, options);
-            return new StringBuilder(storedJson.Length + scansJson.Length)
-                .Append(storedJson, 0, storedJson.Length - "null}".Length).Append(scansJson).Append('}').ToString();
+            if (!storedJson.AsSpan().EndsWith(ScansTail)) return JsonSerializer.SerializeToUtf8Bytes(Record with { Scans = shown }, options);
+            var scansJson = JsonSerializer.SerializeToUtf8Bytes(shown, options);
+            var head = storedJson.Length - NullTail;
+            var result = new byte[head + scansJson.Length + 1];
+            storedJson.AsSpan(0, head).CopyTo(result);
+            scansJson.CopyTo(result.AsSpan(head));
+            result[^1] = (byte)'}';
+            return result;
         }
     }
 

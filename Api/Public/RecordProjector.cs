@@ -20,7 +20,7 @@ public sealed class RecordProjector(PublicRecordRepository repository, PublicRec
         if (data is null) return null;
         var now = clock.GetUtcNow();
         var record = PublicRecordResponse.From(data, links, VietnamTime.Today(now));
-        var text = JsonSerializer.Serialize(record, json.Value.SerializerOptions);
+        var text = JsonSerializer.SerializeToUtf8Bytes(record, json.Value.SerializerOptions);
         var version = Version(data, record);
         await store.SaveAsync(data.Batch.Id, code, version, record.Verification.Valid, record.Verification.HeadHash, text, now, ct);
         return new PublicRecordStore.Stored(data.Batch.Id, version, text, data.ScanCount, data.FirstScannedAt);

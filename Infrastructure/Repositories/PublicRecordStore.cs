@@ -5,7 +5,8 @@ namespace Traceability.Infrastructure.Repositories;
 /// <summary>The stored public records (see migration 0005): one row a batch, read by tracing code.</summary>
 public sealed class PublicRecordStore(Database db)
 {
-    public sealed record Stored(Guid BatchId, string Version, string Record, long ScanCount, DateTimeOffset? FirstScannedAt);
+    /// <param name="Record">The record as UTF-8 JSON.</param>
+    public sealed record Stored(Guid BatchId, string Version, byte[] Record, long ScanCount, DateTimeOffset? FirstScannedAt);
 
     private const string GetSql = """
         SELECT r.batch_id, r.version, r.record, s.scan_count, s.first_scanned_at
@@ -31,7 +32,7 @@ public sealed class PublicRecordStore(Database db)
 
     /// <summary>Writes a batch's record (portable update-then-insert; a concurrent insert of the same new row loses
     /// its unique race and retries as an update).</summary>
-    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, string record, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, byte[] record, DateTimeOffset now, CancellationToken ct)
     {
         var args = new { BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, HeadHash = headHash, Record = record, Now = now };
         await using var connection = await db.OpenAsync(ct);
@@ -75,7 +76,7 @@ public sealed class PublicRecordStore(Database db)
     {
         public Guid BatchId { get; set; }
         public string Version { get; set; } = "";
-        public string Record { get; set; } = "";
+        public byte[] Record { get; set; } = [];
         public long? ScanCount { get; set; }
         public DateTimeOffset? FirstScannedAt { get; set; }
     }

@@ -6,6 +6,6 @@ CREATE TABLE public_records (
     version       nvarchar(40)   NOT NULL,
     chain_valid   int            NOT NULL,
     head_hash     nvarchar(64)   NULL,
-    record        nvarchar(max)  NOT NULL,
+    record        varbinary(max) NOT NULL,
     refreshed_at  datetimeoffset(3) NOT NULL
 );
