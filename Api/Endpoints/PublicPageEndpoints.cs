@@ -41,8 +41,7 @@ public static class PublicPageEndpoints
         var normalized = TracingCode.Normalize(code);
         if (normalized is not null && normalized != code)
             return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
-        var loaded = normalized is null ? null : await records.GetAsync(normalized, ct);
-        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, links, clock);
+        return normalized is null ? NotFound(context, code) : await Answer(context, normalized, linkType, records, scans, links, clock, ct);
     }
 
     public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
@@ -63,13 +62,23 @@ public static class PublicPageEndpoints
         var code = await repository.CodeByLotAsync(gtin14, decodedLot, ct);
         if (code is null) return NotFound(context, $"{gtin14}/{decodedLot}");
         if (rawPath != canonical) return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
-        var loaded = await records.GetAsync(code, ct);
-        return loaded is null ? NotFound(context, code) : Answer(context, loaded, linkType, scans, links, clock);
+        return await Answer(context, code, linkType, records, scans, links, clock, ct);
     }
 
-    private static IResult Answer(HttpContext context, PublicRecords.Loaded loaded, string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock)
+    private static async Task<IResult> Answer(HttpContext context, string code, string? linkType, PublicRecords records, ScanCounter scans,
+        PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
+        var json = HttpCaching.WantsJson(context.Request);
+        var lang = HttpCaching.Language(context.Request);
+        // A browser's view reads only the stored page of its language; everything else reads the record.
+        var part = target == Linkset.Target.Page && !json
+            ? lang == "en" ? PublicRecordStore.Part.PageEn : PublicRecordStore.Part.PageVi
+            : PublicRecordStore.Part.Json;
+        var loaded = await records.GetAsync(code, part, ct);
+        if (loaded is { Page: null } && part != PublicRecordStore.Part.Json) loaded = await records.GetAsync(code, ct);
+        if (loaded is null) return NotFound(context, code);
+
         context.Response.Headers.Link = $"<{links.Base}{context.Request.Path}?linkType=linkset>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
         switch (target)
         {
@@ -83,18 +92,17 @@ public static class PublicPageEndpoints
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.
         if (HttpMethods.IsGet(context.Request.Method)) scans.Record(loaded.BatchId, clock.GetUtcNow());
         var counted = Counted(loaded.Scans, clock);
-        if (HttpCaching.WantsJson(context.Request))
+        if (json)
         {
             if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
             return Results.Bytes(loaded.Json(counted), "application/json; charset=utf-8");
         }
-        var lang = HttpCaching.Language(context.Request);
         if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
         var text = PageText.For(lang);
-        return new RazorComponentResult<RecordPage>(new
-        {
-            R = loaded.Record with { Scans = counted }, T = text, OtherLanguageUrl = $"{context.Request.Path}?lang={text.OtherLanguageCode}",
-        });
+        var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
+        if (loaded.Page is { } page)
+            return Results.Text(StoredPage.Fill(page, text, counted, otherLanguage), "text/html; charset=utf-8");
+        return new RazorComponentResult<RecordPage>(new { R = loaded.Record with { Scans = counted }, T = text, OtherLanguageUrl = otherLanguage });
     }
 
     /// <summary>This view counts too, even though the flusher has not written it yet.</summary>

@@ -12,8 +12,13 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
     private static readonly int NullTail = "null}".Length;
 
     /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
-    public sealed class Loaded(Guid batchId, byte[] storedJson, string version, PublicScans scans, JsonSerializerOptions options)
+    public sealed class Loaded(Guid batchId, byte[]? body, PublicRecordStore.Part part, string version, PublicScans scans, JsonSerializerOptions options)
     {
+        private readonly byte[] storedJson = part == PublicRecordStore.Part.Json ? body! : [];
+
+        /// <summary>The stored page of the language asked for; null when it is not stored yet (render it from the record).</summary>
+        public byte[]? Page { get; } = part == PublicRecordStore.Part.Json ? null : body;
+
         private PublicRecordResponse? _record;
 
         public Guid BatchId { get; } = batchId;
@@ -37,13 +42,20 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
         }
     }
 
-    public async Task<Loaded?> GetAsync(string code, CancellationToken ct)
+    public async Task<Loaded?> GetAsync(string code, PublicRecordStore.Part part, CancellationToken ct)
     {
         await refresher.RefreshIfDirtyAsync(code, ct);
-        var stored = await store.GetAsync(code, ct) ?? await projector.RefreshAsync(code, ct);
-        if (stored is null) return null;
+        var stored = await store.GetAsync(code, part, ct);
+        if (stored is null)
+        {
+            if (await projector.RefreshAsync(code, ct) is null) return null;
+            stored = await store.GetAsync(code, part, ct);
+            if (stored is null) return null;
+        }
         var pending = scans.Pending(stored.BatchId);
         var counted = new PublicScans(stored.ScanCount + pending.Count, stored.FirstScannedAt ?? pending.First);
-        return new Loaded(stored.BatchId, stored.Record, stored.Version, counted, json.Value.SerializerOptions);
+        return new Loaded(stored.BatchId, stored.Body, part, stored.Version, counted, json.Value.SerializerOptions);
     }
+
+    public Task<Loaded?> GetAsync(string code, CancellationToken ct) => GetAsync(code, PublicRecordStore.Part.Json, ct);
 }

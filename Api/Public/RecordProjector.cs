@@ -12,7 +12,8 @@ namespace Traceability.Api.Public;
 /// <summary>Assembles a batch's public record from its tables, verifies its chain, and stores the result for scans to
 /// read (migration 0005). Called after every change to what a record shows; <see cref="ChainAuditor"/> catches what
 /// no request announced (a changed row, a certification that expired overnight, a record not yet written).</summary>
-public sealed class RecordProjector(PublicRecordRepository repository, PublicRecordStore store, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json)
+public sealed class RecordProjector(
+    PublicRecordRepository repository, PublicRecordStore store, StoredPage pages, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json)
 {
     public async Task<PublicRecordStore.Stored?> RefreshAsync(string code, CancellationToken ct)
     {
@@ -22,7 +23,8 @@ public sealed class RecordProjector(PublicRecordRepository repository, PublicRec
         var record = PublicRecordResponse.From(data, links, VietnamTime.Today(now));
         var text = JsonSerializer.SerializeToUtf8Bytes(record, json.Value.SerializerOptions);
         var version = Version(data, record);
-        await store.SaveAsync(data.Batch.Id, code, version, record.Verification.Valid, record.Verification.HeadHash, text, now, ct);
+        await store.SaveAsync(data.Batch.Id, code, version, record.Verification.Valid, record.Verification.HeadHash, text,
+            await pages.RenderAsync(record, "vi"), await pages.RenderAsync(record, "en"), now, ct);
         return new PublicRecordStore.Stored(data.Batch.Id, version, text, data.ScanCount, data.FirstScannedAt);
     }
 

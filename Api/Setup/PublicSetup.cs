@@ -43,6 +43,7 @@ public static class PublicSetup
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<PublicRecords>();
+        services.AddSingleton<StoredPage>();
         services.AddSingleton<RecordProjector>();
         services.AddSingleton<RecordRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordRefresher>());

@@ -5,36 +5,54 @@ namespace Traceability.Infrastructure.Repositories;
 /// <summary>The stored public records (see migration 0005): one row a batch, read by tracing code.</summary>
 public sealed class PublicRecordStore(Database db)
 {
-    /// <param name="Record">The record as UTF-8 JSON.</param>
-    public sealed record Stored(Guid BatchId, string Version, byte[] Record, long ScanCount, DateTimeOffset? FirstScannedAt);
+    /// <summary>What a view reads: the record as UTF-8 JSON, or one language's stored page.</summary>
+    public enum Part { Json, PageVi, PageEn }
 
-    private const string GetSql = """
-        SELECT r.batch_id, r.version, r.record, s.scan_count, s.first_scanned_at
-        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
-        WHERE r.code = @Code
+    /// <param name="Body">The part asked for: UTF-8 JSON, or a stored page (null when none is stored yet).</param>
+    public sealed record Stored(Guid BatchId, string Version, byte[]? Body, long ScanCount, DateTimeOffset? FirstScannedAt);
+
+    private const string GetJsonSql = """
+        SELECT r.batch_id, r.version, r.record AS body, s.scan_count, s.first_scanned_at
+        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
+        """;
+    private const string GetPageViSql = """
+        SELECT r.batch_id, r.version, r.page_vi AS body, s.scan_count, s.first_scanned_at
+        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
+        """;
+    private const string GetPageEnSql = """
+        SELECT r.batch_id, r.version, r.page_en AS body, s.scan_count, s.first_scanned_at
+        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
         """;
 
-    public async Task<Stored?> GetAsync(string code, CancellationToken ct)
+    /// <summary>One row, reading only the part the view needs.</summary>
+    public async Task<Stored?> GetAsync(string code, Part part, CancellationToken ct)
     {
+        var sql = part switch { Part.PageVi => GetPageViSql, Part.PageEn => GetPageEnSql, _ => GetJsonSql };
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Code = code }, cancellationToken: ct));
-        return row is null ? null : new Stored(row.BatchId, row.Version, row.Record, row.ScanCount ?? 0, row.FirstScannedAt);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(sql), new { Code = code }, cancellationToken: ct));
+        return row is null ? null : new Stored(row.BatchId, row.Version, row.Body, row.ScanCount ?? 0, row.FirstScannedAt);
     }
 
     private const string UpdateSql = """
-        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, head_hash = @HeadHash, record = @Record, refreshed_at = @Now
+        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, head_hash = @HeadHash, record = @Record,
+            page_vi = @PageVi, page_en = @PageEn, refreshed_at = @Now
         WHERE batch_id = @BatchId
         """;
     private const string InsertSql = """
-        INSERT INTO public_records (batch_id, code, version, chain_valid, head_hash, record, refreshed_at)
-        VALUES (@BatchId, @Code, @Version, @ChainValid, @HeadHash, @Record, @Now)
+        INSERT INTO public_records (batch_id, code, version, chain_valid, head_hash, record, page_vi, page_en, refreshed_at)
+        VALUES (@BatchId, @Code, @Version, @ChainValid, @HeadHash, @Record, @PageVi, @PageEn, @Now)
         """;
 
     /// <summary>Writes a batch's record (portable update-then-insert; a concurrent insert of the same new row loses
     /// its unique race and retries as an update).</summary>
-    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, byte[] record, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, byte[] record,
+        byte[] pageVi, byte[] pageEn, DateTimeOffset now, CancellationToken ct)
     {
-        var args = new { BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, HeadHash = headHash, Record = record, Now = now };
+        var args = new
+        {
+            BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, HeadHash = headHash, Record = record,
+            PageVi = pageVi, PageEn = pageEn, Now = now,
+        };
         await using var connection = await db.OpenAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
@@ -76,7 +94,7 @@ public sealed class PublicRecordStore(Database db)
     {
         public Guid BatchId { get; set; }
         public string Version { get; set; } = "";
-        public byte[] Record { get; set; } = [];
+        public byte[]? Body { get; set; }
         public long? ScanCount { get; set; }
         public DateTimeOffset? FirstScannedAt { get; set; }
     }

@@ -86,7 +86,12 @@ Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.E
 // The stored public records, written by the API's own projector, as the API would after each of these writes.
 var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
 Traceability.Api.Setup.HttpSetup.Configure(json.SerializerOptions);
+var pageServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+    .AddLogging()
+    .AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All))
+    .BuildServiceProvider();
 var projector = new Traceability.Api.Public.RecordProjector(new PublicRecordRepository(db), new PublicRecordStore(db),
+    new Traceability.Api.Public.StoredPage(pageServices, NullLoggerFactory.Instance),
     new Traceability.Api.Setup.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
     TimeProvider.System, Microsoft.Extensions.Options.Options.Create(json));
 await projector.RefreshAsync(plan.Batches.Select(b => b.Code), default);

@@ -7,5 +7,7 @@ CREATE TABLE public_records (
     chain_valid   int            NOT NULL,
     head_hash     nvarchar(64)   NULL,
     record        varbinary(max) NOT NULL,
+    page_vi       varbinary(max) NULL,
+    page_en       varbinary(max) NULL,
     refreshed_at  datetimeoffset(3) NOT NULL
 );

@@ -8,5 +8,7 @@ CREATE TABLE public_records (
     chain_valid   INTEGER NOT NULL,
     head_hash     TEXT    NULL,
     record        BLOB    NOT NULL,
+    page_vi       BLOB    NULL,
+    page_en       BLOB    NULL,
     refreshed_at  TEXT    NOT NULL
 );
