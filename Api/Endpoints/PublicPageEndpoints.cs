@@ -101,7 +101,7 @@ public static class PublicPageEndpoints
         var text = PageText.For(lang);
         var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
         if (loaded.Page is { } page)
-            return Results.Text(StoredPage.Fill(page, text, counted, otherLanguage), "text/html; charset=utf-8");
+            return Results.Bytes(StoredPage.Fill(page, text, counted, otherLanguage), "text/html; charset=utf-8");
         return new RazorComponentResult<RecordPage>(new { R = loaded.Record with { Scans = counted }, T = text, OtherLanguageUrl = otherLanguage });
     }
 

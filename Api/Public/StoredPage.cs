@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Components;
@@ -28,11 +29,34 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
         return Encoding.UTF8.GetBytes(html);
     }
 
-    /// <summary>Fills the slots of a stored page for this view.</summary>
-    public static string Fill(byte[] stored, PageText text, PublicScans scans, string otherLanguageUrl) =>
-        Encoding.UTF8.GetString(stored)
-            .Replace(ScanCountSlot, scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Replace(FirstScanSlot, HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
-                ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow))
-            .Replace(OtherLanguageSlot, HtmlEncoder.Default.Encode(otherLanguageUrl));
+    private static readonly byte[][] Slots = [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot)];
+
+    /// <summary>Fills the slots of a stored page for this view, on the UTF-8 bytes (no decoding of the page).</summary>
+    public static byte[] Fill(byte[] stored, PageText text, PublicScans scans, string otherLanguageUrl)
+    {
+        byte[][] values =
+        [
+            Encoding.UTF8.GetBytes(scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
+                ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow)),
+            Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
+        ];
+        var output = new ArrayBufferWriter<byte>(stored.Length + 256);
+        var rest = stored.AsSpan();
+        while (true)
+        {
+            var (at, slot) = (-1, -1);
+            for (var i = 0; i < Slots.Length; i++)
+            {
+                var found = rest.IndexOf(Slots[i]);
+                if (found >= 0 && (at < 0 || found < at)) (at, slot) = (found, i);
+            }
+            if (at < 0) break;
+            output.Write(rest[..at]);
+            output.Write(values[slot]);
+            rest = rest[(at + Slots[slot].Length)..];
+        }
+        output.Write(rest);
+        return output.WrittenSpan.ToArray();
+    }
 }
