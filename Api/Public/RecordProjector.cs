@@ -15,11 +15,23 @@ namespace Traceability.Api.Public;
 public sealed class RecordProjector(
     PublicRecordRepository repository, PublicRecordStore store, StoredPage pages, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json)
 {
+    // One rewrite of a batch at a time in this process: a rewrite that read its data earlier must not save after one
+    // that read it later (the store's refreshed_at condition covers other processes).
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     public async Task<PublicRecordStore.Stored?> RefreshAsync(string code, CancellationToken ct)
     {
+        var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(code) % _stripes.Length)];
+        await stripe.WaitAsync(ct);
+        try { return await RewriteAsync(code, ct); }
+        finally { stripe.Release(); }
+    }
+
+    private async Task<PublicRecordStore.Stored?> RewriteAsync(string code, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
         var data = await repository.GetAsync(code, ct);
         if (data is null) return null;
-        var now = clock.GetUtcNow();
         var record = PublicRecordResponse.From(data, links, VietnamTime.Today(now));
         var text = JsonSerializer.SerializeToUtf8Bytes(record, json.Value.SerializerOptions);
         var version = Version(data, record);

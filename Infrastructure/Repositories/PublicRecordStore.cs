@@ -36,15 +36,16 @@ public sealed class PublicRecordStore(Database db)
     private const string UpdateSql = """
         UPDATE public_records SET version = @Version, chain_valid = @ChainValid, head_hash = @HeadHash, record = @Record,
             page_vi = @PageVi, page_en = @PageEn, refreshed_at = @Now
-        WHERE batch_id = @BatchId
+        WHERE batch_id = @BatchId AND refreshed_at <= @Now
         """;
     private const string InsertSql = """
         INSERT INTO public_records (batch_id, code, version, chain_valid, head_hash, record, page_vi, page_en, refreshed_at)
         VALUES (@BatchId, @Code, @Version, @ChainValid, @HeadHash, @Record, @PageVi, @PageEn, @Now)
         """;
 
-    /// <summary>Writes a batch's record (portable update-then-insert; a concurrent insert of the same new row loses
-    /// its unique race and retries as an update).</summary>
+    /// <summary>Writes a batch's record, unless a record assembled from later data is already stored (<paramref name="now"/>
+    /// is when the data was read, so two API processes rewriting the same batch cannot leave the older one in place).
+    /// Portable update-then-insert: an insert that loses the race to a concurrent one means a record is there.</summary>
     public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, byte[] record,
         byte[] pageVi, byte[] pageEn, DateTimeOffset now, CancellationToken ct)
     {
@@ -54,15 +55,15 @@ public sealed class PublicRecordStore(Database db)
             PageVi = pageVi, PageEn = pageEn, Now = now,
         };
         await using var connection = await db.OpenAsync(ct);
-        for (var attempt = 0; ; attempt++)
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 1) return;
+        try
         {
-            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 1) return;
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
-                return;
-            }
-            catch (Exception e) when (db.Dialect.IsUniqueViolation(e) && attempt < 2) { }
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            // The row exists and was written from later data, or another process inserted it just now; retry once as an update.
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct));
         }
     }
 
