@@ -44,6 +44,18 @@ public sealed class PublicPageTests : ApiTest
         });
     }
 
+    [Test]
+    public async Task StoredPage_ShowsThisViewsScanCount_AndALanguageLinkForTheUrlScanned()
+    {
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "P-SLOT");
+        var code = batch.GetProperty("code").GetString()!;
+        await Page($"/p/{code}");
+        var byLink = await Page($"/01/0{gtin}/10/P-SLOT");
+        Assert.That(byLink, Does.Contain("id=\"scan-count\">2<"), "this view is the second");
+        Assert.That(byLink, Does.Contain($"href=\"/01/0{gtin}/10/P-SLOT?lang=en\""));
+        Assert.That(byLink, Does.Not.Contain("@@"), "every slot is filled");
+    }
+
     [TestCase("?lang=en", null)]
     [TestCase("", "en-US,en;q=0.9")]
     public async Task Page_InEnglish_ByQueryOrAcceptLanguage(string query, string? language)
