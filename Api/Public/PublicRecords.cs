@@ -48,7 +48,7 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
         var stored = await store.GetAsync(code, part, ct);
         if (stored is null)
         {
-            if (await projector.RefreshAsync(code, ct) is null) return null;
+            if (!await projector.RefreshAsync(code, ct)) return null;
             stored = await store.GetAsync(code, part, ct);
             if (stored is null) return null;
         }

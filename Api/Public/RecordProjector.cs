@@ -19,7 +19,8 @@ public sealed class RecordProjector(
     // that read it later (the store's refreshed_at condition covers other processes).
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public async Task<PublicRecordStore.Stored?> RefreshAsync(string code, CancellationToken ct)
+    /// <summary>Rewrites the stored record of <paramref name="code"/>; false when no batch has that code.</summary>
+    public async Task<bool> RefreshAsync(string code, CancellationToken ct)
     {
         var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(code) % _stripes.Length)];
         await stripe.WaitAsync(ct);
@@ -27,17 +28,17 @@ public sealed class RecordProjector(
         finally { stripe.Release(); }
     }
 
-    private async Task<PublicRecordStore.Stored?> RewriteAsync(string code, CancellationToken ct)
+    private async Task<bool> RewriteAsync(string code, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var data = await repository.GetAsync(code, ct);
-        if (data is null) return null;
+        if (data is null) return false;
         var record = PublicRecordResponse.From(data, links, VietnamTime.Today(now));
         var text = JsonSerializer.SerializeToUtf8Bytes(record, json.Value.SerializerOptions);
         var version = Version(data, record);
         await store.SaveAsync(data.Batch.Id, code, version, record.Verification.Valid, record.Verification.HeadHash, text,
             await pages.RenderAsync(record, "vi"), await pages.RenderAsync(record, "en"), now, ct);
-        return new PublicRecordStore.Stored(data.Batch.Id, version, text, data.ScanCount, data.FirstScannedAt);
+        return true;
     }
 
     public async Task RefreshAsync(IEnumerable<string> codes, CancellationToken ct)

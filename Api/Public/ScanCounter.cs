@@ -41,6 +41,7 @@ public sealed class ScanCounter
         {
             var tally = _pending.GetOrAdd(t.BatchId, static (_, first) => new Tally(first), t.First);
             Interlocked.Add(ref tally.Count, t.Count);
+            lock (tally) if (t.Last > tally.Last) tally.Last = t.Last;
         }
     }
 }

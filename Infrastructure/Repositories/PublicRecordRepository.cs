@@ -5,19 +5,18 @@ using Traceability.Domain.Events;
 namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Everything a batch's public record shows, read in one round trip (several result sets in one command),
-/// each part a seek by the batch's tracing code.</summary>
+/// each part a seek by the batch's tracing code. Used to (re)write the stored record; scans read the stored one.</summary>
 public sealed class PublicRecordRepository(Database db)
 {
     public sealed record Data(
         Batch Batch, Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications,
-        IReadOnlyList<ParentLink> Parents, IReadOnlyList<SupplyChainEvent> Events, long ScanCount, DateTimeOffset? FirstScannedAt);
+        IReadOnlyList<ParentLink> Parents, IReadOnlyList<SupplyChainEvent> Events);
 
-    // Four statements, each a seek by the tracing code: the batch with its product, producer and scan tally in one row,
+    // Four statements, each a seek by the tracing code: the batch with its product and producer in one row,
     // then the certifications, the inputs and the events. Fewer statements means less parsing on every page view.
     private const string RecordSql = $"""
-        SELECT {BatchColumns}, {ProductColumns}, {ProducerColumns}, s.scan_count AS count, s.first_scanned_at AS first
+        SELECT {BatchColumns}, {ProductColumns}, {ProducerColumns}
         FROM batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = b.producer_id
-            LEFT JOIN scan_counts s ON s.batch_id = b.id
         WHERE b.code = @Code;
         SELECT {CertificationRepository.Columns} FROM ocop_certifications
             WHERE product_id = (SELECT product_id FROM batches WHERE code = @Code) {CertificationRepository.NewestFirst};
@@ -26,7 +25,7 @@ public sealed class PublicRecordRepository(Database db)
         SELECT {EventRepository.EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE b.code = @Code ORDER BY e.sequence;
         """;
 
-    // Each part starts with its own "id" column (the scan tally with "count"): that is where Dapper splits the row.
+    // Each part starts with its own "id" column: that is where Dapper splits the row.
     private const string BatchColumns = """
         b.seq, b.id, b.product_id, b.producer_id, b.lot_number, b.code, b.produced_on, b.expires_on, b.quantity, b.unit,
         b.origin_name, b.origin_commune, b.origin_province, b.origin_latitude, b.origin_longitude, b.created_at, b.recalled_at, b.recall_reason
@@ -45,16 +44,16 @@ public sealed class PublicRecordRepository(Database db)
         await using var connection = await db.OpenAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(db.Sql(RecordSql), new { Code = code }, cancellationToken: ct));
         // Dapper multi-maps only synchronously; the rows of this grid are already on the reader.
-        var head = results.Read<BatchRepository.Row, ProductRepository.Row, ProducerRepository.Row, ScanRow, Head>(
-            (b, p, pr, s) => new Head(b.ToBatch(), p.ToProduct(), pr.ToProducer(), s), splitOn: "id,id,count").SingleOrDefault();
+        var head = results.Read<BatchRepository.Row, ProductRepository.Row, ProducerRepository.Row, Head>(
+            (b, p, pr) => new Head(b.ToBatch(), p.ToProduct(), pr.ToProducer()), splitOn: "id,id").SingleOrDefault();
         if (head is null) return null;
         var certifications = (await results.ReadAsync<CertificationRepository.Row>()).Select(r => r.ToCertification()).ToList();
         var parents = (await results.ReadAsync<LineageRepository.ParentRow>()).Select(r => r.ToLink()).ToList();
         var events = (await results.ReadAsync<EventRepository.EventRow>()).Select(r => r.ToEvent()).ToList();
-        return new Data(head.Batch, head.Product, head.Producer, certifications, parents, events, head.Scans?.Count ?? 0, head.Scans?.First);
+        return new Data(head.Batch, head.Product, head.Producer, certifications, parents, events);
     }
 
-    private sealed record Head(Batch Batch, Product Product, Producer Producer, ScanRow? Scans);
+    private sealed record Head(Batch Batch, Product Product, Producer Producer);
 
     private const string CodeByLotSql = """
         SELECT b.code FROM batches b JOIN products p ON p.id = b.product_id
@@ -87,11 +86,5 @@ public sealed class PublicRecordRepository(Database db)
         public string Code { get; set; } = "";
         public string LotNumber { get; set; } = "";
         public string? Gtin { get; set; }
-    }
-
-    private sealed class ScanRow
-    {
-        public long Count { get; set; }
-        public DateTimeOffset First { get; set; }
     }
 }
