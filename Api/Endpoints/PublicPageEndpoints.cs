@@ -41,11 +41,13 @@ public static class PublicPageEndpoints
         var normalized = TracingCode.Normalize(code);
         if (normalized is not null && normalized != code)
             return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
-        return normalized is null ? NotFound(context, code) : await Answer(context, normalized, linkType, records, scans, links, clock, ct);
+        return normalized is null
+            ? NotFound(context, code)
+            : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, clock, ct);
     }
 
     public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
-        PublicRecordRepository repository, PublicRecords records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        PublicRecords records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -59,14 +61,20 @@ public static class PublicPageEndpoints
         if (!LotNumber.IsValid(decodedLot))
             throw ValidationFailedException.For("lot", "1–20 characters of the GS1 AI (10) character set, percent-encoded where reserved.");
         var canonical = PublicLinks.DigitalLinkPath(gtin14, decodedLot);
-        var code = await repository.CodeByLotAsync(gtin14, decodedLot, ct);
-        if (code is null) return NotFound(context, $"{gtin14}/{decodedLot}");
-        if (rawPath != canonical) return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
-        return await Answer(context, code, linkType, records, scans, links, clock, ct);
+        if (rawPath != canonical)
+        {
+            // Redirect only to a record that exists.
+            if (await records.GetByLotAsync(gtin14, decodedLot, PublicRecordStore.Part.Json, ct) is null) return NotFound(context, $"{gtin14}/{decodedLot}");
+            return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
+        }
+        return await Answer(context, $"{gtin14}/{decodedLot}", (part, ct) => records.GetByLotAsync(gtin14, decodedLot, part, ct),
+            linkType, scans, links, clock, ct);
     }
 
-    private static async Task<IResult> Answer(HttpContext context, string code, string? linkType, PublicRecords records, ScanCounter scans,
-        PublicLinks links, TimeProvider clock, CancellationToken ct)
+    /// <param name="name">What the request named (a code, or GTIN and lot), for the not-found answer.</param>
+    /// <param name="load">Reads one part of the record the request names.</param>
+    private static async Task<IResult> Answer(HttpContext context, string name, Func<PublicRecordStore.Part, CancellationToken, Task<PublicRecords.Loaded?>> load,
+        string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
         var json = HttpCaching.WantsJson(context.Request);
@@ -75,9 +83,8 @@ public static class PublicPageEndpoints
         var part = target == Linkset.Target.Page && !json
             ? lang == "en" ? PublicRecordStore.Part.PageEn : PublicRecordStore.Part.PageVi
             : PublicRecordStore.Part.Json;
-        var loaded = await records.GetAsync(code, part, ct);
-        if (loaded is { Page: null } && part != PublicRecordStore.Part.Json) loaded = await records.GetAsync(code, ct);
-        if (loaded is null) return NotFound(context, code);
+        var loaded = await load(part, ct);
+        if (loaded is null) return NotFound(context, name);
 
         context.Response.Headers.Link = $"<{links.Base}{context.Request.Path}?linkType=linkset>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
         switch (target)
@@ -100,9 +107,7 @@ public static class PublicPageEndpoints
         if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
         var text = PageText.For(lang);
         var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
-        if (loaded.Page is { } page)
-            return Results.Bytes(StoredPage.Fill(page, text, counted, otherLanguage), "text/html; charset=utf-8");
-        return new RazorComponentResult<RecordPage>(new { R = loaded.Record with { Scans = counted }, T = text, OtherLanguageUrl = otherLanguage });
+        return Results.Bytes(StoredPage.Fill(loaded.Body!, text, counted, otherLanguage), "text/html; charset=utf-8");
     }
 
     /// <summary>This view counts too, even though the flusher has not written it yet.</summary>
@@ -119,23 +124,32 @@ public static class PublicPageEndpoints
         };
     }
 
-    public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository, PublicLinks links, CancellationToken ct) =>
-        await Qr(code, size, ecc, "png", context, repository, links, ct);
+    public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository,
+        PublicRecords records, PublicLinks links, CancellationToken ct) =>
+        await Qr(code, size, ecc, "png", context, repository, records, links, ct);
 
-    public static async Task<IResult> QrSvg(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository, PublicLinks links, CancellationToken ct) =>
-        await Qr(code, size, ecc, "svg", context, repository, links, ct);
+    public static async Task<IResult> QrSvg(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository,
+        PublicRecords records, PublicLinks links, CancellationToken ct) =>
+        await Qr(code, size, ecc, "svg", context, repository, records, links, ct);
 
     private static async Task<IResult> Qr(string code, int? size, string? ecc, string format, HttpContext context,
-        PublicRecordRepository repository, PublicLinks links, CancellationToken ct)
+        PublicRecordRepository repository, PublicRecords records, PublicLinks links, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (size is < QrCodes.MinSize or > QrCodes.MaxSize) v.Add("size", $"Between {QrCodes.MinSize} and {QrCodes.MaxSize} pixels.");
         if (!QrCodes.TryLevel(ecc, out var level)) v.Add("ecc", "One of L, M, Q, H.");
         v.ThrowIfInvalid();
-        var link = TracingCode.Normalize(code) is { } normalized ? await repository.LinkAsync(normalized, ct) : null;
-        if (link is null) throw new NotFoundException("Tracing code", code);
-        var url = links.For(link.Code, link.LotNumber, link.Gtin);
+        var normalized = TracingCode.Normalize(code) ?? throw new NotFoundException("Tracing code", code);
         var pixels = size ?? QrCodes.DefaultSize;
+        if (format == "png" && pixels == QrCodes.DefaultSize && level == QrCodes.DefaultLevel)
+        {
+            // The label's image, encoded when its record was stored (its URL never changes for a batch).
+            var stored = await records.GetAsync(normalized, PublicRecordStore.Part.Qr, ct) ?? throw new NotFoundException("Tracing code", code);
+            if (HttpCaching.NotModified(context, stored.Version, HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
+            return Results.Bytes(stored.Body!, "image/png");
+        }
+        var link = await repository.LinkAsync(normalized, ct) ?? throw new NotFoundException("Tracing code", code);
+        var url = links.For(link.Code, link.LotNumber, link.Gtin);
         if (HttpCaching.NotModified(context, QrCodes.ETag(url, pixels, level, format), HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
         return format == "png"
             ? Results.Bytes(QrCodes.Png(url, pixels, level), "image/png")

@@ -5,19 +5,23 @@ using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Public;
 
-/// <summary>Reads a public record by tracing code from the stored records (one row), writing it first if it is missing.</summary>
-public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, RecordRefresher refresher, ScanCounter scans, IOptions<JsonOptions> json)
+/// <summary>Reads one part of a public record (JSON, a page, the default QR image) from the stored records (one row), by
+/// tracing code or by GTIN and lot, writing the record first if it is missing or this process has changed it.</summary>
+public sealed class PublicRecords(PublicRecordStore store, RecordProjector projector, RecordRefresher refresher, ScanCounter scans,
+    PublicRecordRepository repository, IOptions<JsonOptions> json)
 {
     private static readonly byte[] ScansTail = "\"scans\":null}"u8.ToArray();
     private static readonly int NullTail = "null}".Length;
 
     /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
-    public sealed class Loaded(Guid batchId, byte[]? body, PublicRecordStore.Part part, string version, PublicScans scans, JsonSerializerOptions options)
+    public sealed class Loaded(Guid batchId, string code, byte[] body, PublicRecordStore.Part part, string version, PublicScans scans, JsonSerializerOptions options)
     {
-        private readonly byte[] storedJson = part == PublicRecordStore.Part.Json ? body! : [];
+        private readonly byte[] storedJson = part == PublicRecordStore.Part.Json ? body : [];
 
-        /// <summary>The stored page of the language asked for; null when it is not stored yet (render it from the record).</summary>
-        public byte[]? Page { get; } = part == PublicRecordStore.Part.Json ? null : body;
+        /// <summary>The stored part as it is: a page of the language asked for, or the QR image; null for the JSON part.</summary>
+        public byte[]? Body { get; } = part == PublicRecordStore.Part.Json ? null : body;
+
+        public string Code { get; } = code;
 
         private PublicRecordResponse? _record;
 
@@ -52,10 +56,24 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
             stored = await store.GetAsync(code, part, ct);
             if (stored is null) return null;
         }
-        var pending = scans.Pending(stored.BatchId);
-        var counted = new PublicScans(stored.ScanCount + pending.Count, stored.FirstScannedAt ?? pending.First);
-        return new Loaded(stored.BatchId, stored.Body, part, stored.Version, counted, json.Value.SerializerOptions);
+        return Load(stored, part);
     }
 
     public Task<Loaded?> GetAsync(string code, CancellationToken ct) => GetAsync(code, PublicRecordStore.Part.Json, ct);
+
+    /// <summary>By GS1 Digital Link: one statement when the record is stored and current, else as by its code.</summary>
+    public async Task<Loaded?> GetByLotAsync(string gtin14, string lot, PublicRecordStore.Part part, CancellationToken ct)
+    {
+        var stored = await store.GetByLotAsync(gtin14, lot, part, ct);
+        if (stored is not null && !refresher.IsDirty(stored.Code)) return Load(stored, part);
+        var code = stored?.Code ?? await repository.CodeByLotAsync(gtin14, lot, ct);
+        return code is null ? null : await GetAsync(code, part, ct);
+    }
+
+    private Loaded Load(PublicRecordStore.Stored stored, PublicRecordStore.Part part)
+    {
+        var pending = scans.Pending(stored.BatchId);
+        var counted = new PublicScans(stored.ScanCount + pending.Count, stored.FirstScannedAt ?? pending.First);
+        return new Loaded(stored.BatchId, stored.Code, stored.Body, part, stored.Version, counted, json.Value.SerializerOptions);
+    }
 }

@@ -12,10 +12,11 @@ public static class QrCodes
     public const int MinSize = 64;
     public const int MaxSize = 2048;
     public const int QuietZoneModules = 4;
+    public const QRCodeGenerator.ECCLevel DefaultLevel = QRCodeGenerator.ECCLevel.Q;
 
     public static bool TryLevel(string? value, out QRCodeGenerator.ECCLevel level)
     {
-        level = QRCodeGenerator.ECCLevel.Q;
+        level = DefaultLevel;
         return string.IsNullOrEmpty(value) || Enum.TryParse(value, ignoreCase: true, out level) && level is not QRCodeGenerator.ECCLevel.Default;
     }
 

@@ -24,6 +24,9 @@ public sealed class RecordRefresher(RecordProjector projector, PublicRecordStore
     /// <summary>After a product or certification change: every batch of the product shows it.</summary>
     public async Task EnqueueProductAsync(Guid productId, CancellationToken ct) => Enqueue(await store.CodesOfProductAsync(productId, ct));
 
+    /// <summary>Whether a write in this process changed the record of <paramref name="code"/> and it is not rewritten yet.</summary>
+    public bool IsDirty(string code) => _dirty.ContainsKey(code);
+
     /// <summary>Rewrites one code now if it is dirty (a read that must see the latest writes).</summary>
     public async Task RefreshIfDirtyAsync(string code, CancellationToken ct)
     {

@@ -2,69 +2,114 @@ using Dapper;
 
 namespace Traceability.Infrastructure.Repositories;
 
-/// <summary>The stored public records (see migration 0005): one row a batch, read by tracing code.</summary>
+/// <summary>The stored public records (migrations 0005, 0006): a header row a batch, and each part a view reads (the
+/// record's JSON, each language's page, the default QR image) in a row of its own, read by tracing code or by GTIN and lot.</summary>
 public sealed class PublicRecordStore(Database db)
 {
-    /// <summary>What a view reads: the record as UTF-8 JSON, or one language's stored page.</summary>
-    public enum Part { Json, PageVi, PageEn }
+    /// <summary>What a view reads: the record as UTF-8 JSON, one language's stored page, or the default QR image.</summary>
+    public enum Part { Json = 0, PageVi = 1, PageEn = 2, Qr = 3 }
 
-    /// <param name="Body">The part asked for: UTF-8 JSON, or a stored page (null when none is stored yet).</param>
-    public sealed record Stored(Guid BatchId, string Version, byte[]? Body, long ScanCount, DateTimeOffset? FirstScannedAt);
+    /// <param name="Version">The record's version (the QR image's ETag for <see cref="Part.Qr"/>).</param>
+    public sealed record Stored(Guid BatchId, string Code, string Version, byte[] Body, long ScanCount, DateTimeOffset? FirstScannedAt);
 
-    private const string GetJsonSql = """
-        SELECT r.batch_id, r.version, r.record AS body, s.scan_count, s.first_scanned_at
-        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
-        """;
-    private const string GetPageViSql = """
-        SELECT r.batch_id, r.version, r.page_vi AS body, s.scan_count, s.first_scanned_at
-        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
-        """;
-    private const string GetPageEnSql = """
-        SELECT r.batch_id, r.version, r.page_en AS body, s.scan_count, s.first_scanned_at
-        FROM public_records r LEFT JOIN scan_counts s ON s.batch_id = r.batch_id WHERE r.code = @Code
+    /// <summary>What a rewrite stores. <paramref name="Qr"/> null keeps the stored image (it changes only with the URL).</summary>
+    public sealed record Written(Guid BatchId, string Code, string? Gtin, string LotNumber, string Version, bool ChainValid, string? HeadHash,
+        byte[] Record, byte[] PageVi, byte[] PageEn, string QrVersion, byte[]? Qr);
+
+    private const string GetSql = """
+        SELECT p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at
+        FROM public_parts p LEFT JOIN scan_counts s ON s.batch_id = p.batch_id WHERE p.code = @Code AND p.part = @Part
         """;
 
-    /// <summary>One row, reading only the part the view needs.</summary>
+    /// <summary>One part of one record (one seek), with the scans stored so far.</summary>
     public async Task<Stored?> GetAsync(string code, Part part, CancellationToken ct)
     {
-        var sql = part switch { Part.PageVi => GetPageViSql, Part.PageEn => GetPageEnSql, _ => GetJsonSql };
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(sql), new { Code = code }, cancellationToken: ct));
-        return row is null ? null : new Stored(row.BatchId, row.Version, row.Body, row.ScanCount ?? 0, row.FirstScannedAt);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Code = code, Part = (int)part }, cancellationToken: ct));
+        return row?.ToStored();
     }
 
-    private const string UpdateSql = """
-        UPDATE public_records SET version = @Version, chain_valid = @ChainValid, head_hash = @HeadHash, record = @Record,
-            page_vi = @PageVi, page_en = @PageEn, refreshed_at = @Now
-        WHERE batch_id = @BatchId AND refreshed_at <= @Now
-        """;
-    private const string InsertSql = """
-        INSERT INTO public_records (batch_id, code, version, chain_valid, head_hash, record, page_vi, page_en, refreshed_at)
-        VALUES (@BatchId, @Code, @Version, @ChainValid, @HeadHash, @Record, @PageVi, @PageEn, @Now)
+    private const string GetByLotSql = """
+        SELECT p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at
+        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @Part
+        LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
+        WHERE r.gtin = @Gtin AND r.lot_number = @Lot
         """;
 
-    /// <summary>Writes a batch's record, unless a record assembled from later data is already stored (<paramref name="now"/>
-    /// is when the data was read, so two API processes rewriting the same batch cannot leave the older one in place).
-    /// Portable update-then-insert: an insert that loses the race to a concurrent one means a record is there.</summary>
-    public async Task SaveAsync(Guid batchId, string code, string version, bool chainValid, string? headHash, byte[] record,
-        byte[] pageVi, byte[] pageEn, DateTimeOffset now, CancellationToken ct)
+    /// <summary>One part of the record a GS1 Digital Link (GTIN-14 and lot) names, in one statement.</summary>
+    public async Task<Stored?> GetByLotAsync(string gtin14, string lot, Part part, CancellationToken ct)
     {
-        var args = new
-        {
-            BatchId = batchId, Code = code, Version = version, ChainValid = chainValid ? 1 : 0, HeadHash = headHash, Record = record,
-            PageVi = pageVi, PageEn = pageEn, Now = now,
-        };
         await using var connection = await db.OpenAsync(ct);
-        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 1) return;
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(db.Sql(GetByLotSql), new { Gtin = gtin14, Lot = lot, Part = (int)part }, cancellationToken: ct));
+        return row?.ToStored();
+    }
+
+    private const string VersionSql = "SELECT version FROM public_parts WHERE code = @Code AND part = @Part";
+
+    public async Task<string?> VersionAsync(string code, Part part, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(db.Sql(VersionSql), new { Code = code, Part = (int)part }, cancellationToken: ct));
+    }
+
+    private const string UpdateHeaderSql = """
+        UPDATE public_records SET gtin = @Gtin, lot_number = @LotNumber, version = @Version, chain_valid = @ChainValid,
+            head_hash = @HeadHash, refreshed_at = @Now
+        WHERE batch_id = @BatchId AND refreshed_at <= @Now
+        """;
+    private const string InsertHeaderSql = """
+        INSERT INTO public_records (batch_id, code, gtin, lot_number, version, chain_valid, head_hash, refreshed_at)
+        VALUES (@BatchId, @Code, @Gtin, @LotNumber, @Version, @ChainValid, @HeadHash, @Now)
+        """;
+    private const string HeaderExistsSql = "SELECT COUNT(*) FROM public_records WHERE batch_id = @BatchId";
+    private const string UpdatePartSql = "UPDATE public_parts SET version = @Version, body = @Body WHERE code = @Code AND part = @Part";
+    private const string InsertPartSql = """
+        INSERT INTO public_parts (code, part, batch_id, version, body) VALUES (@Code, @Part, @BatchId, @Version, @Body)
+        """;
+
+    /// <summary>Writes a batch's record and its parts in one transaction, unless a record assembled from later data is
+    /// already stored (<paramref name="now"/> is when the data was read, so two API processes rewriting the same batch
+    /// cannot leave the older one in place). Returns false when the stored record is the later one.</summary>
+    public async Task<bool> SaveAsync(Written w, DateTimeOffset now, CancellationToken ct)
+    {
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
+            return await TrySaveAsync(w, now, ct);
         }
         catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
         {
-            // The row exists and was written from later data, or another process inserted it just now; retry once as an update.
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct));
+            // Another process inserted this batch's first record between our update and insert; now it is an update.
+            return await TrySaveAsync(w, now, ct);
         }
+    }
+
+    private async Task<bool> TrySaveAsync(Written w, DateTimeOffset now, CancellationToken ct)
+    {
+        var header = new { w.BatchId, w.Code, w.Gtin, w.LotNumber, w.Version, ChainValid = w.ChainValid ? 1 : 0, w.HeadHash, Now = now };
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateHeaderSql), header, transaction, cancellationToken: ct)) == 0)
+        {
+            // No row yet, or one written from later data: then that one stays.
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(HeaderExistsSql), header, transaction, cancellationToken: ct)) > 0)
+                return false;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertHeaderSql), header, transaction, cancellationToken: ct));
+        }
+        await SavePartAsync(connection, transaction, w, Part.Json, w.Version, w.Record, ct);
+        await SavePartAsync(connection, transaction, w, Part.PageVi, w.Version, w.PageVi, ct);
+        await SavePartAsync(connection, transaction, w, Part.PageEn, w.Version, w.PageEn, ct);
+        if (w.Qr is not null) await SavePartAsync(connection, transaction, w, Part.Qr, w.QrVersion, w.Qr, ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task SavePartAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, Written w,
+        Part part, string version, byte[] body, CancellationToken ct)
+    {
+        var args = new { w.Code, Part = (int)part, w.BatchId, Version = version, Body = body };
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdatePartSql), args, transaction, cancellationToken: ct)) == 0)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertPartSql), args, transaction, cancellationToken: ct));
     }
 
     public sealed record AuditItem(long Seq, Guid BatchId, string Code, bool? ChainValid, string? HeadHash, DateTimeOffset? RefreshedAt);
@@ -94,10 +139,13 @@ public sealed class PublicRecordStore(Database db)
     private sealed class Row
     {
         public Guid BatchId { get; set; }
+        public string Code { get; set; } = "";
         public string Version { get; set; } = "";
-        public byte[]? Body { get; set; }
+        public byte[] Body { get; set; } = [];
         public long? ScanCount { get; set; }
         public DateTimeOffset? FirstScannedAt { get; set; }
+
+        public Stored ToStored() => new(BatchId, Code, Version, Body, ScanCount ?? 0, FirstScannedAt);
     }
 
     private sealed class AuditRow

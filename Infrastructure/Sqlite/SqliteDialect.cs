@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using DbUp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,9 @@ public sealed class SqliteDialect : ISqlDialect
     // 8 KiB pages (set before the first table, so only for a new database): a stored public record (~9 KB) then spans
     // two pages instead of three, and index pages hold twice the keys.
     private const string DatabasePragmas = "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;";
+
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Prepared = new();
+    private static readonly object Marker = new();
 
     private readonly string _connectionString;
 
@@ -35,9 +39,14 @@ public sealed class SqliteDialect : ISqlDialect
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ConnectionPragmas;
-        await command.ExecuteNonQueryAsync(ct);
+        // Pragmas stay set on the native connection, which Microsoft.Data.Sqlite pools: set them once per native
+        // connection, not on every open (parsing them cost a measurable part of a public read).
+        if (Prepared.TryAdd(connection.Handle!, Marker))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = ConnectionPragmas;
+            await command.ExecuteNonQueryAsync(ct);
+        }
         return connection;
     }
 

@@ -43,7 +43,10 @@ public sealed class StoredRecordTests : ApiTest
         var (_, other, _) = await PublicScenario.RichBatchAsync(Api, Producer, "AUD-3");
         await Settled();
         using (var db = Api.OpenDatabase())
+        {
+            await db.ExecuteAsync("DELETE FROM public_parts WHERE batch_id IN @Ids", new { Ids = new[] { batch.Id(), other.Id() } });
             await db.ExecuteAsync("DELETE FROM public_records WHERE batch_id IN @Ids", new { Ids = new[] { batch.Id(), other.Id() } });
+        }
 
         Assert.That(await Page(batch.GetProperty("code").GetString()!), Does.Contain("Chè Shan tuyết Pù Luông"));
         Assert.That(await Api.Services.GetRequiredService<ChainAuditor>().AuditOnceAsync(default), Is.EqualTo(1), "only the one not read since");
