@@ -30,22 +30,29 @@ public static class TypeHandlers
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
         public override void SetValue(IDbDataParameter parameter, Guid value) { parameter.DbType = DbType.Guid; parameter.Value = value; }
-        public override Guid Parse(object value) => value switch
+        public override Guid Parse(object value) => ToGuid(value);
+    }
+
+    /// <summary>A Guid as either provider returns it (also for readers that do not go through Dapper).</summary>
+    public static Guid ToGuid(object value) => value switch
         {
             Guid g => g,
             byte[] b => new Guid(b),
             string s => Guid.Parse(s),
             _ => throw new DataException($"Cannot read {value.GetType()} as Guid."),
         };
-    }
+
+    /// <summary>How Microsoft.Data.Sqlite writes a DateTimeOffset: the original offset survives a round trip.</summary>
+    private const string SqliteFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        /// <summary>How Microsoft.Data.Sqlite writes a DateTimeOffset: the original offset survives a round trip.</summary>
-        private const string SqliteFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz";
-
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) { parameter.DbType = DbType.DateTimeOffset; parameter.Value = value; }
-        public override DateTimeOffset Parse(object value) => value switch
+        public override DateTimeOffset Parse(object value) => ToDateTimeOffset(value);
+    }
+
+    /// <summary>A DateTimeOffset as either provider returns it (also for readers that do not go through Dapper).</summary>
+    public static DateTimeOffset ToDateTimeOffset(object value) => value switch
         {
             DateTimeOffset d => d,
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
@@ -54,7 +61,6 @@ public static class TypeHandlers
                 ? exact : DateTimeOffset.Parse(s, CultureInfo.InvariantCulture),
             _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset."),
         };
-    }
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {

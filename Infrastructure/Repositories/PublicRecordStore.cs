@@ -18,32 +18,27 @@ public sealed class PublicRecordStore(Database db)
 
     private const string GetSql = """
         SELECT p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at
-        FROM public_parts p LEFT JOIN scan_counts s ON s.batch_id = p.batch_id WHERE p.code = @Code AND p.part = @Part
+        FROM public_parts p LEFT JOIN scan_counts s ON s.batch_id = p.batch_id WHERE p.code = @p0 AND p.part = @p1
         """;
 
     /// <summary>One part of one record (one seek), with the scans stored so far.</summary>
-    public async Task<Stored?> GetAsync(string code, Part part, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Code = code, Part = (int)part }, cancellationToken: ct));
-        return row?.ToStored();
-    }
+    public Task<Stored?> GetAsync(string code, Part part, CancellationToken ct) =>
+        db.Dialect.ReadRowAsync(db.Sql(GetSql), [code, (int)part], ReadStored, ct);
 
     private const string GetByLotSql = """
         SELECT p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at
-        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @Part
+        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @p2
         LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
-        WHERE r.gtin = @Gtin AND r.lot_number = @Lot
+        WHERE r.gtin = @p0 AND r.lot_number = @p1
         """;
 
     /// <summary>One part of the record a GS1 Digital Link (GTIN-14 and lot) names, in one statement.</summary>
-    public async Task<Stored?> GetByLotAsync(string gtin14, string lot, Part part, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
-            new CommandDefinition(db.Sql(GetByLotSql), new { Gtin = gtin14, Lot = lot, Part = (int)part }, cancellationToken: ct));
-        return row?.ToStored();
-    }
+    public Task<Stored?> GetByLotAsync(string gtin14, string lot, Part part, CancellationToken ct) =>
+        db.Dialect.ReadRowAsync(db.Sql(GetByLotSql), [gtin14, lot, (int)part], ReadStored, ct);
+
+    private static Stored ReadStored(System.Data.Common.DbDataReader r) => new(
+        TypeHandlers.ToGuid(r.GetValue(0)), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3),
+        r.IsDBNull(4) ? 0 : r.GetInt64(4), r.IsDBNull(5) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(5)));
 
     private const string VersionSql = "SELECT version FROM public_parts WHERE code = @Code AND part = @Part";
 
@@ -134,18 +129,6 @@ public sealed class PublicRecordStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(CodesOfProductSql), new { ProductId = productId }, cancellationToken: ct))).AsList();
-    }
-
-    private sealed class Row
-    {
-        public Guid BatchId { get; set; }
-        public string Code { get; set; } = "";
-        public string Version { get; set; } = "";
-        public byte[] Body { get; set; } = [];
-        public long? ScanCount { get; set; }
-        public DateTimeOffset? FirstScannedAt { get; set; }
-
-        public Stored ToStored() => new(BatchId, Code, Version, Body, ScanCount ?? 0, FirstScannedAt);
     }
 
     private sealed class AuditRow

@@ -27,6 +27,16 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
     // 2627: unique constraint; 2601: unique index.
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 
+    public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++) command.Parameters.Add(new SqlParameter($"@p{i}", values[i]));
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+        return await reader.ReadAsync(ct) ? read(reader) : null;
+    }
+
     public void Migrate(ILogger logger)
     {
         EnsureDatabase.For.SqlDatabase(connectionString);

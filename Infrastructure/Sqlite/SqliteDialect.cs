@@ -10,7 +10,7 @@ namespace Traceability.Infrastructure.Sqlite;
 /// <summary>The embedded default. WAL lets readers run beside the single writer; writers wait on a busy
 /// timeout rather than fail; Microsoft.Data.Sqlite begins transactions IMMEDIATE, so a write transaction
 /// takes the write lock up front instead of failing to upgrade a read lock half-way.</summary>
-public sealed class SqliteDialect : ISqlDialect
+public sealed class SqliteDialect : ISqlDialect, IDisposable
 {
     // Per connection: enforce foreign keys, wait up to 5 s for the writer lock, fsync at checkpoints only (safe with WAL).
     private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
@@ -22,6 +22,7 @@ public sealed class SqliteDialect : ISqlDialect
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    private readonly PreparedReaders _readers;
 
     public SqliteDialect(string connectionString)
     {
@@ -29,6 +30,7 @@ public sealed class SqliteDialect : ISqlDialect
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        _readers = new PreparedReaders(this);
     }
 
     public string DataSource { get; }
@@ -49,6 +51,12 @@ public sealed class SqliteDialect : ISqlDialect
         }
         return connection;
     }
+
+
+    public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
+        _readers.ReadRowAsync(sql, values, read, ct);
+
+    public void Dispose() => _readers.Dispose();
 
     public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit");
 
