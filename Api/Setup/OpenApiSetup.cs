@@ -39,9 +39,14 @@ public static class OpenApiSetup
 
     public static WebApplication UseTraceabilityOpenApi(this WebApplication app)
     {
-        // No servers entry: the document must not depend on the host that asked for it.
-        app.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) => doc.Servers?.Clear()));
-        app.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
+        // Only under /swagger: Swashbuckle's middleware matches every request's path otherwise (a regular expression
+        // among them), which showed in the profile of the public reads.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        {
+            // No servers entry: the document must not depend on the host that asked for it.
+            swagger.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) => doc.Servers?.Clear()));
+            swagger.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
+        });
         return app;
     }
 
