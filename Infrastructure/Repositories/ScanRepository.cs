@@ -1,4 +1,5 @@
-using Dapper;
+using System.Globalization;
+using System.Text;
 
 namespace Traceability.Infrastructure.Repositories;
 
@@ -7,36 +8,44 @@ public sealed class ScanRepository(Database db)
 {
     public sealed record Tally(Guid BatchId, long Count, DateTimeOffset First, DateTimeOffset Last);
 
-    private const string AddSql = """
-        UPDATE scan_counts SET scan_count = scan_count + @Count, last_scanned_at = @Last
-        WHERE batch_id = @BatchId
-        """;
-    private const string InsertSql = """
-        INSERT INTO scan_counts (batch_id, scan_count, first_scanned_at, last_scanned_at)
-        VALUES (@BatchId, @Count, @First, @Last)
-        """;
-
-    /// <summary>Adds the tallies in one transaction. Portable update-then-insert: when two API processes insert the
-    /// same new row at once, the loser's unique violation rolls back and the whole flush is retried as an update.</summary>
+    /// <summary>Adds the tallies with one set-based statement (the dialect's upsert over a JSON array): a busy second
+    /// holds tens of thousands of tallies, and a statement per tally made the flush a burst of CPU and write-lock
+    /// time that showed in the page views' slowest percentile.</summary>
     public async Task AddAsync(IReadOnlyCollection<Tally> tallies, CancellationToken ct)
     {
         if (tallies.Count == 0) return;
         await using var connection = await db.OpenAsync(ct);
-        for (var attempt = 0; ; attempt++)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                foreach (var t in tallies)
-                    if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(AddSql), t, transaction, cancellationToken: ct)) == 0)
-                        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), t, transaction, cancellationToken: ct));
-                await transaction.CommitAsync(ct);
-                return;
-            }
-            catch (Exception e) when (db.Dialect.IsUniqueViolation(e) && attempt < 3)
-            {
-                await transaction.RollbackAsync(ct);
-            }
-        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = db.Dialect.AddScanTalliesSql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@Tallies";
+        parameter.Value = Json(tallies);
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>[{"b":"…","n":3,"f":"…","l":"…"}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a
+    /// Guid parameter; SQL Server reads any case), the count, and the first and last scan as ISO 8601 with offset.</summary>
+    private static string Json(IReadOnlyCollection<Tally> tallies)
+    {
+        var text = new StringBuilder(tallies.Count * 130).Append('[');
+        foreach (var t in tallies)
+        {
+            if (text.Length > 1) text.Append(',');
+            text.Append("{\"b\":\"").Append(Id(t.BatchId)).Append("\",\"n\":").Append(t.Count.ToString(CultureInfo.InvariantCulture))
+                .Append(",\"f\":\"").Append(Time(t.First)).Append("\",\"l\":\"").Append(Time(t.Last)).Append("\"}");
+        }
+        return text.Append(']').ToString();
+    }
+
+    private static string Id(Guid id) => id.ToString("D").ToUpperInvariant();
+
+    /// <summary>The tallies in the order their rows are stored (by id text on SQLite): written in this order, neighbouring
+    /// rows share pages, which halved the statement's time against random order (55 against 110 ms for 20,000 tallies
+    /// on 100,000 rows), and chunks of it touch separate pages.</summary>
+    public static List<Tally> InStorageOrder(IEnumerable<Tally> tallies) =>
+        tallies.Select(t => (Id: Id(t.BatchId), t)).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => p.t).ToList();
+
+    /// <summary>As Microsoft.Data.Sqlite writes a DateTimeOffset, which SQL Server's datetimeoffset also reads.</summary>
+    private static string Time(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
 }

@@ -45,4 +45,21 @@ public abstract partial class RepositoryContract
         Assert.That((await store.GetAsync(batch.Code, PublicRecordStore.Part.Qr, default))!.Body, Is.EqualTo(new byte[] { 9 }), "no new image: the stored one stays");
         Assert.That(await store.VersionAsync(batch.Code, PublicRecordStore.Part.Qr, default), Is.EqualTo("qr-v1"));
     }
+
+    [Test]
+    public async Task Scans_AreAddedToWhatIsStored_AndReadBesideEachPart()
+    {
+        var (a, b) = (await NewBatch(), await NewBatch());
+        var store = new PublicRecordStore(_db);
+        await store.SaveAsync(Written(a, null, "v1", "a", [1]), _now, default);
+        await store.SaveAsync(Written(b, null, "v1", "b", [1]), _now, default);
+        var scans = new ScanRepository(_db);
+        await scans.AddAsync([new(a.Id, 2, _now, _now.AddSeconds(1)), new(b.Id, 1, _now.AddSeconds(5), _now.AddSeconds(5))], default);
+        await scans.AddAsync([new(a.Id, 3, _now.AddMinutes(1), _now.AddMinutes(2))], default);
+
+        var readA = await store.GetAsync(a.Code, PublicRecordStore.Part.PageVi, default);
+        Assert.That((readA!.ScanCount, readA.FirstScannedAt), Is.EqualTo((5L, (DateTimeOffset?)_now)), "added to; the first scan stays");
+        var readB = await store.GetAsync(b.Code, PublicRecordStore.Part.Json, default);
+        Assert.That((readB!.ScanCount, readB.FirstScannedAt), Is.EqualTo((1L, (DateTimeOffset?)_now.AddSeconds(5))));
+    }
 }
