@@ -2,7 +2,7 @@
 # The benchmark, end to end: builds Release, generates the datasets, starts the bare baseline and the API (Production,
 # logging at Warning, rate limiter off), loads them with wrk from a second process on loopback, and writes
 # bench/RESULTS.md. Nothing in `dotnet test` depends on it.
-#   bench/run.sh                      # the full run (about 10 minutes)
+#   bench/run.sh                      # the full run (about 15 minutes)
 #   RUNS=1 DURATION=5 bench/run.sh    # a quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,11 +100,14 @@ warm() { # PATHS ACCEPT: JIT and caches warm up for a few seconds, not counted
 }
 
 echo "== reads on the large database (random codes from the whole dataset)"
+sed 's/$/?size=320/' "$WORK/large/qr.txt" > "$WORK/large/qr-drawn.txt"   # a size that is not stored: drawn per request
 warm "$WORK/large/records.txt" application/json; warm "$WORK/large/pages.txt" text/html; warm "$WORK/large/qr.txt" image/png
+warm "$WORK/large/qr-drawn.txt" image/png
 load record_json "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 load page_html "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html
 load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html
 load qr_png "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr.txt" ACCEPT=image/png
+load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr-drawn.txt" ACCEPT=image/png
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
 load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=1000
