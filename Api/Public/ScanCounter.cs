@@ -8,58 +8,89 @@ namespace Traceability.Api.Public;
 /// no user agent.</summary>
 public sealed class ScanCounter
 {
-    private ConcurrentDictionary<Guid, Tally> _pending = new();
-    // Drained tallies until their chunk is written: still shown, so a count never dips while a flush runs.
-    private readonly ConcurrentDictionary<Guid, ScanRepository.Tally> _inFlight = new();
+    // One long-lived entry a recently scanned batch, never a new dictionary a second: a busy second's dictionary grew
+    // onto the large-object heap, whose arrays only full collections free, and a few of those a second made the page
+    // views' slowest percentile. Entries idle for IdleFlushes flushes are dropped.
+    private const int IdleFlushes = 60;
+    private readonly ConcurrentDictionary<Guid, Tally> _tallies = new();
 
-    private sealed class Tally(DateTimeOffset first)
+    private sealed class Tally
     {
-        public long Count;
-        public DateTimeOffset First { get; } = first;
-        public DateTimeOffset Last = first;
+        public long Pending;            // counted, not taken by a flush yet
+        public long InFlight;           // taken by a flush, not written yet: still shown, so a count never dips
+        public DateTimeOffset? First;   // the first scan not written yet
+        public DateTimeOffset Last;
+        public int Idle;
+        public bool Dropped;
     }
 
     public void Record(Guid batchId, DateTimeOffset now)
     {
-        var tally = _pending.GetOrAdd(batchId, static (_, t) => new Tally(t), now);
-        Interlocked.Increment(ref tally.Count);
-        lock (tally) if (now > tally.Last) tally.Last = now;
+        while (true)
+        {
+            var tally = _tallies.GetOrAdd(batchId, static _ => new Tally());
+            lock (tally)
+            {
+                if (tally.Dropped) continue;
+                tally.Pending++;
+                tally.First ??= now;
+                if (now > tally.Last) tally.Last = now;
+                return;
+            }
+        }
     }
 
     /// <summary>Scans of a batch not yet written, to add to what the database holds.</summary>
     public (long Count, DateTimeOffset? First) Pending(Guid batchId)
     {
-        var (count, first) = _inFlight.TryGetValue(batchId, out var f) ? (f.Count, (DateTimeOffset?)f.First) : (0, null);
-        return _pending.TryGetValue(batchId, out var t) ? (count + Interlocked.Read(ref t.Count), first ?? t.First) : (count, first);
+        if (!_tallies.TryGetValue(batchId, out var tally)) return (0, null);
+        lock (tally) return (tally.Pending + tally.InFlight, tally.First);
     }
 
-    /// <summary>Takes everything counted so far; <see cref="Written"/> or <see cref="Restore"/> settles each tally.</summary>
-    public List<ScanRepository.Tally> Drain()
+    /// <summary>Adds everything counted since the last drain to <paramref name="into"/>; <see cref="Written"/> or
+    /// <see cref="Restore"/> settles each tally.</summary>
+    public void Drain(List<ScanRepository.Tally> into)
     {
-        // Sized like the last second's: growing a ConcurrentDictionary locks every bucket, and a busy second's
-        // dictionary grew through a dozen sizes while views waited to count.
-        var taken = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<Guid, Tally>(Environment.ProcessorCount, Math.Max(31, _pending.Count)));
-        var tallies = taken.Select(p => new ScanRepository.Tally(p.Key, Interlocked.Read(ref p.Value.Count), p.Value.First, p.Value.Last)).ToList();
-        foreach (var t in tallies) _inFlight[t.BatchId] = t;
-        return tallies;
+        foreach (var (batchId, tally) in _tallies)
+            lock (tally)
+            {
+                if (tally.Pending > 0)
+                {
+                    into.Add(new ScanRepository.Tally(batchId, tally.Pending, tally.First!.Value, tally.Last));
+                    tally.InFlight += tally.Pending;
+                    tally.Pending = 0;
+                    tally.Idle = 0;
+                }
+                else if (tally.InFlight == 0 && ++tally.Idle > IdleFlushes)
+                {
+                    tally.Dropped = true;
+                    _tallies.TryRemove(batchId, out _);
+                }
+            }
     }
 
     /// <summary>These tallies are in the database now.</summary>
     public void Written(IEnumerable<ScanRepository.Tally> tallies)
     {
-        foreach (var t in tallies) _inFlight.TryRemove(t.BatchId, out _);
+        foreach (var t in tallies)
+            if (_tallies.TryGetValue(t.BatchId, out var tally))
+                lock (tally)
+                {
+                    tally.InFlight -= t.Count;
+                    if (tally.InFlight == 0 && tally.Pending == 0) tally.First = null;
+                }
     }
 
     /// <summary>These tallies could not be written: they are counted again with the next ones.</summary>
     public void Restore(IEnumerable<ScanRepository.Tally> tallies)
     {
         foreach (var t in tallies)
-        {
-            _inFlight.TryRemove(t.BatchId, out _);
-            var tally = _pending.GetOrAdd(t.BatchId, static (_, first) => new Tally(first), t.First);
-            Interlocked.Add(ref tally.Count, t.Count);
-            lock (tally) if (t.Last > tally.Last) tally.Last = t.Last;
-        }
+            if (_tallies.TryGetValue(t.BatchId, out var tally))
+                lock (tally)
+                {
+                    tally.InFlight -= t.Count;
+                    tally.Pending += t.Count;
+                }
     }
 }
 
@@ -70,8 +101,11 @@ public sealed class ScanCounter
 public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ILogger<ScanFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    public const int ChunkSize = 1000;
-    private static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(10);
+    /// <summary>Small enough that a chunk's JSON stays below the large-object heap (85,000 bytes).</summary>
+    public const int ChunkSize = 250;
+    private static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(3);
+    private readonly List<ScanRepository.Tally> _drained = [];  // reused, one flush at a time
+    private readonly SemaphoreSlim _flushing = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,7 +127,17 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ILogg
 
     private async Task FlushAsync(bool pause, CancellationToken ct)
     {
-        var tallies = ScanRepository.InStorageOrder(counter.Drain());
+        await _flushing.WaitAsync(CancellationToken.None);
+        try { await FlushDrainedAsync(pause, ct); }
+        finally { _flushing.Release(); }
+    }
+
+    private async Task FlushDrainedAsync(bool pause, CancellationToken ct)
+    {
+        var tallies = _drained;
+        tallies.Clear();
+        counter.Drain(tallies);
+        ScanRepository.SortInStorageOrder(tallies);
         for (var start = 0; start < tallies.Count; start += ChunkSize)
         {
             var chunk = tallies.GetRange(start, Math.Min(ChunkSize, tallies.Count - start));

@@ -40,11 +40,10 @@ public sealed class ScanRepository(Database db)
 
     private static string Id(Guid id) => id.ToString("D").ToUpperInvariant();
 
-    /// <summary>The tallies in the order their rows are stored (by id text on SQLite): written in this order, neighbouring
-    /// rows share pages, which halved the statement's time against random order (55 against 110 ms for 20,000 tallies
-    /// on 100,000 rows), and chunks of it touch separate pages.</summary>
-    public static List<Tally> InStorageOrder(IEnumerable<Tally> tallies) =>
-        tallies.Select(t => (Id: Id(t.BatchId), t)).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => p.t).ToList();
+    /// <summary>Sorts the tallies in place in the order their rows are stored on SQLite (by id text, which is Guid's own
+    /// order): written in this order, neighbouring rows share pages, which halved the statement's time against random
+    /// order (55 against 110 ms for 20,000 tallies on 100,000 rows), and chunks of it touch separate pages.</summary>
+    public static void SortInStorageOrder(List<Tally> tallies) => tallies.Sort(static (a, b) => a.BatchId.CompareTo(b.BatchId));
 
     /// <summary>As Microsoft.Data.Sqlite writes a DateTimeOffset, which SQL Server's datetimeoffset also reads.</summary>
     private static string Time(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
