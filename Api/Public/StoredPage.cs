@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Components;
@@ -41,22 +40,44 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
                 ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow)),
             Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
         ];
-        var output = new ArrayBufferWriter<byte>(stored.Length + 256);
-        var rest = stored.AsSpan();
-        while (true)
+        // Where each slot is, then one array of the exact size: a view allocates its page once.
+        Span<(int At, int Slot)> found = stackalloc (int, int)[MaxSlotsInPage];
+        var count = 0;
+        var length = stored.Length;
+        var from = 0;
+        while (count < MaxSlotsInPage)
         {
-            var (at, slot) = (-1, -1);
-            for (var i = 0; i < Slots.Length; i++)
-            {
-                var found = rest.IndexOf(Slots[i]);
-                if (found >= 0 && (at < 0 || found < at)) (at, slot) = (found, i);
-            }
+            var (at, slot) = NextSlot(stored, from);
             if (at < 0) break;
-            output.Write(rest[..at]);
-            output.Write(values[slot]);
-            rest = rest[(at + Slots[slot].Length)..];
+            found[count++] = (at, slot);
+            length += values[slot].Length - Slots[slot].Length;
+            from = at + Slots[slot].Length;
         }
-        output.Write(rest);
-        return output.WrittenSpan.ToArray();
+        var output = new byte[length];
+        var (read, written) = (0, 0);
+        foreach (var (at, slot) in found[..count])
+        {
+            stored.AsSpan(read, at - read).CopyTo(output.AsSpan(written));
+            written += at - read;
+            values[slot].CopyTo(output.AsSpan(written));
+            written += values[slot].Length;
+            read = at + Slots[slot].Length;
+        }
+        stored.AsSpan(read).CopyTo(output.AsSpan(written));
+        return output;
+    }
+
+    private const int MaxSlotsInPage = 16;
+
+    private static (int At, int Slot) NextSlot(byte[] stored, int from)
+    {
+        var rest = stored.AsSpan(from);
+        var (at, slot) = (-1, -1);
+        for (var i = 0; i < Slots.Length; i++)
+        {
+            var found = rest.IndexOf(Slots[i]);
+            if (found >= 0 && (at < 0 || found < at)) (at, slot) = (found, i);
+        }
+        return at < 0 ? (-1, -1) : (from + at, slot);
     }
 }
