@@ -101,7 +101,7 @@ def report(results_file, meta_file, out):
             x = r["result"]
             lines.append(f"| {name} | {r['run']} | {r['connections']} | {x['rps']:,.0f} | {x['p50_ms']:.2f} | {x['p99_ms']:.2f} | {x['non2xx']} |")
     notes = "bench/NOTES.md"
-    lines += ["", f"What each figure means, what was changed to reach it, and why the missed targets are missed: see [{notes.split('/')[-1]}](NOTES.md).", ""]
+    lines += ["", f"What each figure means, what was changed to reach it, and how close each target is: see [{notes.split('/')[-1]}](NOTES.md).", ""]
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
 
