@@ -24,6 +24,9 @@ public sealed class ScanCounter
         public bool Dropped;
     }
 
+    /// <summary>Batches with an entry: scanned within the last minute or so of flushes (memory stays bounded).</summary>
+    public int TrackedBatches => _tallies.Count;
+
     public void Record(Guid batchId, DateTimeOffset now)
     {
         while (true)
