@@ -14,14 +14,12 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
     private static readonly int NullTail = "null}".Length;
 
     /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
-    public sealed class Loaded(Guid batchId, string code, byte[] body, PublicRecordStore.Part part, string version, PublicScans scans, JsonSerializerOptions options)
+    public sealed class Loaded(Guid batchId, byte[] body, PublicRecordStore.Part part, string version, PublicScans scans, JsonSerializerOptions options)
     {
         private readonly byte[] storedJson = part == PublicRecordStore.Part.Json ? body : [];
 
         /// <summary>The stored part as it is: a page of the language asked for, or the QR image; null for the JSON part.</summary>
         public byte[]? Body { get; } = part == PublicRecordStore.Part.Json ? null : body;
-
-        public string Code { get; } = code;
 
         private PublicRecordResponse? _record;
 
@@ -29,7 +27,7 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
         public string Version { get; } = version;
         public PublicScans Scans { get; } = scans;
 
-        /// <summary>The record as an object, for the page; the JSON answers never need it.</summary>
+        /// <summary>The record as an object, for the linkset, the redirects and the OCOP answer; pages and JSON never need it.</summary>
         public PublicRecordResponse Record => _record ??= JsonSerializer.Deserialize<PublicRecordResponse>(storedJson, options)! with { Scans = Scans };
 
         /// <summary>The record's UTF-8 JSON with <paramref name="shown"/> as its scan figures, spliced into the stored bytes.</summary>
@@ -74,6 +72,6 @@ public sealed class PublicRecords(PublicRecordStore store, RecordProjector proje
     {
         var pending = scans.Pending(stored.BatchId);
         var counted = new PublicScans(stored.ScanCount + pending.Count, stored.FirstScannedAt ?? pending.First);
-        return new Loaded(stored.BatchId, stored.Code, stored.Body, part, stored.Version, counted, json.Value.SerializerOptions);
+        return new Loaded(stored.BatchId, stored.Body, part, stored.Version, counted, json.Value.SerializerOptions);
     }
 }

@@ -31,8 +31,6 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ILogg
         await FlushAsync(pause: false, CancellationToken.None);
     }
 
-    public Task FlushAsync(CancellationToken ct) => FlushAsync(pause: false, ct);
-
     private async Task FlushAsync(bool pause, CancellationToken ct)
     {
         await _flushing.WaitAsync(CancellationToken.None);

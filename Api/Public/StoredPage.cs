@@ -21,7 +21,7 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
         {
             var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
             {
-                [nameof(RecordPage.R)] = record, [nameof(RecordPage.T)] = PageText.For(lang), [nameof(RecordPage.Template)] = true,
+                [nameof(RecordPage.R)] = record, [nameof(RecordPage.T)] = PageText.For(lang),
             });
             return (await renderer.RenderComponentAsync<RecordPage>(parameters)).ToHtmlString();
         });

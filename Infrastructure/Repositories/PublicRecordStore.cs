@@ -49,13 +49,13 @@ public sealed class PublicRecordStore(Database db)
     }
 
     private const string UpdateHeaderSql = """
-        UPDATE public_records SET gtin = @Gtin, lot_number = @LotNumber, version = @Version, chain_valid = @ChainValid,
+        UPDATE public_records SET gtin = @Gtin, lot_number = @LotNumber, chain_valid = @ChainValid,
             head_hash = @HeadHash, refreshed_at = @Now
         WHERE batch_id = @BatchId AND refreshed_at <= @Now
         """;
     private const string InsertHeaderSql = """
-        INSERT INTO public_records (batch_id, code, gtin, lot_number, version, chain_valid, head_hash, refreshed_at)
-        VALUES (@BatchId, @Code, @Gtin, @LotNumber, @Version, @ChainValid, @HeadHash, @Now)
+        INSERT INTO public_records (batch_id, code, gtin, lot_number, chain_valid, head_hash, refreshed_at)
+        VALUES (@BatchId, @Code, @Gtin, @LotNumber, @ChainValid, @HeadHash, @Now)
         """;
     private const string HeaderExistsSql = "SELECT COUNT(*) FROM public_records WHERE batch_id = @BatchId";
     private const string UpdatePartSql = "UPDATE public_parts SET version = @Version, body = @Body WHERE code = @Code AND part = @Part";
@@ -81,7 +81,7 @@ public sealed class PublicRecordStore(Database db)
 
     private async Task<bool> TrySaveAsync(Written w, DateTimeOffset now, CancellationToken ct)
     {
-        var header = new { w.BatchId, w.Code, w.Gtin, w.LotNumber, w.Version, ChainValid = w.ChainValid ? 1 : 0, w.HeadHash, Now = now };
+        var header = new { w.BatchId, w.Code, w.Gtin, w.LotNumber, ChainValid = w.ChainValid ? 1 : 0, w.HeadHash, Now = now };
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateHeaderSql), header, transaction, cancellationToken: ct)) == 0)

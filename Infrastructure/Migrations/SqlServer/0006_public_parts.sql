@@ -9,7 +9,6 @@ CREATE TABLE public_records (
     code          nvarchar(16)   NOT NULL CONSTRAINT ux_public_records_code UNIQUE,
     gtin          nvarchar(14)   NULL,
     lot_number    nvarchar(20)   NOT NULL,
-    version       nvarchar(40)   NOT NULL,
     chain_valid   int            NOT NULL,
     head_hash     nvarchar(64)   NULL,
     refreshed_at  datetimeoffset(3) NOT NULL

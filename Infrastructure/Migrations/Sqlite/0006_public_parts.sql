@@ -10,7 +10,6 @@ CREATE TABLE public_records (
     code          TEXT    NOT NULL UNIQUE,
     gtin          TEXT    NULL,
     lot_number    TEXT    NOT NULL,
-    version       TEXT    NOT NULL,
     chain_valid   INTEGER NOT NULL,
     head_hash     TEXT    NULL,
     refreshed_at  TEXT    NOT NULL
