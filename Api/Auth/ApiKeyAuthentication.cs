@@ -14,7 +14,7 @@ public sealed class ApiKeyAuthentication(
     CallerCache keys, IOptions<TraceabilityOptions> options, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -28,7 +28,7 @@ public sealed class ApiKeyAuthentication(
         var caller = IsConfiguredAdminKey(hash) ? new Caller(Role.Admin, null) : await keys.FindAsync(hash, Context.RequestAborted);
         return caller is null
             ? AuthenticateResult.Fail("Unknown or revoked API key.")
-            : AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.ToPrincipal(caller, Scheme), Scheme));
+            : AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.ToPrincipal(caller, SchemeName), SchemeName));
     }
 
     private bool IsConfiguredAdminKey(byte[] hash)
@@ -37,8 +37,12 @@ public sealed class ApiKeyAuthentication(
         return !string.IsNullOrEmpty(configured) && CryptographicOperations.FixedTimeEquals(hash, ApiKey.Hash(configured));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblem(401, "Authentication required.", $"Send a valid API key in the {Header} header.");
+    /// <summary>HTTP requires a 401 to name the scheme it wants (RFC 9110 §11.6.1).</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = $"{SchemeName} realm=\"ocop-traceability\", header=\"{Header}\"";
+        return WriteProblem(401, "Authentication required.", $"Send a valid API key in the {Header} header.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblem(403, "Forbidden.", "This API key's role may not perform this operation.");

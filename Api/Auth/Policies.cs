@@ -15,8 +15,8 @@ public static class Policies
     public static IServiceCollection AddTraceabilityAuth(this IServiceCollection services)
     {
         services.AddSingleton<CallerCache>();
-        services.AddAuthentication(ApiKeyAuthentication.Scheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Admin, p => p.RequireRole(WireEnum<Role>.Name(Role.Admin)))
             .AddPolicy(Authority, p => p.RequireRole(WireEnum<Role>.Name(Role.Authority)))

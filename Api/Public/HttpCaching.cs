@@ -37,7 +37,7 @@ public static class HttpCaching
     {
         var lang = request.Query["lang"].ToString();
         if (lang is "en" or "vi") return lang;
-        var languages = StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptLanguage.ToArray(), out var parsed) ? parsed : [];
+        var languages = StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptLanguage.ToArray()!, out var parsed) ? parsed : [];
         foreach (var l in languages.OrderByDescending(l => l.Quality ?? 1))
         {
             var value = l.Value.Value ?? "";

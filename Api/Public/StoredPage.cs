@@ -16,7 +16,9 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
 
     public async Task<byte[]> RenderAsync(PublicRecordResponse record, string lang)
     {
-        await using var renderer = new HtmlRenderer(services, loggers);
+        // A scope per render: the renderer resolves scoped services (Development's scope validation refuses the root).
+        await using var scope = services.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>

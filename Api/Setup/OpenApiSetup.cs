@@ -22,7 +22,7 @@ public static class OpenApiSetup
                 Description = "Producers, OCOP products and certifications, production batches and their public tracing codes, "
                             + "for Vietnam's One Commune One Product programme. Authenticate with the X-Api-Key header.",
             });
-            o.AddSecurityDefinition(ApiKeyAuthentication.Scheme, new OpenApiSecurityScheme
+            o.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
@@ -84,7 +84,7 @@ public static class OpenApiSetup
                 });
             }
             if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any()) return;
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.Scheme, context.Document)] = [] }];
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
             operation.Responses ??= [];
             operation.Responses.TryAdd("401", Problem("No API key, or an unknown or revoked one.", problem));

@@ -18,8 +18,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     /// <param name="databasePath">An existing database to share with another factory (a restart, a second process);
     /// by default a new file that this factory deletes when disposed.</param>
-    public ApiFactory(Dictionary<string, string?>? settings = null, string? databasePath = null)
+    /// <param name="environment">The host environment: "Development" validates scopes and the container's build as
+    /// `dotnet run` does; "Production" is how it is deployed.</param>
+    public ApiFactory(Dictionary<string, string?>? settings = null, string? databasePath = null, string environment = "Testing")
     {
+        Environment = environment;
         DatabasePath = databasePath ?? TestPaths.NewDatabaseFile();
         _ownsDatabase = databasePath is null;
         _settings = new Dictionary<string, string?>
@@ -37,6 +40,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    public string Environment { get; }
+
     private TimeProvider? _clock;
 
     /// <summary>Warnings and errors the API logged (start-up messages among them).</summary>
@@ -51,7 +56,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         if (_clock is { } clock) builder.ConfigureServices(services => services.AddSingleton(clock));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

@@ -8,6 +8,9 @@ public sealed class LogCapture : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
+    /// <summary>Errors and critical failures, each with its exception: what `fail:` lines would show on a console.</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
     public void Dispose() { }
@@ -18,7 +21,9 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) owner.Lines.Enqueue(formatter(state, exception));
+            if (!IsEnabled(logLevel)) return;
+            owner.Lines.Enqueue(formatter(state, exception));
+            if (logLevel >= LogLevel.Error) owner.Errors.Enqueue($"{formatter(state, exception)} {exception}");
         }
     }
 }

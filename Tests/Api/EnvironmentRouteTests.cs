@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using Traceability.Tests.Events;
+using Traceability.Tests.Support;
+
+namespace Traceability.Tests.Api;
+
+/// <summary>Every route, answered by the host as people run it: Development (what `dotnet run --project Api` starts,
+/// with the container's scope and build validation on) and Production. No route may answer 5xx or log a failure,
+/// and a route added without being walked here fails the coverage check.</summary>
+[TestFixture("Development")]
+[TestFixture("Production")]
+public sealed class EnvironmentRouteTests(string environment)
+{
+    private ApiFactory _api = null!;
+    private readonly List<(string Method, string Template)> _walked = [];
+
+    [OneTimeSetUp]
+    public void Start() => _api = new ApiFactory(new() { ["Traceability:SeedDemoData"] = "true" }, environment: environment);
+
+    [OneTimeTearDown]
+    public void Stop() => _api.Dispose();
+
+    [Test]
+    public async Task EveryRoute_AnswersWithoutServerError_AndLogsNoFailure()
+    {
+        var producer = await _api.CreateProducerAsync();
+        var authority = await _api.CreateAuthorityAsync();
+        var admin = _api.Admin();
+        var anonymous = _api.ClientWithKey(null);
+        var gtin = Scenario.NewGtin13();
+
+        var producerId = producer.Id;
+        var product = await Walk(producer.Client, "POST", "/api/v1/products", "/api/v1/products",
+            new { name = "Chè lam Phủ Quảng", gtin, category = "food", shelfLifeDays = 90 }, HttpStatusCode.Created);
+        var productId = product.Id();
+        var parent = await Walk(producer.Client, "POST", "/api/v1/batches", "/api/v1/batches",
+            new { productId, lotNumber = "ROUTE-1", producedOn = "2025-11-20", quantity = 10, unit = "KGM" }, HttpStatusCode.Created);
+        var batch = await producer.CreateBatchAsync(productId, "ROUTE-2");
+        var batchId = batch.Id();
+        var code = batch.GetProperty("code").GetString()!;
+        var lot = "ROUTE-2";
+
+        await Walk(admin, "GET", "/api/v1/producers/{id:guid}", $"/api/v1/producers/{producerId}");
+        await Walk(admin, "POST", "/api/v1/producers", "/api/v1/producers", new
+        {
+            name = "Hộ kinh doanh Lê Văn An", kind = "household",
+            address = new { line = "Thôn 1", commune = "Xã Quảng Phú", province = "Thanh Hóa" },
+        }, HttpStatusCode.Created);
+        var key = await Walk(producer.Client, "POST", "/api/v1/producers/{id:guid}/api-keys", $"/api/v1/producers/{producerId}/api-keys", null, HttpStatusCode.Created);
+        await Walk(producer.Client, "DELETE", "/api/v1/producers/{id:guid}/api-keys/{keyId:guid}",
+            $"/api/v1/producers/{producerId}/api-keys/{key.GetProperty("id").GetGuid()}", null, HttpStatusCode.NoContent);
+        var newAuthority = await Walk(admin, "POST", "/api/v1/authorities", "/api/v1/authorities",
+            new { name = "Bộ Nông nghiệp và Môi trường", level = "national" }, HttpStatusCode.Created);
+        await Walk(admin, "GET", "/api/v1/authorities/{id:guid}", $"/api/v1/authorities/{newAuthority.Id()}");
+
+        await Walk(producer.Client, "GET", "/api/v1/products", "/api/v1/products");
+        await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}", $"/api/v1/products/{productId}");
+        await Walk(producer.Client, "PATCH", "/api/v1/products/{id:guid}", $"/api/v1/products/{productId}",
+            new { description = "Bánh chè lam truyền thống" }, HttpStatusCode.OK, "application/merge-patch+json");
+        await Walk(authority.Client, "POST", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications",
+            new { stars = 4, decisionNumber = "3981/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-10-15" }, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications");
+
+        await Walk(producer.Client, "GET", "/api/v1/batches", "/api/v1/batches");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}", $"/api/v1/batches/{batchId}");
+        var harvest = await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/events", $"/api/v1/batches/{batchId}/events",
+            EventScenario.Harvest(), HttpStatusCode.Created);
+        await Walk(producer.Client, "POST", "/api/v1/events", "/api/v1/events",
+            new { events = new[] { new { batchId, type = "packing", occurredAt = "2025-11-21T09:00:00+07:00" } } }, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/events", $"/api/v1/batches/{batchId}/events");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/events/{eventId:guid}", $"/api/v1/batches/{batchId}/events/{harvest.Id()}");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/verification", $"/api/v1/batches/{batchId}/verification");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/lineage", $"/api/v1/batches/{batchId}/lineage");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/labels", $"/api/v1/batches/{batchId}/labels?count=3", accept: "text/html");
+        await Walk(anonymous, "GET", "/api/v1/event-types", "/api/v1/event-types");
+
+        foreach (var accept in new[] { "text/html", "application/json" })
+        {
+            await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}", accept: accept);
+            await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}", accept: accept);
+        }
+        await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}?lang=en", accept: "text/html");
+        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}?linkType=linkset");
+        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}?linkType=gs1:epcis", expected: HttpStatusCode.TemporaryRedirect);
+        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/{gtin}/10/{lot}", expected: HttpStatusCode.MovedPermanently);
+        await Walk(anonymous, "GET", "/p/{code}", "/p/ZZZZZZZZZZ", accept: "text/html", expected: HttpStatusCode.NotFound);
+        await Walk(anonymous, "GET", "/p/{code}/qr.png", $"/p/{code}/qr.png");
+        await Walk(anonymous, "GET", "/p/{code}/qr.png", $"/p/{code}/qr.png?size=600");
+        await Walk(anonymous, "GET", "/p/{code}/qr.svg", $"/p/{code}/qr.svg");
+        await Walk(anonymous, "GET", "/api/v1/public/records/{code}", $"/api/v1/public/records/{code}");
+        await Walk(anonymous, "GET", "/api/v1/public/records/{code}/certification", $"/api/v1/public/records/{code}/certification");
+        await Walk(anonymous, "GET", "/api/v1/public/records/{code}/epcis", $"/api/v1/public/records/{code}/epcis");
+        await Walk(authority.Client, "POST", "/api/v1/batches/{id:guid}/recall", $"/api/v1/batches/{parent.Id()}/recall",
+            new { reason = "Kiểm tra định kỳ phát hiện vi sinh vượt ngưỡng" });
+        await Walk(anonymous, "GET", "/p/{code}", $"/p/{parent.GetProperty("code").GetString()}", accept: "text/html");
+        await Walk(anonymous, "GET", "/health/live", "/health/live");
+        await Walk(anonymous, "GET", "/health/ready", "/health/ready");
+        await Walk(anonymous, "GET", "/swagger/v1/swagger.yaml", "/swagger/v1/swagger.yaml", expected: HttpStatusCode.OK, track: false);
+
+        Assert.That(_api.Logs.Errors, Is.Empty, $"{environment} logged failures");
+        var routes = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!.TrimEnd('/'))))
+            .ToList();
+        Assert.That(routes, Is.Not.Empty);
+        Assert.That(routes.Except(_walked).ToList(), Is.Empty, "routes this walk does not exercise yet");
+    }
+
+    private async Task<System.Text.Json.JsonElement> Walk(HttpClient client, string method, string template, string url, object? body = null,
+        HttpStatusCode expected = HttpStatusCode.OK, string? contentType = null, string? accept = null, bool track = true)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null)
+            request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, contentType ?? "application/json");
+        if (accept is not null) { request.Headers.Accept.Clear(); request.Headers.Accept.ParseAdd(accept); }
+        var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.LessThan(500), $"{environment}: {method} {url} → {(int)response.StatusCode} {text}");
+        Assert.That(response.StatusCode, Is.EqualTo(expected), $"{environment}: {method} {url}: {text}");
+        if (track) _walked.Add((method, template));
+        return response.Content.Headers.ContentType?.MediaType?.Contains("json") == true && text.Length > 0 && !Regex.IsMatch(text, @"^\s*[^{\[]")
+            ? System.Text.Json.JsonDocument.Parse(text).RootElement.Clone()
+            : default;
+    }
+}
