@@ -97,14 +97,14 @@ public static class PublicPageEndpoints
         }
 
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.
-        if (HttpMethods.IsGet(context.Request.Method)) scans.Record(loaded.BatchId, clock.GetUtcNow());
+        if (!Http.HeadRequests.IsHead(context)) scans.Record(loaded.BatchId, clock.GetUtcNow());
         var counted = Counted(loaded.Scans, clock);
         if (json)
         {
-            if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+            if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
             return Results.Bytes(loaded.Json(counted), "application/json; charset=utf-8");
         }
-        if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+        if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
         var text = PageText.For(lang);
         var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
         return Results.Bytes(StoredPage.Fill(loaded.Body!, text, counted, otherLanguage), "text/html; charset=utf-8");

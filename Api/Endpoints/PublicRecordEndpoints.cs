@@ -33,7 +33,7 @@ public static class PublicRecordEndpoints
     public static async Task<IResult> GetRecord(string code, HttpContext context, PublicRecords records, CancellationToken ct)
     {
         var loaded = await Load(code, records, ct);
-        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
         return Results.Bytes(loaded.Json(loaded.Scans), "application/json; charset=utf-8");
     }
 

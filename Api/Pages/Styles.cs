@@ -20,4 +20,20 @@ public static class Styles
         ul.plain{margin:0;padding-left:1.1rem}a{color:#15803d}footer{text-align:center;color:#52606d;font-size:.9rem;margin-top:1rem}
         footer a{margin:0 .4rem}
         """;
+
+    /// <summary>The label sheet's stylesheet: A4, 3 × 8 labels of 70 × 37 mm.</summary>
+    public const string LabelCss = """
+        @page { size: A4; margin: 12mm 0 0 0; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 9pt/1.25 system-ui, Arial, sans-serif; color: #000; }
+        .defs { position: absolute; }
+        .sheet { display: grid; grid-template-columns: repeat(3, 70mm); grid-auto-rows: 37mm; width: 210mm; }
+        .label { display: flex; align-items: center; gap: 2mm; padding: 2mm 3mm; break-inside: avoid; overflow: hidden; }
+        .qr { width: 30mm; height: 30mm; flex: none; }
+        .text { min-width: 0; }
+        .name { font-weight: 700; font-size: 9.5pt; max-height: 2.5em; overflow: hidden; }
+        .code { font: 700 10pt ui-monospace, Menlo, Consolas, monospace; letter-spacing: .04em; }
+        .hint { font-size: 7pt; color: #333; }
+        @media screen { body { background: #eee; } .sheet { background: #fff; margin: 1rem auto; } .label { outline: 1px dashed #bbb; } }
+        """;
 }

@@ -10,10 +10,12 @@ public static class HttpCaching
     public const string LongLived = "public, max-age=2592000";
 
     /// <summary>Sets the validators; true when the client already holds this version (answer 304).</summary>
-    public static bool NotModified(HttpContext context, string etag, string cacheControl)
+    /// <param name="weak">The body's bytes change from view to view while what it means does not (the scan figures):
+    /// a weak validator (RFC 9110 §8.8.1), so no cache treats two views as byte-identical.</param>
+    public static bool NotModified(HttpContext context, string etag, string cacheControl, bool weak = false)
     {
         var quoted = $"\"{etag}\"";
-        context.Response.Headers.ETag = quoted;
+        context.Response.Headers.ETag = weak ? "W/" + quoted : quoted;
         context.Response.Headers.CacheControl = cacheControl;
         context.Response.Headers.Vary = "Accept, Accept-Language";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();

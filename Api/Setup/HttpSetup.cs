@@ -21,6 +21,11 @@ public static class HttpSetup
             _ => null,
         });
         services.AddExceptionHandler<ProblemHandler>();
+        services.AddOptions<Http.SecurityOptions>().BindConfiguration("Security")
+            .Validate(o => o.FrameAncestors.All(a => Uri.TryCreate(a, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Security:FrameAncestors must be origins such as https://ocop.example.gov.vn.").ValidateOnStart();
+        // No "Server: Kestrel": nothing tells a scanner which server to try its exploits on.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         return services;
     }
 
@@ -39,6 +44,8 @@ public static class HttpSetup
     {
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>().Value.TrustedProxies.Count > 0)
             app.UseForwardedHeaders();
+        app.UseMiddleware<Http.HeadRequests>();
+        app.UseMiddleware<Http.SecurityHeaders>();
         app.UseWhen(c => PublicSetup.IsPublicPath(c.Request.Path), branch => branch.UseResponseCompression());
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -26,7 +26,7 @@ public abstract class BrowserFixture
                 Assert.Fail($"REQUIRE_BROWSER=1 but {ChromiumPath} is missing: apt-get install chromium.");
             Assert.Ignore($"Chromium is not installed at {ChromiumPath} (apt-get install chromium); browser tests skipped.");
         }
-        var port = FreePort();
+        var port = TestPaths.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         Api = new ApiFactory(new() { ["Traceability:SeedDemoData"] = "true", ["Traceability:PublicBaseUrl"] = BaseUrl });
         Api.UseKestrel(port);
@@ -77,11 +77,4 @@ public abstract class BrowserFixture
     /// <summary>Wider than the phone's 360 px (a mobile browser would zoom out or scroll sideways).</summary>
     protected static async Task<bool> HasHorizontalScrollAsync(IPage page) =>
         await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > 360 || document.body.scrollWidth > 360");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

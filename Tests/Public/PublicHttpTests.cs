@@ -14,16 +14,7 @@ public sealed class PublicHttpTests
     private static (ApiFactory Api, HttpClient Client) Kestrel(Dictionary<string, string?> settings)
     {
         var api = new ApiFactory(settings);
-        api.UseKestrel(0);
-        api.StartServer();
-        var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
-        api.ClientOptions.BaseAddress = baseAddress;
-        var client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, AllowAutoRedirect = false })
-        {
-            BaseAddress = baseAddress,
-        };
-        return (api, client);
+        return (api, api.StartKestrel());
     }
 
     private static HttpRequestMessage Get(string url, string? forwardedFor = null)

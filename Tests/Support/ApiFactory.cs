@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -71,6 +73,21 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 
     public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    /// <summary>Serves this API on a real Kestrel socket (loopback, a free port) and returns a plain socket client for it:
+    /// no decompression, no redirects followed.</summary>
+    public HttpClient StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+        ClientOptions.BaseAddress = baseAddress;
+        return new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None, AllowAutoRedirect = false })
+        {
+            BaseAddress = baseAddress,
+        };
+    }
 
     public SqliteConnection OpenDatabase()
     {

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Traceability.Api.Pages;
+
+namespace Traceability.Api.Http;
+
+/// <summary>Who may frame the public page (Security:FrameAncestors): none by default; a partner's site that embeds
+/// the page (a province's OCOP portal) is listed by its origin, e.g. "https://ocop.thanhhoa.gov.vn".</summary>
+public sealed class SecurityOptions
+{
+    public List<string> FrameAncestors { get; set; } = [];
+}
+
+/// <summary>The headers a security review expects on every answer. HTML gets a Content-Security-Policy that allows no
+/// script at all (the pages have none), only their own inline stylesheet (by hash) and images, and no framing except
+/// by the configured partners; everything else gets a policy that allows nothing.</summary>
+public sealed class SecurityHeaders(RequestDelegate next, IOptions<SecurityOptions> options)
+{
+    private readonly string _frameAncestors = options.Value.FrameAncestors.Count == 0 ? "'none'" : string.Join(' ', options.Value.FrameAncestors);
+
+    /// <summary>The hashes of the pages' stylesheets, exactly as written inside their style elements.</summary>
+    private static readonly string StyleHashes = string.Join(' ', new[] { Styles.Css, Styles.LabelCss }
+        .Select(css => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(css)))}'"));
+
+    public string HtmlPolicy => $"default-src 'none'; style-src {StyleHashes}; img-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
+    public string OtherPolicy => $"default-src 'none'; frame-ancestors {_frameAncestors}";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+            // Swagger UI runs its own script and styles; it is a developer's tool, not a page shoppers open.
+            if (!context.Request.Path.StartsWithSegments("/swagger")) headers.ContentSecurityPolicy = html ? HtmlPolicy : OtherPolicy;
+            if (options.Value.FrameAncestors.Count == 0) headers.XFrameOptions = "DENY";
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}

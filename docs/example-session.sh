@@ -1,0 +1,73 @@
+# Needs curl and jq. Paste it step by step after `dotnet run --project Api`, or run it whole:
+#   ADMIN=ocop_… bash docs/example-session.sh
+# Every id and key comes from the answer before it; every call stops at an error (curl --fail-with-body).
+: "${ADMIN:?set ADMIN to the admin API key printed at the first start}"
+BASE=${BASE:-http://localhost:5080/api/v1}
+post() { curl -sS --fail-with-body -X POST "$BASE$1" -H "X-Api-Key: $2" -H 'Content-Type: application/json' "${@:3}"; }
+get()  { curl -sS --fail-with-body "$BASE$1" -H "X-Api-Key: $2"; }
+
+# The admin registers a cooperative; the answer holds its API key (shown once).
+COOP=$(post /producers "$ADMIN" -d '{
+  "name": "Hợp tác xã Nông nghiệp Thọ Xuân", "kind": "cooperative", "taxCode": "2801234567",
+  "address": {"line": "Thôn 3", "commune": "Xã Thọ Xuân", "province": "Thanh Hóa", "provinceCode": "38"},
+  "phone": "0237 3850 123"}')
+KEY=$(jq -r .apiKey <<<"$COOP"); COOP_ID=$(jq -r .id <<<"$COOP")
+
+# The cooperative registers a product (a GTIN-13 is stored as GTIN-14) and a batch.
+PRODUCT_ID=$(post /products "$KEY" -d '{
+  "name": "Chè lam Phủ Quảng", "nameEn": "Phu Quang rice cake", "gtin": "8935049500124",
+  "category": "food", "standards": ["TCVN 12605:2019"], "shelfLifeDays": 90}' | jq -r .id)
+BATCH=$(post /batches "$KEY" -d '{
+  "productId": "'"$PRODUCT_ID"'", "lotNumber": "CL-2511-01", "producedOn": "2025-11-20", "quantity": 200, "unit": "H87",
+  "origin": {"name": "Xưởng Phủ Quảng", "commune": "Xã Thọ Xuân", "province": "Thanh Hóa"}}')
+BATCH_ID=$(jq -r .id <<<"$BATCH"); CODE=$(jq -r .code <<<"$BATCH")
+jq '{code, publicUrl}' <<<"$BATCH"       # the QR code on the label opens publicUrl
+
+# An authority records the OCOP decision (a province gives 3★ or 4★, only a national authority 5★).
+AUTH=$(post /authorities "$ADMIN" -d '{"name": "Hội đồng OCOP tỉnh Thanh Hóa", "level": "province", "province": "Thanh Hóa"}' | jq -r .apiKey)
+post "/products/$PRODUCT_ID/ocop-certifications" "$AUTH" \
+  -d '{"stars": 4, "decisionNumber": "3981/QĐ-UBND", "issuedBy": "UBND tỉnh Thanh Hóa", "issuedOn": "2025-10-15"}' | jq '{stars, validUntil}'
+get "/products/$PRODUCT_ID/ocop-certifications" "$KEY" | jq .current   # history newest first, and the current one
+
+# Lists are cursor-paged: pass nextCursor back as cursor.
+get "/batches?limit=20" "$KEY" | jq '{count: (.items | length), nextCursor}'
+
+# The batch's story: events are append-only and form a hash chain. Idempotency-Key makes a retry safe.
+HARVEST=$(post "/batches/$BATCH_ID/events" "$KEY" -H "Idempotency-Key: harvest-$BATCH_ID" -d '{
+  "type": "harvesting", "occurredAt": "2025-11-20T06:30:00+07:00",
+  "location": {"name": "Đồi chè Xuân Lập", "latitude": 19.93, "longitude": 105.48},
+  "actor": "Tổ sản xuất số 2", "note": "Hái búp", "attributes": {"khốiLượng": "120 kg"},
+  "certificates": [{"name": "VietGAP", "number": "VG-38-0012", "validUntil": "2027-01-01"}]}')
+HARVEST_ID=$(jq -r .id <<<"$HARVEST"); jq '{sequence, previousHash, hash}' <<<"$HARVEST"
+
+# A phone that collected a day of field events offline syncs them in one request (≤ 1000, all or nothing).
+post /events "$KEY" -H "Idempotency-Key: sync-$BATCH_ID-phone-7" -d '{
+  "events": [
+    {"batchId": "'"$BATCH_ID"'", "type": "cultivating", "occurredAt": "2025-11-18T07:00:00+07:00", "note": "Bón phân hữu cơ"},
+    {"batchId": "'"$BATCH_ID"'", "type": "inspecting", "occurredAt": "2025-11-19T09:00:00+07:00"}]}' | jq '[.events[].sequence]'
+
+# Fix a mistake with a correcting event (the original stays, marked as corrected).
+post "/batches/$BATCH_ID/events" "$KEY" \
+  -d '{"type": "harvesting", "occurredAt": "2025-11-20T06:30:00+07:00", "note": "Sửa: 102 kg", "corrects": "'"$HARVEST_ID"'"}' | jq .sequence
+
+get "/batches/$BATCH_ID/events" "$KEY" | jq '[.items[] | {sequence, type}]'   # the chain, in recorded order
+get "/batches/$BATCH_ID/verification" "$KEY" | jq -c .                        # {"valid":true,"eventCount":4,"headHash":"…"}
+
+# A batch made from others: your own by id, another producer's (that you bought) by its public code.
+BOUGHT=$(get "/batches?limit=1" "$ADMIN" | jq -r '.items[0].code')    # the demo cooperative's batch
+MIXED_ID=$(post /batches "$KEY" -d '{
+  "productId": "'"$PRODUCT_ID"'", "lotNumber": "BM-2511", "producedOn": "2025-11-25",
+  "parents": [{"batchId": "'"$BATCH_ID"'", "quantity": 5}, {"code": "'"$BOUGHT"'", "quantity": 20}]}' | jq -r .id)
+get "/batches/$MIXED_ID/lineage" "$KEY" | jq '[.ancestors[] | {code, depth}]'   # ancestors and descendants with depth
+
+# Recall (the owner or any authority): the batch and everything made from it, transitively.
+post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượng kháng sinh vượt ngưỡng"}' | jq -c .
+# → {"code":"…","affectedCodes":["…","…"],"newlyRecalledCodes":[…]}
+
+# EPCIS 2.0 for GS1 tools (public, no key).
+curl -sS --fail-with-body "$BASE/public/records/$CODE/epcis" | jq '.epcisBody.eventList | length'
+
+# A cooperative rotates its key: create a new one, then revoke the old one with it.
+NEWKEY=$(post "/producers/$COOP_ID/api-keys" "$KEY" | jq -r .apiKey)
+OLD_KEY_ID=$(jq -r .apiKeyId <<<"$COOP")
+curl -sS --fail-with-body -X DELETE "$BASE/producers/$COOP_ID/api-keys/$OLD_KEY_ID" -H "X-Api-Key: $NEWKEY" -o /dev/null -w '%{http_code}\n'
