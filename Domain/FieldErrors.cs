@@ -29,6 +29,20 @@ public sealed class FieldErrors
         return value;
     }
 
+    /// <summary>A date within <see cref="Bounds"/>; null (and an error) outside it.</summary>
+    public DateOnly? Date(string field, DateOnly? value)
+    {
+        if (value is { } d && !Bounds.Contains(d)) { Add(field, Bounds.DateRule); return null; }
+        return value;
+    }
+
+    /// <summary>A quantity both databases store exactly (<see cref="Bounds.IsQuantity"/>).</summary>
+    public decimal? Quantity(string field, decimal? value)
+    {
+        if (value is { } q && !Bounds.IsQuantity(q)) { Add(field, Bounds.QuantityRule); return null; }
+        return value is { } ok ? Bounds.Normalize(ok) : null;
+    }
+
     public T? Enum<T>(string field, string? value, bool required = true) where T : struct, System.Enum
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -77,10 +77,11 @@ public static class TypeHandlers
     private sealed class DecimalHandler : SqlMapper.TypeHandler<decimal>
     {
         public override void SetValue(IDbDataParameter parameter, decimal value) { parameter.DbType = DbType.Decimal; parameter.Value = value; }
-        public override decimal Parse(object value) => value switch
+        // Without trailing zeros: SQLite's text "200.0" and SQL Server's decimal(18,3) 200.000 both answer 200, as given.
+        public override decimal Parse(object value) => Domain.Bounds.Normalize(value switch
         {
             string s => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
             _ => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
-        };
+        });
     }
 }

@@ -20,11 +20,13 @@ public sealed partial record CreateBatchRequest(
         var v = new FieldErrors();
         if (!Domain.LotNumber.IsValid(LotNumber))
             v.Add("lotNumber", $"1–{Domain.LotNumber.MaxLength} characters: letters, digits and !\"%&'()*+,-./:;<=>?_ (GS1 AI 10).");
+        var producedOn = v.Date("producedOn", ProducedOn);
+        var givenExpiry = v.Date("expiresOn", ExpiresOn);
         if (ProducedOn is null) v.Add("producedOn", "Required.");
         else if (ProducedOn > today) v.Add("producedOn", "Cannot be in the future.");
-        var expiresOn = ExpiresOn ?? (product.ShelfLifeDays is { } days ? ProducedOn?.AddDays(days) : null);
-        if (ExpiresOn is not null && ProducedOn is not null && ExpiresOn < ProducedOn) v.Add("expiresOn", "Cannot be before producedOn.");
-        if (Quantity is <= 0 or > 1_000_000_000_000m) v.Add("quantity", "Greater than 0.");
+        var expiresOn = givenExpiry ?? (product.ShelfLifeDays is { } days ? producedOn?.AddDays(days) : null);
+        if (givenExpiry is not null && producedOn is not null && givenExpiry < producedOn) v.Add("expiresOn", "Cannot be before producedOn.");
+        var quantity = v.Quantity("quantity", Quantity);
         var unit = v.Optional("unit", Unit, 3);
         if (unit is not null && !UnitPattern().IsMatch(unit)) v.Add("unit", "A UN/CEFACT Recommendation 20 code such as KGM, LTR or H87.");
         if (Quantity is not null && unit is null) v.Add("unit", "Required with quantity.");
@@ -40,8 +42,8 @@ public sealed partial record CreateBatchRequest(
             origin = new BatchOrigin(name, commune, province, Origin.Latitude, Origin.Longitude);
         }
         v.ThrowIfInvalid();
-        return new Batch(id, product.Id, product.ProducerId, LotNumber!, TracingCode.New(), ProducedOn!.Value, expiresOn,
-            Quantity, unit, origin, now);
+        return new Batch(id, product.Id, product.ProducerId, LotNumber!, TracingCode.New(), producedOn!.Value, expiresOn,
+            quantity, unit, origin, now);
     }
 
     [GeneratedRegex("^[A-Z0-9]{2,3}$")] private static partial Regex UnitPattern();

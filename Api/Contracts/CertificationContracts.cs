@@ -14,14 +14,16 @@ public sealed record CreateCertificationRequest(
         else if (Stars is < 3 or > 5) v.Add("stars", "OCOP certifies 3, 4 or 5 stars.");
         var decision = v.Required("decisionNumber", DecisionNumber, 100);
         var issuedBy = v.Required("issuedBy", IssuedBy, 200);
+        var issuedOn = v.Date("issuedOn", IssuedOn);
+        var givenValidity = v.Date("validUntil", ValidUntil);
         if (IssuedOn is null) v.Add("issuedOn", "Required: the date the decision was signed.");
         else if (IssuedOn > today) v.Add("issuedOn", "Cannot be in the future.");
-        var validUntil = ValidUntil ?? IssuedOn?.AddMonths(OcopCertification.DefaultValidityMonths);
-        if (ValidUntil is not null && IssuedOn is not null && ValidUntil <= IssuedOn) v.Add("validUntil", "Must be after issuedOn.");
+        var validUntil = givenValidity ?? issuedOn?.AddMonths(OcopCertification.DefaultValidityMonths);
+        if (givenValidity is not null && issuedOn is not null && givenValidity <= issuedOn) v.Add("validUntil", "Must be after issuedOn.");
         v.ThrowIfInvalid();
         if (Stars > authority.MaxStars)
             throw new ForbiddenException($"A {WireEnum<AuthorityLevel>.Name(authority.Level)} authority certifies at most {authority.MaxStars} stars; 5 stars is national.");
-        return new OcopCertification(id, productId, authority.Id, Stars!.Value, decision, issuedBy, IssuedOn!.Value, validUntil!.Value, now);
+        return new OcopCertification(id, productId, authority.Id, Stars!.Value, decision, issuedBy, issuedOn!.Value, validUntil!.Value, now);
     }
 }
 

@@ -74,7 +74,7 @@ public static partial class EventInput
             var url = v.Optional(path + "url", c.Url, 2000);
             if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps)) v.Add(path + "url", "An absolute https:// URL.");
             certificates.Add(new EventCertificate(v.Required(path + "name", c.Name, 200), v.Optional(path + "number", c.Number, 100),
-                v.Optional(path + "issuedBy", c.IssuedBy, 200), c.ValidUntil, url));
+                v.Optional(path + "issuedBy", c.IssuedBy, 200), v.Date(path + "validUntil", c.ValidUntil), url));
         }
         return v.IsValid && type is not null && occurredAt is not null
             ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects)
@@ -89,8 +89,8 @@ public static partial class EventInput
             v.Add(field, "ISO 8601 with an offset (Z or ±hh:mm), e.g. 2025-11-20T06:30:00+07:00.");
             return null;
         }
-        if (time > now + MaxFuture) v.Add(field, "More than 10 minutes in the future.");
-        if (time.Year < 2000) v.Add(field, "Before the year 2000.");
+        if (!Bounds.Contains(time)) v.Add(field, Bounds.TimeRule);
+        else if (time > now + MaxFuture) v.Add(field, "More than 10 minutes in the future.");
         return time;
     }
 

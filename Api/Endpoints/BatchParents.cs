@@ -19,7 +19,7 @@ public static class BatchParents
             var field = $"parents[{i}]";
             var p = requested[i];
             if (p is null || (p.BatchId is null) == (p.Code is null)) { v.Add(field, "Give either batchId (your own batch) or code (any batch's public tracing code)."); continue; }
-            if (p.Quantity is <= 0) v.Add($"{field}.quantity", "Greater than 0.");
+            var quantity = v.Quantity($"{field}.quantity", p.Quantity);
             Batch? parent;
             if (p.BatchId is { } id)
             {
@@ -33,7 +33,7 @@ public static class BatchParents
             }
             if (parent.RecalledAt is not null) v.Add(field, $"Batch {parent.Code} is recalled and cannot be used.");
             else if (parents.Any(x => x.ParentId == parent.Id)) v.Add(field, $"Batch {parent.Code} is listed twice.");
-            else parents.Add(new BatchParent(parent.Id, p.Quantity));
+            else parents.Add(new BatchParent(parent.Id, quantity));
         }
         v.ThrowIfInvalid();
         return parents;

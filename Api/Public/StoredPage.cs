@@ -7,12 +7,14 @@ using Traceability.Api.Pages;
 namespace Traceability.Api.Public;
 
 /// <summary>The public page rendered once per language when its record is stored, with three slots filled per view:
-/// the scan count, the first scan's time and the link to the other language (which depends on the URL scanned).</summary>
+/// the scan count, the first scan's time and the link to the other language (which depends on the URL scanned).
+/// A slot is markup that starts with a raw '&lt;', written by the template itself: every stored text reaches the page
+/// HTML-encoded, where '&lt;' is always "&amp;lt;", so no producer's text can ever be taken for a slot.</summary>
 public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers)
 {
-    public const string ScanCountSlot = "@@SCAN_COUNT@@";
-    public const string FirstScanSlot = "@@FIRST_SCAN@@";
-    public const string OtherLanguageSlot = "@@OTHER_LANGUAGE@@";
+    public const string ScanCountSlot = "<!--@scan-count@-->";
+    public const string FirstScanSlot = "<!--@first-scan@-->";
+    public const string OtherLanguageSlot = "<!--@other-language@-->";
 
     public async Task<byte[]> RenderAsync(PublicRecordResponse record, string lang)
     {
@@ -69,7 +71,7 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
         return output;
     }
 
-    private const int MaxSlotsInPage = 16;
+    private const int MaxSlotsInPage = 8;
 
     private static (int At, int Slot) NextSlot(byte[] stored, int from)
     {

@@ -32,6 +32,9 @@ public static class HttpSetup
     public static void Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new NormalizedStringConverter());
+        // Numbers are JSON numbers: "12", "NaN" and "Infinity" as strings are refused with the field's path (the web
+        // defaults would read them, and a NaN latitude cannot be stored or hashed).
+        options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         // JSON responses are never embedded in HTML, so Vietnamese letters, '+' and quotes are written as themselves.
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         // Unknown fields are refused (400 naming the field), as the schemas' additionalProperties: false says:
