@@ -12,6 +12,28 @@ public sealed class Database(ISqlDialect dialect)
 
     public Task<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
 
+    /// <summary>Commits, then makes sure the write went to the database at the configured path: only then may it be
+    /// acknowledged. A commit that landed in a removed file throws a fault (503) instead of being reported as stored.</summary>
+    public async Task CommitAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        var connection = transaction.Connection!;
+        await transaction.CommitAsync(ct);
+        Dialect.EnsureAtConfiguredPath(connection);
+    }
+
+    /// <summary>The cause when <paramref name="exception"/> (or one it wraps) is a failure of the database, after dropping
+    /// the pooled connections that saw it; null when it is not.</summary>
+    public string? Fault(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (Dialect.DescribeFault(e) is not { } cause) continue;
+            Dialect.Recover();
+            return cause;
+        }
+        return null;
+    }
+
     /// <summary>The SQL for this database; rendered once per constant.</summary>
     public string Sql(string portable) => _rendered.GetOrAdd(portable, Dialect.Render);
 

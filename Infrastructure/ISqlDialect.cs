@@ -17,6 +17,26 @@ public interface ISqlDialect
 
     bool IsUniqueViolation(Exception exception);
 
+    /// <summary>A failure of the database rather than of the request (disk full, read-only, cannot open, I/O error, busy
+    /// past the timeout, corrupt; SQL Server's transient errors, timeouts, failover, login failure): its cause in a few
+    /// words, for the log and the 503. Null for anything else.</summary>
+    string? DescribeFault(Exception exception);
+
+    /// <summary>After a fault: drops pooled connections, so that none that saw the fault (a read-only open, a removed
+    /// file) is used again and the API recovers once the cause is gone.</summary>
+    void Recover();
+
+    /// <summary>Throws <see cref="DatabaseFaultException"/> when <paramref name="connection"/> no longer writes to the
+    /// database at the configured path (SQLite: the file was removed or replaced since it was opened).</summary>
+    void EnsureAtConfiguredPath(System.Data.Common.DbConnection connection);
+
+    /// <summary>For readiness: what the storage under the database says before any write (SQLite: the file is missing,
+    /// or its file system has less than <see cref="MinFreeBytes"/> free); null when nothing is wrong or nothing is known.</summary>
+    string? StorageFault();
+
+    /// <summary>Below this much free space a write may fail half-way: not ready.</summary>
+    const long MinFreeBytes = 1024 * 1024;
+
     /// <summary>The hot path's single-row read (a public record's part by code): <paramref name="sql"/> with positional
     /// <paramref name="values"/> for its parameters <c>@p0</c>, <c>@p1</c>…; null when no row. SQLite keeps the statement
     /// prepared on a few dedicated reader connections (preparing it cost a tenth of a read); SQL Server caches plans itself.</summary>

@@ -5,12 +5,23 @@ using Traceability.Domain;
 namespace Traceability.Api.Problems;
 
 /// <summary>The one place where failures become RFC 9457 problem details.</summary>
-public sealed partial class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> logger) : IExceptionHandler
+public sealed partial class ProblemHandler(IProblemDetailsService problems, Infrastructure.Database db, ILogger<ProblemHandler> logger) : IExceptionHandler
 {
+    /// <summary>How long a client waits before retrying after a database fault.</summary>
+    public const int RetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        var (status, title, detail, errors) = Describe(exception);
-        if (status >= 500) logger.LogError(exception, "Unhandled failure on {Path}", context.Request.Path);
+        var (status, title, detail, errors) = db.Fault(exception) is { } cause
+            ? (503, "The database is unavailable.", $"Nothing was stored; try again in a few seconds ({cause}).", null)
+            : Describe(exception);
+        if (status == 503)
+        {
+            // A fault outside the request: one line that names the cause, not a stack trace.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Cause} ({Error})", context.Request.Method, context.Request.Path, detail, exception.Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500) logger.LogError(exception, "Unhandled failure on {Path}", context.Request.Path);
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail }

@@ -12,7 +12,7 @@ namespace Traceability.Api.Public;
 /// changed behind the API's back (so that shoppers see the warning), and one behind its chain's head.</summary>
 public sealed class ChainAuditor(
     PublicRecordStore store, EventRepository events, RecordProjector projector, TimeProvider clock,
-    IOptions<TraceabilityOptions> options, ILogger<ChainAuditor> logger) : BackgroundService
+    IOptions<TraceabilityOptions> options, Infrastructure.Database db, ILogger<ChainAuditor> logger) : BackgroundService
 {
     private const int PageSize = 500;
 
@@ -26,7 +26,11 @@ public sealed class ChainAuditor(
             while (!stoppingToken.IsCancellationRequested)
             {
                 try { await AuditOnceAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "The chain audit pass failed; it runs again later"); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    if (db.Fault(e) is { } cause) logger.LogWarning("The chain audit pass failed ({Cause}); it runs again later", cause);
+                    else logger.LogWarning(e, "The chain audit pass failed; it runs again later");
+                }
                 await Task.Delay(TimeSpan.FromMinutes(minutes), stoppingToken);
             }
         }

@@ -8,7 +8,7 @@ namespace Traceability.Api.Public;
 /// and returns; a background worker rewrites each dirty record once, however many writes touched it meanwhile.
 /// A read of a dirty code in this process rewrites it first (read-your-writes); another API process sees the new
 /// record as soon as the worker has written it, and the chain audit catches anything a stopped process left behind.</summary>
-public sealed class RecordRefresher(RecordProjector projector, PublicRecordStore store, ILogger<RecordRefresher> logger) : BackgroundService
+public sealed class RecordRefresher(RecordProjector projector, PublicRecordStore store, Infrastructure.Database db, ILogger<RecordRefresher> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, long> _dirty = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -63,7 +63,8 @@ public sealed class RecordRefresher(RecordProjector projector, PublicRecordStore
                 try { await RefreshAsync(code, generation, ct); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning(e, "Could not rewrite the public record of {Code}; the chain audit will", code);
+                    if (db.Fault(e) is { } cause) logger.LogWarning("Could not rewrite the public record of {Code} ({Cause}); the chain audit will", code, cause);
+                    else logger.LogWarning(e, "Could not rewrite the public record of {Code}; the chain audit will", code);
                     _dirty.TryRemove(KeyValuePair.Create(code, generation));
                 }
             }

@@ -6,7 +6,7 @@ namespace Traceability.Api.Public;
 /// thousands of tallies: they are written in the order their rows are stored, in chunks with a pause between them, so
 /// that a flush never holds a core or the write lock for long (one ~100 ms statement a second showed in the page
 /// views' slowest percentile), and the chunks touch separate pages (no more pages written than by one statement).</summary>
-public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ILogger<ScanFlusher> logger) : BackgroundService
+public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, Infrastructure.Database db, ILogger<ScanFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     /// <summary>Small enough that a chunk's JSON stays below the large-object heap (85,000 bytes).</summary>
@@ -56,7 +56,8 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ILogg
             {
                 var left = tallies.GetRange(start, tallies.Count - start);
                 counter.Restore(left);
-                logger.LogWarning(e, "Could not write {Count} scan tallies; they are kept for the next flush", left.Count);
+                if (db.Fault(e) is { } cause) logger.LogWarning("Could not write {Count} scan tallies ({Cause}); they are kept for the next flush", left.Count, cause);
+                else logger.LogWarning(e, "Could not write {Count} scan tallies; they are kept for the next flush", left.Count);
                 return;
             }
             if (pause && start + ChunkSize < tallies.Count) await Task.Delay(ChunkPause, CancellationToken.None);

@@ -1,23 +1,25 @@
-using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Setup;
 
-/// <summary>Ready means the database answers a query.</summary>
-public sealed class DatabaseHealthCheck(Database db) : IHealthCheck
+/// <summary>Ready means a write would succeed now: the probe writes a row in a transaction to the database at the
+/// configured path (a removed or replaced SQLite file, a full disk or a read-only file all fail it).</summary>
+public sealed class DatabaseHealthCheck(HealthRepository health, Database db, TimeProvider clock, ILogger<DatabaseHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         try
         {
-            await using var connection = await db.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+            await health.ProbeAsync(clock.GetUtcNow(), ct);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The database did not answer.", e);
+            var cause = db.Fault(e) ?? "the database did not accept a write";
+            logger.LogWarning("Not ready: {Cause} ({Error})", cause, e.Message);
+            return HealthCheckResult.Unhealthy(cause, e);
         }
     }
 }

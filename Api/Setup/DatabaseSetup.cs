@@ -23,6 +23,7 @@ public static class DatabaseSetup
         services.AddSingleton<IdempotencyRepository>();
         services.AddSingleton<PublicRecordRepository>();
         services.AddSingleton<ScanRepository>();
+        services.AddSingleton<HealthRepository>();
         services.AddSingleton<PublicRecordStore>();
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<Startup.DemoData>();

@@ -20,7 +20,7 @@ public sealed class AuthorityRepository(Database db)
             authority.Id, authority.Name, Level = WireEnum<AuthorityLevel>.Name(authority.Level), authority.Province, authority.CreatedAt,
         }, transaction, cancellationToken: ct));
         await ApiKeyRepository.InsertAsync(connection, transaction, db.Dialect, key, keyHash, ct);
-        await transaction.CommitAsync(ct);
+        await db.CommitAsync(transaction, ct);
     }
 
     private const string GetSql = "SELECT id, name, level, province, created_at FROM authorities WHERE id = @Id";

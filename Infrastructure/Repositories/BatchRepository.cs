@@ -34,7 +34,7 @@ public sealed class BatchRepository(Database db)
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), transaction, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertParentSql),
                     parents.Select(p => new { ChildId = batch.Id, p.ParentId, p.Quantity }), transaction, cancellationToken: ct));
-                await transaction.CommitAsync(ct);
+                await db.CommitAsync(transaction, ct);
                 return batch;
             }
             catch (Exception e) when (db.Dialect.IsUniqueViolation(e))

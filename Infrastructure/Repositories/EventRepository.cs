@@ -28,7 +28,7 @@ public sealed class EventRepository(Database db)
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var recorded = await AppendAsync(connection, transaction, events, now, ct);
-        await transaction.CommitAsync(ct);
+        await db.CommitAsync(transaction, ct);
         return recorded;
     }
 

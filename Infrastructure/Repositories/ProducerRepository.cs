@@ -22,7 +22,7 @@ public sealed class ProducerRepository(Database db)
             producer.Address.CommuneCode, producer.Address.ProvinceCode, producer.Phone, producer.Email, producer.CreatedAt,
         }, transaction, cancellationToken: ct));
         await ApiKeyRepository.InsertAsync(connection, transaction, db.Dialect, key, keyHash, ct);
-        await transaction.CommitAsync(ct);
+        await db.CommitAsync(transaction, ct);
     }
 
     internal const string Columns = "id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at";

@@ -95,7 +95,7 @@ public sealed class PublicRecordStore(Database db)
         await SavePartAsync(connection, transaction, w, Part.PageVi, w.Version, w.PageVi, ct);
         await SavePartAsync(connection, transaction, w, Part.PageEn, w.Version, w.PageEn, ct);
         if (w.Qr is not null) await SavePartAsync(connection, transaction, w, Part.Qr, w.QrVersion, w.Qr, ct);
-        await transaction.CommitAsync(ct);
+        await db.CommitAsync(transaction, ct);
         return true;
     }
 

@@ -39,7 +39,7 @@ public sealed class RecallRepository(Database db, EventRepository events)
             b.Id == root.Id ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = root.Code },
             [], null)).ToList();
         await events.AppendAsync(connection, transaction, recallEvents, now, ct);
-        await transaction.CommitAsync(ct);
+        await db.CommitAsync(transaction, ct);
         return new Result(closure.Select(c => c.Value).ToList(), newly.Select(n => n.Code).ToList());
     }
 }

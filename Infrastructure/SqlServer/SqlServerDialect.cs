@@ -27,6 +27,34 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
     // 2627: unique constraint; 2601: unique index.
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 
+    // Transient and availability errors: timeouts (-2), network (20, 64, 233, 10053, 10054, 10060, 10061, 11001),
+    // deadlock victim (1205), lock timeout (1222), cannot open database or login failed (4060, 18456, 18452), Azure SQL
+    // and failover (40197, 40501, 40613, 49918–49920, 4221, 976, 978, 983, 42108, 42109), full log or filegroup
+    // (9002, 1105), read-only database (3906), database shutting down or in recovery (6005, 922, 926).
+    private static readonly HashSet<int> FaultNumbers =
+    [
+        -2, 20, 64, 233, 10053, 10054, 10060, 10061, 11001, 1205, 1222, 4060, 18456, 18452, 40197, 40501, 40613, 49918, 49919,
+        49920, 4221, 976, 978, 983, 42108, 42109, 9002, 1105, 3906, 6005, 922, 926,
+    ];
+
+    public string? DescribeFault(Exception exception) => exception switch
+    {
+        DatabaseFaultException f => f.Message,
+        SqlException s when FaultNumbers.Contains(s.Number) || s.Class >= 20 => $"SQL Server error {s.Number}",
+        TimeoutException => "SQL Server did not answer in time",
+        InvalidOperationException i when i.Message.Contains("obtaining a connection from the pool", StringComparison.Ordinal) =>
+            "no free connection in the pool in time",
+        _ => null,
+    };
+
+    public void Recover() => SqlConnection.ClearAllPools();
+
+    /// <summary>The server's storage is the server's to report: a full log or filegroup answers the probe's write.</summary>
+    public string? StorageFault() => null;
+
+    /// <summary>SQL Server has no file path for a client to lose; its failover is a transient error.</summary>
+    public void EnsureAtConfiguredPath(DbConnection connection) { }
+
     // HOLDLOCK: two processes flushing a new batch's first scans at once cannot both insert it.
     private const string AddScanTallies = """
         MERGE scan_counts WITH (HOLDLOCK) AS t

@@ -50,6 +50,13 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
         }
     }
 
+    /// <summary>Closes the idle readers after a database fault; those in use are closed when they finish (a read that
+    /// fails never returns its reader).</summary>
+    public void DropIdle()
+    {
+        while (_idle.TryTake(out var reader)) reader.Connection.Dispose();
+    }
+
     /// <summary>Closes the idle readers (the host is stopping; a read still running closes its own).</summary>
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using DbUp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -22,12 +23,17 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    private readonly string _createConnectionString;
     private readonly PreparedReaders _readers;
 
     public SqliteDialect(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
+        _createConnectionString = builder.ToString();
+        // Only the first start creates the database (Migrate); at run time a file that vanished is a fault, never
+        // silently replaced by a fresh empty one that would take writes and lose them.
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate && builder.DataSource != ":memory:") builder.Mode = SqliteOpenMode.ReadWrite;
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
         _readers = new PreparedReaders(this);
@@ -43,13 +49,90 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
         await connection.OpenAsync(ct);
         // Pragmas stay set on the native connection, which Microsoft.Data.Sqlite pools: set them once per native
         // connection, not on every open (parsing them cost a measurable part of a public read).
-        if (Prepared.TryAdd(connection.Handle!, Marker))
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = ConnectionPragmas;
-            await command.ExecuteNonQueryAsync(ct);
+            EnsureAtConfiguredPath(connection);
+            if (Prepared.TryAdd(connection.Handle!, Marker))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = ConnectionPragmas;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
         return connection;
+    }
+
+    // SQLITE_FCNTL_HAS_MOVED: whether the file this connection has open is still the one at its path (SQLite's unix
+    // VFS compares the inode it holds with the path's). Microsoft.Data.Sqlite does not expose file controls, so the
+    // bundled e_sqlite3 library is called directly; where it cannot be (another SQLite build) the check is off.
+    private const int HasMovedControl = 20;
+    private static readonly byte[] MainSchema = "main\0"u8.ToArray();
+    private static volatile bool _fileControlMissing;
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_file_control")]
+    private static extern int FileControl(IntPtr db, byte[] schema, int op, ref int result);
+
+    /// <summary>Pooled connections keep a removed file open and would write into it; this catches them.</summary>
+    public void EnsureAtConfiguredPath(DbConnection connection)
+    {
+        if (_fileControlMissing || DataSource == ":memory:" || connection is not SqliteConnection { Handle: { } handle }) return;
+        var moved = 0;
+        try
+        {
+            if (FileControl(handle.DangerousGetHandle(), MainSchema, HasMovedControl, ref moved) != 0) return;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _fileControlMissing = true;
+            return;
+        }
+        if (moved != 0) throw new DatabaseFaultException("the database file was removed or replaced while the API had it open");
+    }
+
+    public string? DescribeFault(Exception exception) => exception switch
+    {
+        DatabaseFaultException f => f.Message,
+        // Primary result codes (the low byte of an extended code).
+        SqliteException s => (s.SqliteErrorCode & 0xFF) switch
+        {
+            5 => "the database is busy: another writer held it past the busy timeout",
+            6 => "a table is locked",
+            7 => "SQLite is out of memory",
+            8 => "the database is read-only (file or file system)",
+            10 => "a disk I/O error",
+            11 => "the database file is corrupt",
+            13 => "the disk is full",
+            14 => "the database file cannot be opened (missing, or its folder is)",
+            15 => "a file locking protocol error",
+            26 => "the file at the configured path is not a database",
+            1 when s.Message.Contains("no such table", StringComparison.Ordinal) => "the database at the configured path lacks this API's tables",
+            _ => null,
+        },
+        _ => null,
+    };
+
+    public string? StorageFault()
+    {
+        if (DataSource == ":memory:") return null;
+        var path = Path.GetFullPath(DataSource);
+        if (!File.Exists(path)) return "the database file is missing (never recreated at run time)";
+        try
+        {
+            var free = new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace;
+            return free < ISqlDialect.MinFreeBytes ? $"the disk is full ({free / 1024} KiB free)" : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return null; }
+    }
+
+    public void Recover()
+    {
+        SqliteConnection.ClearAllPools();
+        _readers.DropIdle();
     }
 
 
@@ -77,13 +160,13 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
         if (!string.IsNullOrEmpty(directory) && DataSource != ":memory:") Directory.CreateDirectory(directory);
-        using (var connection = new SqliteConnection(_connectionString))
+        using (var connection = new SqliteConnection(_createConnectionString))
         {
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = DatabasePragmas;
             command.ExecuteNonQuery();
         }
-        ScriptRunner.Run(DeployChanges.To.SqliteDatabase(_connectionString), Provider, logger);
+        ScriptRunner.Run(DeployChanges.To.SqliteDatabase(_createConnectionString), Provider, logger);
     }
 }

@@ -56,8 +56,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    private Action<IServiceCollection>? _services;
+
+    /// <summary>Replaces services before the host starts (a seam in the data layer, for faults the machine cannot stage).</summary>
+    public ApiFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services = configure;
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (_services is { } configure) builder.ConfigureServices(configure);
         builder.UseEnvironment(Environment);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         if (_clock is { } clock) builder.ConfigureServices(services => services.AddSingleton(clock));
