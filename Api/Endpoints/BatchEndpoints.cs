@@ -27,11 +27,11 @@ public static class BatchEndpoints
             .WithSummary("Read a batch (its producer, any authority, admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/lineage", GetLineage).WithName("GetBatchLineage")
-            .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN. Each batch once, at its nearest depth, up to 64 steps; more than 10,000 batches → 422.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id:guid}/recall", RecallBatch).WithName("RecallBatch")
             .WithSummary("Recall a batch and, transitively, every batch made from it (the owner or any authority). The recall is recorded in each chain; a recalled batch stays recalled.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 

@@ -134,4 +134,35 @@ public sealed class LineageRecallTests
         var events = await (await _beekeeper.Client.GetAsync($"/api/v1/batches/{honey.Id()}/events")).Json(HttpStatusCode.OK);
         Assert.That(events.GetProperty("items")[0].GetProperty("actor").GetString(), Is.EqualTo("Hội đồng OCOP tỉnh Thanh Hóa"));
     }
+
+    [Test]
+    public async Task ALadderOfFortyGenerationsByPublicCode_LineageAndRecallAnswer_AndAnUnrelatedWriteIsNotHeldUp()
+    {
+        // Any producer can build this shape from public codes: each batch made from the two before it (~10^8 paths).
+        var product = await _processor.CreateProductAsync(name: "Bánh chưng");
+        var codes = new List<string>();
+        var ids = new List<Guid>();
+        for (var g = 0; g < 40; g++)
+        {
+            var parents = codes.TakeLast(2).Select(c => (object)new { code = c }).ToArray();
+            var batch = await BatchWithParents(_processor, product.Id(), $"LADDER-{g}", parents);
+            codes.Add(batch.GetProperty("code").GetString()!);
+            ids.Add(batch.Id());
+        }
+        var other = await _api.CreateProducerAsync("HTX Rau an toàn Đông Sơn");
+        var (_, otherBatch, _) = await other.NewBatchAsync("UNRELATED-1");
+
+        // A bound, not a speed test: a walk over paths instead of batches would not answer at all.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var lineage = await (await _processor.Client.GetAsync($"/api/v1/batches/{ids[0]}/lineage", bound.Token)).Json(HttpStatusCode.OK);
+        Assert.That(lineage.GetProperty("descendants").GetArrayLength(), Is.EqualTo(39));
+        Assert.That(lineage.GetProperty("descendants").EnumerateArray().Select(d => d.GetProperty("depth").GetInt32()).Last(), Is.EqualTo(20));
+
+        var recall = _processor.Client.PostAsJsonAsync($"/api/v1/batches/{ids[0]}/recall", new { reason = "Nguyên liệu nhiễm khuẩn" }, bound.Token);
+        var unrelated = await other.Client.PostAsJsonAsync($"/api/v1/batches/{otherBatch}/events",
+            new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00" }, bound.Token);
+        Assert.That(unrelated.StatusCode, Is.EqualTo(HttpStatusCode.Created), "another cooperative's write goes on during the recall");
+        var recalled = await (await recall).Json(HttpStatusCode.OK);
+        Assert.That(recalled.GetProperty("affectedCodes").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(codes));
+    }
 }

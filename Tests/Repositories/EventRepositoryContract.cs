@@ -80,16 +80,50 @@ public abstract partial class RepositoryContract
         Assert.That((await lineage.AncestorsAsync(grandchild.Id, default)).Select(n => (n.BatchId, n.Depth)), Is.EquivalentTo(new[] { (child.Id, 1), (root.Id, 2), (other.Id, 2) }));
         Assert.That((await lineage.DescendantsAsync(root.Id, default)).Select(n => (n.BatchId, n.Depth)), Is.EqualTo(new[] { (child.Id, 1), (grandchild.Id, 2) }));
 
-        var recall = await new RecallRepository(_db, new EventRepository(_db)).RecallAsync(root, "Lý do", "Sở NN", _now, default);
+        var recall = await new RecallRepository(_db, new EventRepository(_db), new LineageRepository(_db)).RecallAsync(root, "Lý do", "Sở NN", _now, default);
         Assert.That(recall.NewlyRecalledCodes, Is.EquivalentTo(new[] { root.Code, child.Code, grandchild.Code }));
         var batches = new BatchRepository(_db);
         Assert.That((await batches.GetAsync(grandchild.Id, default))!.RecallReason, Is.EqualTo("Lý do"));
         Assert.That((await batches.GetAsync(other.Id, default))!.RecalledAt, Is.Null);
         var chain = await new EventRepository(_db).ChainAsync(grandchild.Id, default);
         Assert.That(chain.Single().Type, Is.EqualTo(EventType.Recalling));
-        var again = await new RecallRepository(_db, new EventRepository(_db)).RecallAsync(root, "Lại", "Sở NN", _now, default);
+        var again = await new RecallRepository(_db, new EventRepository(_db), new LineageRepository(_db)).RecallAsync(root, "Lại", "Sở NN", _now, default);
         Assert.That(again.NewlyRecalledCodes, Is.Empty);
         Assert.That(again.AffectedCodes, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Lineage_ALadderWhereEachBatchIsMadeFromTheTwoBefore_WalksEachBatchOnce_AtItsNearestDepth()
+    {
+        // 40 generations have ~10^8 paths from the first to the last, but only 40 batches.
+        var (producer, _) = await NewProducer();
+        var generations = new List<Batch> { await NewBatch(producer.Id) };
+        generations.Add(await NewBatch(producer.Id, [new BatchParent(generations[0].Id, null)]));
+        for (var g = 2; g < 40; g++)
+            generations.Add(await NewBatch(producer.Id, [new BatchParent(generations[g - 1].Id, null), new BatchParent(generations[g - 2].Id, null)]));
+        var lineage = new LineageRepository(_db);
+
+        var down = await lineage.DescendantsAsync(generations[0].Id, default);
+        Assert.That(down.Select(n => n.BatchId), Is.EqualTo(generations.Skip(1).Select(b => b.Id)), "each once, nearest first");
+        Assert.That(down.Select(n => n.Depth), Is.EqualTo(Enumerable.Range(1, 39).Select(k => (k + 1) / 2)), "the shortest path's length");
+        var up = await lineage.AncestorsAsync(generations[39].Id, default);
+        Assert.That(up.Select(n => n.BatchId), Is.EquivalentTo(generations.Take(39).Select(b => b.Id)));
+
+        var recall = await new RecallRepository(_db, new EventRepository(_db), lineage).RecallAsync(generations[0], "Lý do", "Sở NN", _now, default);
+        Assert.That(recall.AffectedCodes, Is.EqualTo(generations.Select(b => b.Code)), "every generation, in registration order");
+        Assert.That(recall.NewlyRecalledCodes, Has.Count.EqualTo(40));
+    }
+
+    [Test]
+    public async Task Lineage_ReachingMoreBatchesThanTheCap_IsRefused()
+    {
+        var (producer, _) = await NewProducer();
+        var root = await NewBatch(producer.Id);
+        for (var i = 0; i < 6; i++) await NewBatch(producer.Id, [new BatchParent(root.Id, null)]);
+        var lineage = new LineageRepository(_db);
+        await using var connection = await _db.OpenAsync(default);
+        Assert.That(await lineage.WalkAsync(connection, null, root.Id, LineageRepository.Direction.Descendants, 6, default), Has.Count.EqualTo(6));
+        Assert.ThrowsAsync<UnprocessableException>(() => lineage.WalkAsync(connection, null, root.Id, LineageRepository.Direction.Descendants, 5, default));
     }
 
     [Test]
