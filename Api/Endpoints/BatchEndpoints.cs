@@ -37,7 +37,7 @@ public static class BatchEndpoints
 
     public static async Task<Created<BatchResponse>> CreateBatch(
         CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
-        PublicLinks links, RecordRefresher refresher, TimeProvider clock, CancellationToken ct)
+        PublicLinks links, RecordRefresher refresher, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         if (request.ProductId is not { } productId) throw ValidationFailedException.For("productId", "Required.");
         var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
@@ -45,8 +45,9 @@ public static class BatchEndpoints
         var now = clock.GetUtcNow();
         var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now);
         var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
-        var batch = await batches.CreateAsync(candidate, parents, ct);
-        refresher.Enqueue([batch.Code]);
+        var (connection, tx) = await transaction.BeginAsync(ct);
+        var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct);
+        transaction.AfterCommit(() => refresher.Enqueue([batch.Code]));
         return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product.Gtin, links));
     }
 

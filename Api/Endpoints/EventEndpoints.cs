@@ -44,7 +44,7 @@ public static class EventEndpoints
 
     public static async Task<Created<EventResponse>> AppendEvent(
         Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
-        TimeProvider clock, CancellationToken ct)
+        RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
         user.EnsureOwns(batch.ProducerId, "Batch", id);
@@ -53,14 +53,15 @@ public static class EventEndpoints
         var e = EventInput.Read(request, id, now, v, "");
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
-        var recorded = (await events.AppendAsync([e!], now, ct))[0];
-        refresher.Enqueue([batch.Code]);
+        var (connection, tx) = await transaction.BeginAsync(ct);
+        var recorded = (await events.AppendAsync(connection, tx, [e!], now, ct))[0];
+        transaction.AfterCommit(() => refresher.Enqueue([batch.Code]));
         return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
         BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
-        TimeProvider clock, CancellationToken ct)
+        RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
         var list = request.Events ?? [];
@@ -82,8 +83,9 @@ public static class EventEndpoints
         }
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
-        var recorded = await events.AppendAsync(accepted, now, ct);
-        refresher.Enqueue(recorded.Select(r => r.BatchCode));
+        var (connection, tx) = await transaction.BeginAsync(ct);
+        var recorded = await events.AppendAsync(connection, tx, accepted, now, ct);
+        transaction.AfterCommit(() => refresher.Enqueue(recorded.Select(r => r.BatchCode)));
         return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
     }
 

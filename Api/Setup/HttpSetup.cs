@@ -21,6 +21,8 @@ public static class HttpSetup
             _ => null,
         });
         services.AddExceptionHandler<ProblemHandler>();
+        services.AddScoped<Idempotency.RequestTransaction>();
+        services.AddHostedService<Idempotency.IdempotencySweeper>();
         services.AddOptions<Http.SecurityOptions>().BindConfiguration("Security")
             .Validate(o => o.FrameAncestors.All(a => Uri.TryCreate(a, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
                 "Security:FrameAncestors must be origins such as https://ocop.example.gov.vn.").ValidateOnStart();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Traceability.Domain;
 
@@ -26,22 +27,33 @@ public sealed class BatchRepository(Database db)
     public async Task<Batch> CreateAsync(Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        batch = await CreateAsync(connection, transaction, batch, parents, ct);
+        await db.CommitAsync(transaction, ct);
+        return batch;
+    }
+
+    /// <summary>As above, inside the caller's transaction (a request's, with its stored idempotent response); a clash of
+    /// tracing codes rolls back to a savepoint and draws again.</summary>
+    public async Task<Batch> CreateAsync(DbConnection connection, DbTransaction transaction, Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
+    {
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LotExistsSql), new { batch.ProductId, batch.LotNumber }, transaction, cancellationToken: ct)) > 0)
+            throw new ConflictException($"Lot '{batch.LotNumber}' already exists for this product.");
         for (var attempt = 0; ; attempt++)
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await transaction.SaveAsync("new_batch", ct);
             try
             {
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), transaction, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertParentSql),
                     parents.Select(p => new { ChildId = batch.Id, p.ParentId, p.Quantity }), transaction, cancellationToken: ct));
-                await db.CommitAsync(transaction, ct);
                 return batch;
             }
             catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
             {
-                await transaction.RollbackAsync(ct);
+                await transaction.RollbackAsync("new_batch", ct);
                 var lotTaken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LotExistsSql),
-                    new { batch.ProductId, batch.LotNumber }, cancellationToken: ct)) > 0;
+                    new { batch.ProductId, batch.LotNumber }, transaction, cancellationToken: ct)) > 0;
                 if (lotTaken) throw new ConflictException($"Lot '{batch.LotNumber}' already exists for this product.");
                 if (attempt == 3) throw;
                 batch = batch with { Code = TracingCode.New() };

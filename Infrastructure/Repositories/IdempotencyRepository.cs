@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Dapper;
+using Traceability.Domain;
 
 namespace Traceability.Infrastructure.Repositories;
 
@@ -59,11 +61,13 @@ public sealed class IdempotencyRepository(Database db)
         WHERE account = @Account AND idempotency_key = @Key
         """;
 
-    public async Task CompleteAsync(string account, string key, Stored response, CancellationToken ct)
+    /// <summary>Stores the response in the transaction of the write it describes, so that both commit or neither does.</summary>
+    public async Task CompleteAsync(DbConnection connection, DbTransaction transaction, string account, string key, Stored response, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(CompleteSql),
-            new { Account = account, Key = key, response.StatusCode, response.Location, response.Body }, cancellationToken: ct));
+        var rows = await connection.ExecuteAsync(new CommandDefinition(db.Sql(CompleteSql),
+            new { Account = account, Key = key, response.StatusCode, response.Location, response.Body }, transaction, cancellationToken: ct));
+        // The reservation vanished (swept or released while this request ran): the write must not commit unreplayable.
+        if (rows != 1) throw new ConflictException($"Idempotency-Key '{key}' expired while the request ran; retry it.");
     }
 
     private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE account = @Account AND idempotency_key = @Key";

@@ -126,4 +126,66 @@ public sealed class IdempotencyTests : ApiTest
         await (await Producer.Client.SendAsync(Post($"/api/v1/batches/{batchId}/events", """{"type":"other","occurredAt":"2025-01-01T00:00:00Z"}""", new string('k', 300))))
             .Json(HttpStatusCode.BadRequest);
     }
+
+    [Test]
+    public async Task StoringTheResponseFails_NothingIsRecorded_AndTheRetryRecordsOnce()
+    {
+        var (_, batchId, _) = await Producer.NewBatchAsync("ATOMIC-1");
+        var url = "/api/v1/events";
+        var body = $$"""{"events":[{"batchId":"{{batchId}}","type":"harvesting","occurredAt":"2025-11-20T06:30:00+07:00"},{"batchId":"{{batchId}}","type":"packing","occurredAt":"2025-11-20T08:00:00+07:00"}]}""";
+        var key = "sync-" + Guid.NewGuid();
+        // A real failure of the database in the middle of the request: storing the response fails after the events are written.
+        using (var db = Api.OpenDatabase())
+            await db.ExecuteAsync("""
+                CREATE TRIGGER fail_idempotent_store BEFORE UPDATE ON idempotency_keys WHEN NEW.state = 'done'
+                BEGIN SELECT RAISE(FAIL, 'the response could not be stored'); END
+                """);
+        var failed = await Producer.Client.SendAsync(Post(url, body, key));
+        Assert.That((int)failed.StatusCode, Is.GreaterThanOrEqualTo(400), "not acknowledged");
+        Assert.That(await EventCount(batchId), Is.EqualTo(0), "the events were not kept without their stored response");
+
+        using (var db = Api.OpenDatabase()) await db.ExecuteAsync("DROP TRIGGER fail_idempotent_store");
+        var retry = await Producer.Client.SendAsync(Post(url, body, key));
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var again = await Producer.Client.SendAsync(Post(url, body, key));
+        Assert.That(again.Headers.GetValues("Idempotent-Replayed"), Is.EqualTo(new[] { "true" }));
+        Assert.That(await EventCount(batchId), Is.EqualTo(2), "recorded once");
+    }
+
+    [Test]
+    public async Task AnswerLargerThanTheStoredBound_Is413_AndRecordsNothing()
+    {
+        var (_, batchId, _) = await Producer.NewBatchAsync("BOUND-1");
+        var note = new string('n', 2000);
+        var events = Enumerable.Range(0, 1000).Select(i => new
+        {
+            batchId, type = "cultivating", occurredAt = "2025-11-20T06:30:00+07:00", note,
+            attributes = Enumerable.Range(0, 3).ToDictionary(k => $"k{k}", _ => new string('v', 600)),
+        });
+        var body = System.Text.Json.JsonSerializer.Serialize(new { events });
+        var response = await Producer.Client.SendAsync(Post("/api/v1/events", body, "big-" + Guid.NewGuid()));
+        var problem = await response.Json(HttpStatusCode.RequestEntityTooLarge);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("Idempotency-Key"));
+        Assert.That(await EventCount(batchId), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task ExpiredKeys_AreSweptByTheBackgroundJob()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var api = new ApiFactory().WithClock(clock);
+        var producer = await api.CreateProducerAsync();
+        var (_, batchId, _) = await producer.NewBatchAsync("SWEEP-1");
+        var sent = await producer.Client.SendAsync(Post($"/api/v1/batches/{batchId}/events",
+            """{"type":"harvesting","occurredAt":"2025-11-20T06:30:00+07:00"}""", "sweep-" + Guid.NewGuid()));
+        Assert.That(sent.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        long Keys() { using var db = api.OpenDatabase(); return db.ExecuteScalar<long>("SELECT COUNT(*) FROM idempotency_keys"); }
+        Assert.That(Keys(), Is.EqualTo(1));
+
+        clock.Advance(TimeSpan.FromHours(23));
+        await Task.Delay(200);
+        Assert.That(Keys(), Is.EqualTo(1), "a key within its 24 hours stays");
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.That(await Faults.FaultStaging.EventuallyAsync(() => Task.FromResult(Keys() == 0)), Is.True, "swept after 24 hours");
+    }
 }

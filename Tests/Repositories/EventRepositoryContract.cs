@@ -138,7 +138,12 @@ public abstract partial class RepositoryContract
         Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
         Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.InProgress));
         Assert.That((await keys.ReserveAsync(account, "k", other, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Mismatch));
-        await keys.CompleteAsync(account, "k", new IdempotencyRepository.Stored(201, "/x", [7, 8]), default);
+        await using (var connection = await _db.OpenAsync(default))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await keys.CompleteAsync(connection, transaction, account, "k", new IdempotencyRepository.Stored(201, "/x", [7, 8]), default);
+            await _db.CommitAsync(transaction, default);
+        }
         var (outcome, stored) = await keys.ReserveAsync(account, "k", hash, _now.AddHours(23), life, abandon, default);
         Assert.That(outcome, Is.EqualTo(IdempotencyRepository.Outcome.Replay));
         Assert.That(stored, Is.Not.Null);
@@ -150,5 +155,20 @@ public abstract partial class RepositoryContract
         await keys.ReleaseAsync(account, "gone", default);
         Assert.That((await keys.ReserveAsync(account, "gone", other, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "released");
         Assert.That(await keys.SweepAsync(_now.AddDays(3), life, default), Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task IdempotencyKeys_AResponseStoredInARolledBackWrite_IsNotKept()
+    {
+        var keys = new IdempotencyRepository(_db);
+        var account = $"producer:{Guid.NewGuid()}";
+        byte[] hash = [1, 2, 3];
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), default)).Outcome,
+            Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
+        await using (var connection = await _db.OpenAsync(default))
+        await using (var transaction = await connection.BeginTransactionAsync())
+            await keys.CompleteAsync(connection, transaction, account, "k", new IdempotencyRepository.Stored(201, null, [1]), default);
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), default)).Outcome,
+            Is.EqualTo(IdempotencyRepository.Outcome.InProgress), "still pending: the write and its response went together");
     }
 }

@@ -1,0 +1,42 @@
+using System.Data.Common;
+using Traceability.Infrastructure;
+
+namespace Traceability.Api.Idempotency;
+
+/// <summary>The one transaction an idempotent write runs in (scoped to its request): the handler's writes and the
+/// response stored for its Idempotency-Key commit together, after the response is complete and before a byte of it is
+/// sent, so an acknowledged write always has its replay and a write that failed has neither.</summary>
+public sealed class RequestTransaction(Database db) : IAsyncDisposable
+{
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>The request's connection and transaction, begun on first use.</summary>
+    public async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken ct)
+    {
+        if (_transaction is null)
+        {
+            _connection = await db.OpenAsync(ct);
+            _transaction = await _connection.BeginTransactionAsync(ct);
+        }
+        return (_connection!, _transaction);
+    }
+
+    /// <summary>Work that may only follow a durable write (telling the record refresher, for example).</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        if (_transaction is not null) await db.CommitAsync(_transaction, ct);
+        foreach (var action in _afterCommit) action();
+    }
+
+    /// <summary>Without a commit, everything is rolled back (and SQLite's write lock released at once).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null) await _transaction.DisposeAsync();
+        if (_connection is not null) await _connection.DisposeAsync();
+        (_transaction, _connection) = (null, null);
+    }
+}
