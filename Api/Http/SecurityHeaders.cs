@@ -17,14 +17,16 @@ public sealed class SecurityOptions
 /// by the configured partners; everything else gets a policy that allows nothing.</summary>
 public sealed class SecurityHeaders(RequestDelegate next, IOptions<SecurityOptions> options)
 {
-    private readonly string _frameAncestors = options.Value.FrameAncestors.Count == 0 ? "'none'" : string.Join(' ', options.Value.FrameAncestors);
 
     /// <summary>The hashes of the pages' stylesheets, exactly as written inside their style elements.</summary>
     private static readonly string StyleHashes = string.Join(' ', new[] { Styles.Css, Styles.LabelCss }
         .Select(css => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(css)))}'"));
 
-    public string HtmlPolicy => $"default-src 'none'; style-src {StyleHashes}; img-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
-    public string OtherPolicy => $"default-src 'none'; frame-ancestors {_frameAncestors}";
+    private readonly string _htmlPolicy = $"default-src 'none'; style-src {StyleHashes}; img-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors {FrameAncestors(options.Value)}";
+    private readonly string _otherPolicy = $"default-src 'none'; frame-ancestors {FrameAncestors(options.Value)}";
+    private readonly bool _denyFraming = options.Value.FrameAncestors.Count == 0;
+
+    private static string FrameAncestors(SecurityOptions options) => options.FrameAncestors.Count == 0 ? "'none'" : string.Join(' ', options.FrameAncestors);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -35,8 +37,8 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<SecurityOptio
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
             // Swagger UI runs its own script and styles; it is a developer's tool, not a page shoppers open.
-            if (!context.Request.Path.StartsWithSegments("/swagger")) headers.ContentSecurityPolicy = html ? HtmlPolicy : OtherPolicy;
-            if (options.Value.FrameAncestors.Count == 0) headers.XFrameOptions = "DENY";
+            if (!context.Request.Path.StartsWithSegments("/swagger")) headers.ContentSecurityPolicy = html ? _htmlPolicy : _otherPolicy;
+            if (_denyFraming) headers.XFrameOptions = "DENY";
             return Task.CompletedTask;
         });
         return next(context);
