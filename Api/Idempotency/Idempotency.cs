@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Traceability.Api.Auth;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
@@ -12,15 +15,30 @@ public sealed class IdempotentMetadata;
 public static class IdempotencyExtensions
 {
     public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) => builder.WithMetadata(new IdempotentMetadata())
+        .AddEndpointFilter<IdempotencyFilter>()
         .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+}
+
+/// <summary>Keeps the body of an idempotent write readable after binding, so the filter can hash the bytes as sent.</summary>
+public sealed class IdempotencyBuffering(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is not null
+            && context.Request.Headers.ContainsKey(IdempotencyFilter.Header))
+            context.Request.EnableBuffering();
+        return next(context);
+    }
 }
 
 /// <summary>Rural connections drop responses, so a client retries. The same Idempotency-Key with the same body, from
 /// the same account, within 24 hours, gets the first response again and records nothing new; the same key with a
 /// different body → 422; the same key while the first request still runs → 409. Every write of an idempotent endpoint
-/// runs in the request's <see cref="RequestTransaction"/>, which commits here together with the stored response: only
-/// successful responses are kept, and a failed request rolls back and releases its key, so its retry runs again.</summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRepository keys, TimeProvider clock, ILogger<IdempotencyMiddleware> logger)
+/// runs in the request's <see cref="RequestTransaction"/>, committed here as soon as the handler returns — with the
+/// response stored for its key in the same transaction — and before a byte is sent. A failed request rolls back and
+/// releases its key, so its retry runs again.</summary>
+public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider clock, IOptions<JsonOptions> json, ILogger<IdempotencyFilter> logger)
+    : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -30,13 +48,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRepos
     /// <summary>The largest response kept for replay; a larger one is refused (413, nothing written) rather than kept half.</summary>
     public const int MaxStoredResponseBytes = 4 * 1024 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is null)
-        {
-            await next(context);
-            return;
-        }
+        var context = invocation.HttpContext;
+        var transaction = context.RequestServices.GetRequiredService<RequestTransaction>();
         string? account = null, key = null;
         if (context.Request.Headers.TryGetValue(Header, out var values) && context.User.Identity?.IsAuthenticated == true)
         {
@@ -54,68 +69,78 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRepos
                 case IdempotencyRepository.Outcome.InProgress:
                     throw new ConflictException($"A request with Idempotency-Key '{key}' is still being processed; retry in a moment.");
                 case IdempotencyRepository.Outcome.Replay:
-                    await ReplayAsync(context, stored!);
-                    return;
+                    return new StoredResult(stored!, replayed: true);
             }
         }
 
-        var transaction = context.RequestServices.GetRequiredService<RequestTransaction>();
-        var original = context.Response.Body;
-        using var buffer = new MemoryStream();
-        context.Response.Body = buffer;
         var committed = false;
         try
         {
-            await next(context);
-            if (context.Response.StatusCode is >= 200 and < 300)
+            var result = await next(invocation);
+            if (result is not IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success) return result;
+            if (key is null)
             {
-                if (key is not null)
-                {
-                    if (buffer.Length > MaxStoredResponseBytes)
-                        throw new BadHttpRequestException($"The answer would be {buffer.Length} bytes, more than the {MaxStoredResponseBytes} kept for an "
-                                                          + "Idempotency-Key replay; nothing was recorded. Send fewer events per request.", 413);
-                    var (connection, tx) = await transaction.BeginAsync(context.RequestAborted);
-                    await keys.CompleteAsync(connection, tx, account!, key, new IdempotencyRepository.Stored(context.Response.StatusCode,
-                        context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, buffer.ToArray()), context.RequestAborted);
-                }
                 await transaction.CommitAsync(context.RequestAborted);
                 committed = true;
+                return result;
             }
+            // The answer as it will be sent, stored with the write it describes.
+            var body = result is IValueHttpResult { Value: { } value } ? JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Value.SerializerOptions) : [];
+            if (body.Length > MaxStoredResponseBytes)
+                throw new BadHttpRequestException($"The answer would be {body.Length} bytes, more than the {MaxStoredResponseBytes} kept for an "
+                                                  + "Idempotency-Key replay; nothing was recorded. Send fewer events per request.", 413);
+            var response = new IdempotencyRepository.Stored(success.StatusCode ?? 200, LocationOf(result), body);
+            var (connection, tx) = await transaction.BeginAsync(context.RequestAborted);
+            await keys.CompleteAsync(connection, tx, account!, key, response, context.RequestAborted);
+            await transaction.CommitAsync(context.RequestAborted);
+            committed = true;
+            return new StoredResult(response, replayed: false);
         }
         finally
         {
-            context.Response.Body = original;
-            if (!committed) await transaction.DisposeAsync(); // roll back before the key is released: the lock is ours
-            if (key is not null && !committed) await ReleaseQuietly(account!, key);
+            if (!committed)
+            {
+                await transaction.DisposeAsync(); // roll back before the key is released: the write lock may be ours
+                if (key is not null) await ReleaseQuietly(account!, key);
+            }
         }
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original, context.RequestAborted);
     }
+
+    /// <summary>Created results carry their Location; TypedResults share no interface for it.</summary>
+    private static string? LocationOf(object result) =>
+        result.GetType().GetProperty("Location")?.GetValue(result) is string { Length: > 0 } location ? location : null;
+
     private async Task ReleaseQuietly(string account, string key)
     {
         try { await keys.ReleaseAsync(account, key, CancellationToken.None); }
-        catch (Exception e) { logger.LogWarning(e, "Could not release idempotency key; it frees itself after {Minutes} minutes", AbandonAfter.TotalMinutes); }
+        catch (Exception e) { logger.LogWarning("Could not release idempotency key ({Error}); it frees itself after {Minutes} minutes", e.Message, AbandonAfter.TotalMinutes); }
     }
 
-    private static async Task ReplayAsync(HttpContext context, IdempotencyRepository.Stored stored)
+    /// <summary>A stored answer, first sent or replayed, byte for byte.</summary>
+    private sealed class StoredResult(IdempotencyRepository.Stored stored, bool replayed) : IResult, IStatusCodeHttpResult
     {
-        context.Response.StatusCode = stored.StatusCode;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        if (stored.Location is not null) context.Response.Headers.Location = stored.Location;
-        context.Response.Headers[ReplayedHeader] = "true";
-        await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
+        public int? StatusCode => stored.StatusCode;
+
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = stored.StatusCode;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = stored.Body.Length;
+            if (stored.Location is not null) context.Response.Headers.Location = stored.Location;
+            if (replayed) context.Response.Headers[ReplayedHeader] = "true";
+            await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
+        }
     }
 
     /// <summary>SHA-256 over the method, the path with its query, and the body bytes.</summary>
     private static async Task<byte[]> RequestHashAsync(HttpRequest request)
     {
-        request.EnableBuffering();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
+        if (request.Body.CanSeek) request.Body.Position = 0;
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0) hash.AppendData(chunk, 0, read);
-        request.Body.Position = 0;
         return hash.GetHashAndReset();
     }
 }

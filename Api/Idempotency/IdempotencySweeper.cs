@@ -18,7 +18,7 @@ public sealed class IdempotencySweeper(IdempotencyRepository keys, Database db, 
             {
                 try
                 {
-                    var swept = await keys.SweepAsync(clock.GetUtcNow(), IdempotencyMiddleware.Lifetime, stoppingToken);
+                    var swept = await keys.SweepAsync(clock.GetUtcNow(), IdempotencyFilter.Lifetime, stoppingToken);
                     if (swept > 0) logger.LogInformation("Swept {Count} expired idempotency keys", swept);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

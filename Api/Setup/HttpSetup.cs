@@ -60,7 +60,7 @@ public static class HttpSetup
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<Idempotency.IdempotencyMiddleware>();
+        app.UseMiddleware<Idempotency.IdempotencyBuffering>();
         return app;
     }
 }

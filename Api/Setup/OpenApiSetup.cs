@@ -77,7 +77,7 @@ public static class OpenApiSetup
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter
                 {
-                    Name = Idempotency.IdempotencyMiddleware.Header, In = ParameterLocation.Header, Required = false,
+                    Name = Idempotency.IdempotencyFilter.Header, In = ParameterLocation.Header, Required = false,
                     Description = "A key the client makes up for this operation (e.g. a UUID). Retrying with the same key and body within 24 hours "
                                 + "returns the first response and records nothing new; the same key with another body → 422; while the first is still running → 409.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },

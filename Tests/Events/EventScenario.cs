@@ -24,4 +24,18 @@ public static class EventScenario
         var batch = await producer.CreateBatchAsync(product.Id(), lot);
         return (product.Id(), batch.Id(), batch.GetProperty("code").GetString()!);
     }
+
+    /// <summary>Every event id of a batch's chain, across all pages.</summary>
+    public static async Task<HashSet<Guid>> AllEventIdsAsync(this HttpClient client, Guid batchId)
+    {
+        var ids = new HashSet<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await client.GetAsync($"/api/v1/batches/{batchId}/events?limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).Json(HttpStatusCode.OK);
+            foreach (var e in page.GetProperty("items").EnumerateArray()) ids.Add(e.GetProperty("id").GetGuid());
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null);
+        return ids;
+    }
 }

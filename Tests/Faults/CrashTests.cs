@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using NUnit.Framework;
+using Traceability.Tests.Events;
 using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Faults;
@@ -68,14 +69,7 @@ public sealed class CrashTests
         second.Client.DefaultRequestHeaders.Add("X-Api-Key", producerKey);
         foreach (var batch in batches)
         {
-            var stored = new HashSet<Guid>();
-            string? cursor = null;
-            do
-            {
-                var page = await (await second.Client.GetAsync($"/api/v1/batches/{batch}/events?limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).Json(HttpStatusCode.OK);
-                foreach (var e in page.GetProperty("items").EnumerateArray()) stored.Add(e.Id());
-                cursor = page.GetProperty("nextCursor").GetString();
-            } while (cursor is not null);
+            var stored = await second.Client.AllEventIdsAsync(batch);
             var mine = acknowledged.Where(a => a.Batch == batch).Select(a => a.Event).ToList();
             Assert.That(mine.Except(stored), Is.Empty, $"batch {batch}: every acknowledged event survives the kill");
             var verification = await (await second.Client.GetAsync($"/api/v1/batches/{batch}/verification")).Json(HttpStatusCode.OK);
