@@ -12,6 +12,9 @@ public sealed class Database(ISqlDialect dialect)
 
     public Task<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
 
+    /// <summary>Take before beginning a write transaction, release after it ends (see <see cref="ISqlDialect.EnterWriteAsync"/>).</summary>
+    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => Dialect.EnterWriteAsync(ct);
+
     /// <summary>Commits, then makes sure the write went to the database at the configured path: only then may it be
     /// acknowledged. A commit that landed in a removed file throws a fault (503) instead of being reported as stored.</summary>
     public async Task CommitAsync(DbTransaction transaction, CancellationToken ct)

@@ -17,6 +17,11 @@ public interface ISqlDialect
 
     bool IsUniqueViolation(Exception exception);
 
+    /// <summary>A turn to write, taken just before a write transaction begins and released after it ends. SQLite has one
+    /// writer at a time: writers of this process queue here in order instead of sleeping in SQLite's busy handler
+    /// (which wakes them late and wasted most of the lock's time under load). SQL Server locks rows: no turn needed.</summary>
+    ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct);
+
     /// <summary>A failure of the database rather than of the request (disk full, read-only, cannot open, I/O error, busy
     /// past the timeout, corrupt; SQL Server's transient errors, timeouts, failover, login failure): its cause in a few
     /// words, for the log and the 503. Null for anything else.</summary>

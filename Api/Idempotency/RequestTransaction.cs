@@ -10,6 +10,7 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
 {
     private DbConnection? _connection;
     private DbTransaction? _transaction;
+    private IDisposable? _turn;
     private readonly List<Action> _afterCommit = [];
 
     /// <summary>The request's connection and transaction, begun on first use.</summary>
@@ -18,6 +19,7 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
         if (_transaction is null)
         {
             _connection = await db.OpenAsync(ct);
+            _turn = await db.EnterWriteAsync(ct);
             _transaction = await _connection.BeginTransactionAsync(ct);
         }
         return (_connection!, _transaction);
@@ -28,7 +30,11 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        if (_transaction is not null) await db.CommitAsync(_transaction, ct);
+        if (_transaction is not null)
+        {
+            await db.CommitAsync(_transaction, ct);
+            await DisposeAsync();
+        }
         foreach (var action in _afterCommit) action();
     }
 
@@ -37,6 +43,7 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
     {
         if (_transaction is not null) await _transaction.DisposeAsync();
         if (_connection is not null) await _connection.DisposeAsync();
-        (_transaction, _connection) = (null, null);
+        _turn?.Dispose();
+        (_transaction, _connection, _turn) = (null, null, null);
     }
 }

@@ -27,6 +27,7 @@ public sealed class BatchRepository(Database db)
     public async Task<Batch> CreateAsync(Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         batch = await CreateAsync(connection, transaction, batch, parents, ct);
         await db.CommitAsync(transaction, ct);

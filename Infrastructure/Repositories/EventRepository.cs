@@ -26,6 +26,7 @@ public sealed class EventRepository(Database db)
     public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var recorded = await AppendAsync(connection, transaction, events, now, ct);
         await db.CommitAsync(transaction, ct);

@@ -14,6 +14,7 @@ public sealed class ProducerRepository(Database db)
     public async Task CreateAsync(Producer producer, ApiKeyRecord key, byte[] keyHash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
         {

@@ -83,6 +83,7 @@ public sealed class PublicRecordStore(Database db)
     {
         var header = new { w.BatchId, w.Code, w.Gtin, w.LotNumber, ChainValid = w.ChainValid ? 1 : 0, w.HeadHash, Now = now };
         await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateHeaderSql), header, transaction, cancellationToken: ct)) == 0)
         {

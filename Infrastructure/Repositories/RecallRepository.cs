@@ -58,6 +58,7 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
         DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var newly = new List<(Guid Id, string Code)>();
         foreach (var batch in batches)

@@ -49,6 +49,14 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
 
     public void Recover() => SqlConnection.ClearAllPools();
 
+    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable>(NoTurn.Instance);
+
+    private sealed class NoTurn : IDisposable
+    {
+        public static readonly NoTurn Instance = new();
+        public void Dispose() { }
+    }
+
     /// <summary>The server's storage is the server's to report: a full log or filegroup answers the probe's write.</summary>
     public string? StorageFault() => null;
 

@@ -129,6 +129,20 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return null; }
     }
 
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public async ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        return new Turn(_writer);
+    }
+
+    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        private int _released;
+        public void Dispose() { if (Interlocked.Exchange(ref _released, 1) == 0) writer.Release(); }
+    }
+
     public void Recover()
     {
         SqliteConnection.ClearAllPools();

@@ -32,6 +32,7 @@ public sealed class SqlServerFaultTests
         public bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
         public string? DescribeFault(Exception exception) => SqlServer.DescribeFault(exception) ?? inner.DescribeFault(exception);
         public void Recover() => inner.Recover();
+        public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => inner.EnterWriteAsync(ct);
         public void EnsureAtConfiguredPath(DbConnection connection) => inner.EnsureAtConfiguredPath(connection);
         public string? StorageFault() => inner.StorageFault();
         public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
