@@ -1,5 +1,6 @@
 using Traceability.Api.Auth;
 using Traceability.Api.Endpoints;
+using Traceability.Api.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Api.Startup;
 

@@ -12,4 +12,11 @@ public sealed record OcopCertification(
     /// <summary>The current certification is the newest (by issue date) that is still valid.</summary>
     public static OcopCertification? Current(IEnumerable<OcopCertification> history, DateOnly today) =>
         history.Where(c => c.IsValidOn(today)).OrderByDescending(c => c.IssuedOn).ThenByDescending(c => c.CreatedAt).FirstOrDefault();
+
+    /// <summary>The first day after <paramref name="today"/> on which a certification of <paramref name="history"/>
+    /// becomes valid (its issue date) or stops being valid (the day after its last): what a record shows changes on
+    /// that day with no write. Null when nothing changes by date alone any more.</summary>
+    public static DateOnly? NextChange(IEnumerable<OcopCertification> history, DateOnly today) =>
+        history.SelectMany(c => new[] { c.IssuedOn, c.ValidUntil == DateOnly.MaxValue ? DateOnly.MaxValue : c.ValidUntil.AddDays(1) })
+            .Where(d => d > today && d != DateOnly.MaxValue).Order().Cast<DateOnly?>().FirstOrDefault();
 }

@@ -65,14 +65,18 @@ public static class TypeHandlers
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
         public override void SetValue(IDbDataParameter parameter, DateOnly value) { parameter.DbType = DbType.Date; parameter.Value = value.ToDateTime(TimeOnly.MinValue); }
-        public override DateOnly Parse(object value) => value switch
+        public override DateOnly Parse(object value) => ToDateOnly(value);
+    }
+
+    /// <summary>A date as either provider returns it (SQLite: "yyyy-MM-dd" text; SQL Server: date).</summary>
+    public static DateOnly ToDateOnly(object value) => value switch
         {
             DateOnly d => d,
             DateTime dt => DateOnly.FromDateTime(dt),
-            string s => DateOnly.FromDateTime(DateTime.Parse(s, CultureInfo.InvariantCulture)),
+            string s => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact)
+                ? exact : DateOnly.FromDateTime(DateTime.Parse(s, CultureInfo.InvariantCulture)),
             _ => throw new DataException($"Cannot read {value.GetType()} as DateOnly."),
         };
-    }
 
     private sealed class DecimalHandler : SqlMapper.TypeHandler<decimal>
     {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
 using Traceability.Api.Idempotency;
-using Traceability.Api.Public;
+using Traceability.Api.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
@@ -37,7 +37,7 @@ public static class BatchEndpoints
 
     public static async Task<Created<BatchResponse>> CreateBatch(
         CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
-        PublicLinks links, RecordRefresher refresher, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
+        PublicLinks links, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         if (request.ProductId is not { } productId) throw ValidationFailedException.For("productId", "Required.");
         var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
@@ -47,7 +47,6 @@ public static class BatchEndpoints
         var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct);
-        transaction.AfterCommit(() => refresher.Enqueue([batch.Code]));
         return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product.Gtin, links));
     }
 
@@ -91,7 +90,7 @@ public static class BatchEndpoints
 
     public static async Task<Ok<RecallResponse>> RecallBatch(
         Guid id, RecallRequest request, ClaimsPrincipal user, BatchRepository batches, RecallRepository recalls,
-        ProducerRepository producers, AuthorityRepository authorities, RecordRefresher refresher, TimeProvider clock, CancellationToken ct)
+        ProducerRepository producers, AuthorityRepository authorities, TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
         var caller = user.ToCaller();
@@ -104,7 +103,6 @@ public static class BatchEndpoints
             ? (await authorities.GetAsync(caller.Id!.Value, ct))?.Name
             : (await producers.GetAsync(caller.Id!.Value, ct))?.Name;
         var result = await recalls.RecallAsync(batch, reason, by ?? "", clock.GetUtcNow(), ct);
-        refresher.Enqueue(result.AffectedCodes);
         return TypedResults.Ok(new RecallResponse(batch.Code, result.AffectedCodes, result.NewlyRecalledCodes));
     }
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
-using Traceability.Api.Public;
+using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
@@ -25,7 +25,7 @@ public static class CertificationEndpoints
 
     public static async Task<Created<CertificationResponse>> CreateCertification(
         Guid id, CreateCertificationRequest request, ClaimsPrincipal user, ProductRepository products,
-        AuthorityRepository authorities, CertificationRepository certifications, RecordRefresher refresher, TimeProvider clock, CancellationToken ct)
+        AuthorityRepository authorities, CertificationRepository certifications, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var today = VietnamTime.Today(now);
@@ -34,7 +34,6 @@ public static class CertificationEndpoints
         var authority = await authorities.GetAsync(authorityId, ct) ?? throw new NotFoundException("Authority", authorityId);
         var certification = request.ToCertification(Guid.CreateVersion7(), id, authority, today, now);
         await certifications.CreateAsync(certification, ct);
-        await refresher.EnqueueProductAsync(id, ct);
         return TypedResults.Created($"/api/v1/products/{id}/ocop-certifications", CertificationResponse.From(certification, today));
     }
 

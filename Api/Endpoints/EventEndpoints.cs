@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
 using Traceability.Api.Idempotency;
-using Traceability.Api.Public;
+using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;
@@ -15,7 +15,7 @@ public static class EventEndpoints
 {
     public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/event-types", ListEventTypes).WithTags("Events").AllowAnonymous().RequireCors(Setup.PublicSetup.CorsPolicy).RequireRateLimiting(Setup.PublicSetup.RatePolicy).WithName("ListEventTypes")
+        api.MapGet("/event-types", ListEventTypes).WithTags("Events").AllowAnonymous().RequireCors(PublicRecords.PublicSetup.CorsPolicy).RequireRateLimiting(PublicRecords.PublicSetup.RatePolicy).WithName("ListEventTypes")
             .WithSummary("The supply-chain steps, with Vietnamese and English labels and their GS1 CBV 2.0 bizStep.");
 
         var batch = api.MapGroup("/batches/{id:guid}").WithTags("Events").RequireAuthorization(Policies.Any);
@@ -43,7 +43,7 @@ public static class EventEndpoints
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>(EventTypes.All.Select(EventTypeResponse.From).ToList());
 
     public static async Task<Created<EventResponse>> AppendEvent(
-        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
+        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
@@ -55,12 +55,11 @@ public static class EventEndpoints
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = (await events.AppendAsync(connection, tx, [e!], now, ct))[0];
-        transaction.AfterCommit(() => refresher.Enqueue([batch.Code]));
         return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
-        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, RecordRefresher refresher,
+        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
@@ -85,7 +84,6 @@ public static class EventEndpoints
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = await events.AppendAsync(connection, tx, accepted, now, ct);
-        transaction.AfterCommit(() => refresher.Enqueue(recorded.Select(r => r.BatchCode)));
         return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
     }
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Pages;
-using Traceability.Api.Public;
+using Traceability.Api.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
-using Traceability.Api.Public;
+using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
@@ -58,7 +58,7 @@ public static class ProductEndpoints
     }
 
     public static async Task<Ok<ProductResponse>> PatchProduct(
-        Guid id, JsonElement patch, ClaimsPrincipal user, ProductRepository products, RecordRefresher refresher, TimeProvider clock,
+        Guid id, JsonElement patch, ClaimsPrincipal user, ProductRepository products, TimeProvider clock,
         IOptions<JsonOptions> json, CancellationToken ct)
     {
         var product = await products.GetAsync(id, ct) ?? throw new NotFoundException("Product", id);
@@ -68,7 +68,6 @@ public static class ProductEndpoints
         if (changed.Gtin != product.Gtin && await products.HasBatchesAsync(id, ct))
             throw new ConflictException("The GTIN cannot change once batches exist: their printed Digital Link QR codes carry it.");
         await products.UpdateAsync(changed, ct);
-        await refresher.EnqueueProductAsync(id, ct);
         return TypedResults.Ok(ProductResponse.From(changed));
     }
 }

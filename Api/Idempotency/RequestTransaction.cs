@@ -11,7 +11,6 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private IDisposable? _turn;
-    private readonly List<Action> _afterCommit = [];
 
     /// <summary>The request's connection and transaction, begun on first use.</summary>
     public async Task<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken ct)
@@ -25,9 +24,6 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
         return (_connection!, _transaction);
     }
 
-    /// <summary>Work that may only follow a durable write (telling the record refresher, for example).</summary>
-    public void AfterCommit(Action action) => _afterCommit.Add(action);
-
     public async Task CommitAsync(CancellationToken ct)
     {
         if (_transaction is not null)
@@ -35,7 +31,6 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
             await db.CommitAsync(_transaction, ct);
             await DisposeAsync();
         }
-        foreach (var action in _afterCommit) action();
     }
 
     /// <summary>Without a commit, everything is rolled back (and SQLite's write lock released at once).</summary>

@@ -21,11 +21,9 @@ public static class DatabaseSetup
         services.AddSingleton<LineageRepository>();
         services.AddSingleton<RecallRepository>();
         services.AddSingleton<IdempotencyRepository>();
-        services.AddSingleton<PublicRecordRepository>();
-        services.AddSingleton<ScanRepository>();
         services.AddSingleton<HealthRepository>();
-        services.AddSingleton<PublicRecordStore>();
-        services.AddSingleton<PublicLinks>();
+        services.AddSingleton<LeaseRepository>();
+        services.AddSingleton<SettingsRepository>();
         services.AddSingleton<Startup.DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

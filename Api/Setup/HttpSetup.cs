@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Traceability.Api.PublicRecords;
 using Traceability.Api.Json;
 using Traceability.Api.Problems;
 

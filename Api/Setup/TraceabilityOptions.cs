@@ -19,7 +19,11 @@ public sealed class TraceabilityOptions
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Minutes between passes of the chain audit over every batch (see ChainAuditor); 0 turns it off.</summary>
+    /// <summary>Seconds between the rebuild worker's looks for stale public records nobody has read (see RecordRebuilder).</summary>
+    [Range(1, 3600)]
+    public int RecordRebuildSeconds { get; set; } = 2;
+
+    /// <summary>Minutes between passes of the hash-chain audit over newly appended events (see ChainAudit); 0 turns it off.</summary>
     [Range(0, 7 * 24 * 60)]
     public int ChainAuditMinutes { get; set; } = 10;
 

@@ -1,4 +1,5 @@
 using Traceability.Api.Auth;
+using Traceability.Api.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Domain.Events;

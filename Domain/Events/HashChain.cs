@@ -64,10 +64,14 @@ public static class HashChain
     }
 
     /// <summary>Checks sequence numbers, links and hashes in order; the first sequence that fails, or null when all hold.</summary>
-    public static long? FirstInvalid(IEnumerable<SupplyChainEvent> events)
+    public static long? FirstInvalid(IEnumerable<SupplyChainEvent> events) => FirstInvalid(events, 0, null);
+
+    /// <summary>As <see cref="FirstInvalid(IEnumerable{SupplyChainEvent})"/> for the events that follow an already
+    /// verified one (<paramref name="afterSequence"/>, whose hash is <paramref name="afterHash"/>).</summary>
+    public static long? FirstInvalid(IEnumerable<SupplyChainEvent> events, long afterSequence, string? afterHash)
     {
-        string? previous = null;
-        long expected = 1;
+        var previous = afterHash;
+        var expected = afterSequence + 1;
         foreach (var e in events)
         {
             if (e.Sequence != expected || e.PreviousHash != previous || Compute(e) != e.Hash) return expected;

@@ -63,19 +63,6 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
     /// <summary>SQL Server has no file path for a client to lose; its failover is a transient error.</summary>
     public void EnsureAtConfiguredPath(DbConnection connection) { }
 
-    // HOLDLOCK: two processes flushing a new batch's first scans at once cannot both insert it.
-    private const string AddScanTallies = """
-        MERGE scan_counts WITH (HOLDLOCK) AS t
-        USING (SELECT CONVERT(uniqueidentifier, JSON_VALUE(j.value, '$.b')) AS batch_id,
-                      CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n, CONVERT(datetimeoffset(3), JSON_VALUE(j.value, '$.f')) AS f,
-                      CONVERT(datetimeoffset(3), JSON_VALUE(j.value, '$.l')) AS l
-               FROM OPENJSON(@Tallies) j) AS s
-        ON t.batch_id = s.batch_id
-        WHEN MATCHED THEN UPDATE SET scan_count = t.scan_count + s.n, last_scanned_at = s.l
-        WHEN NOT MATCHED THEN INSERT (batch_id, scan_count, first_scanned_at, last_scanned_at) VALUES (s.batch_id, s.n, s.f, s.l);
-        """;
-
-    public string AddScanTalliesSql => AddScanTallies;
 
     public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
     {

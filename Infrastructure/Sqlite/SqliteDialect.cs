@@ -155,14 +155,6 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
 
     public void Dispose() => _readers.Dispose();
 
-    // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-    private const string AddScanTallies = """
-        INSERT INTO scan_counts (batch_id, scan_count, first_scanned_at, last_scanned_at)
-        SELECT j.value ->> '$.b', j.value ->> '$.n', j.value ->> '$.f', j.value ->> '$.l' FROM json_each(@Tallies) j WHERE true
-        ON CONFLICT (batch_id) DO UPDATE SET scan_count = scan_count + excluded.scan_count, last_scanned_at = excluded.last_scanned_at
-        """;
-
-    public string AddScanTalliesSql => AddScanTallies;
 
     public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit");
 

@@ -25,7 +25,6 @@ public sealed class SqlServerFaultTests
         private static readonly SqlServerDialect SqlServer = new("Server=nowhere");
         public Exception? Fault { get; set; }
         public DatabaseProvider Provider => inner.Provider;
-        public string AddScanTalliesSql => inner.AddScanTalliesSql;
 
         public Task<DbConnection> OpenAsync(CancellationToken ct) => Fault is { } fault ? throw fault : inner.OpenAsync(ct);
         public string Render(string sql) => inner.Render(sql);

@@ -1,6 +1,6 @@
 using NUnit.Framework;
-using Traceability.Api.Public;
-using Traceability.Infrastructure.Repositories;
+using Traceability.Api.PublicRecords;
+using Traceability.Infrastructure.PublicRecords;
 
 namespace Traceability.Tests.Public;
 

@@ -83,18 +83,22 @@ foreach (var chunk in plan.Batches.Chunk(2000))
     await tx.CommitAsync();
 }
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
-// The stored public records, written by the API's own projector, as the API would after each of these writes.
+// The stored public records, built by the API's own builder, as the API would after each of these writes.
 var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
 Traceability.Api.Setup.HttpSetup.Configure(json.SerializerOptions);
 var pageServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
     .AddLogging()
     .AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All))
     .BuildServiceProvider();
-var projector = new Traceability.Api.Public.RecordProjector(new PublicRecordRepository(db), new PublicRecordStore(db),
-    new Traceability.Api.Public.StoredPage(pageServices, NullLoggerFactory.Instance),
-    new Traceability.Api.Setup.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
+var store = new Traceability.Infrastructure.PublicRecords.RecordStore(db);
+var builder = new Traceability.Api.PublicRecords.RecordBuilder(new Traceability.Infrastructure.PublicRecords.RecordSource(db), store,
+    new Traceability.Api.PublicRecords.StoredPage(pageServices, NullLoggerFactory.Instance),
+    new Traceability.Api.PublicRecords.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
     TimeProvider.System, Microsoft.Extensions.Options.Options.Create(json));
-await projector.RefreshAsync(plan.Batches.Select(b => b.Code), default);
+foreach (var b in plan.Batches) await builder.BuildAsync(b.Code, default);
+// Built for this base URL and format: the API's start-up check must not mark them all stale again.
+await new Traceability.Infrastructure.Repositories.SettingsRepository(db).SetAsync(Traceability.Api.PublicRecords.RecordRebuilder.BuildKeySetting,
+    Traceability.Api.PublicRecords.RecordRebuilder.BuildKey(options.PublicBaseUrl.TrimEnd('/')), default);
 Console.WriteLine($"public records written: {clock.Elapsed.TotalSeconds:F1} s");
 await connection.ExecuteAsync("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Traceability.Api.Public;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>GS1 Digital Link resolver answers: link types and the RFC 9264 linkset that lists them all.</summary>
 public static class Linkset

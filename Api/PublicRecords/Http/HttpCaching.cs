@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace Traceability.Api.Public;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>ETag and Cache-Control for public responses, so a phone or a CDN revalidates with a 304.</summary>
 public static class HttpCaching

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Epcis;
-using Traceability.Api.Public;
+using Traceability.Infrastructure.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.Endpoints;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>What anyone may read about a batch by its public tracing code, without a key.</summary>
 public static class PublicRecordEndpoints
@@ -30,17 +30,17 @@ public static class PublicRecordEndpoints
         return api;
     }
 
-    public static async Task<IResult> GetRecord(string code, HttpContext context, PublicRecords records, CancellationToken ct)
+    public static async Task<IResult> GetRecord(string code, HttpContext context, RecordReader records, CancellationToken ct)
     {
         var loaded = await Load(code, records, ct);
-        if (HttpCaching.NotModified(context, loaded.Version + "-api", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
+        if (HttpCaching.NotModified(context, loaded.ETag + "-api", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
         return Results.Bytes(loaded.Json(loaded.Scans), "application/json; charset=utf-8");
     }
 
-    public static async Task<Ok<PublicOcop>> GetCertification(string code, PublicRecords records, CancellationToken ct) =>
+    public static async Task<Ok<PublicOcop>> GetCertification(string code, RecordReader records, CancellationToken ct) =>
         TypedResults.Ok((await Load(code, records, ct)).Record.Ocop);
 
-    private static async Task<PublicRecords.Loaded> Load(string code, PublicRecords records, CancellationToken ct) =>
+    private static async Task<RecordReader.Loaded> Load(string code, RecordReader records, CancellationToken ct) =>
         (TracingCode.Normalize(code) is { } normalized ? await records.GetAsync(normalized, ct) : null)
         ?? throw new NotFoundException("Tracing code", code);
 

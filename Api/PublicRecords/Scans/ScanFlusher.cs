@@ -1,6 +1,6 @@
-using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.Public;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>Writes the counted scans every second, and once more when the API stops. A busy second holds tens of
 /// thousands of tallies: they are written in the order their rows are stored, in chunks with a pause between them, so

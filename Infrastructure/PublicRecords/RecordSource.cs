@@ -1,20 +1,24 @@
 using Dapper;
 using Traceability.Domain;
 using Traceability.Domain.Events;
+using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Infrastructure.Repositories;
+namespace Traceability.Infrastructure.PublicRecords;
 
-/// <summary>Everything a batch's public record shows, read in one round trip (several result sets in one command),
-/// each part a seek by the batch's tracing code. Used to (re)write the stored record; scans read the stored one.</summary>
-public sealed class PublicRecordRepository(Database db)
+/// <summary>Everything a batch's public record shows, read from the source tables in one round trip (several result
+/// sets in one command), each a seek by the batch's tracing code. Only builds read this; views read the stored parts.</summary>
+public sealed class RecordSource(Database db)
 {
+    /// <param name="SourceVersion">The record's version (public_records.version), read before anything else: data read
+    /// after it is at least that new, so a build stored under it can only be too old, never too new.</param>
     public sealed record Data(
-        Batch Batch, Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications,
+        long SourceVersion, Batch Batch, Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications,
         IReadOnlyList<ParentLink> Parents, IReadOnlyList<SupplyChainEvent> Events);
 
-    // Four statements, each a seek by the tracing code: the batch with its product and producer in one row,
-    // then the certifications, the inputs and the events. Fewer statements means less parsing on every page view.
+    // Five statements, each a seek by the tracing code: the version, the batch with its product and producer in one
+    // row, then the certifications, the inputs and the events.
     private const string RecordSql = $"""
+        SELECT r.version FROM public_records r JOIN batches b ON b.id = r.batch_id WHERE b.code = @Code;
         SELECT {BatchColumns}, {ProductColumns}, {ProducerColumns}
         FROM batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = b.producer_id
         WHERE b.code = @Code;
@@ -43,6 +47,8 @@ public sealed class PublicRecordRepository(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(db.Sql(RecordSql), new { Code = code }, cancellationToken: ct));
+        // No header row (deleted by hand): the build inserts one, as current at version 1.
+        var version = (await results.ReadAsync<long?>()).SingleOrDefault() ?? 1;
         // Dapper multi-maps only synchronously; the rows of this grid are already on the reader.
         var head = results.Read<BatchRepository.Row, ProductRepository.Row, ProducerRepository.Row, Head>(
             (b, p, pr) => new Head(b.ToBatch(), p.ToProduct(), pr.ToProducer()), splitOn: "id,id").SingleOrDefault();
@@ -50,7 +56,7 @@ public sealed class PublicRecordRepository(Database db)
         var certifications = (await results.ReadAsync<CertificationRepository.Row>()).Select(r => r.ToCertification()).ToList();
         var parents = (await results.ReadAsync<LineageRepository.ParentRow>()).Select(r => r.ToLink()).ToList();
         var events = (await results.ReadAsync<EventRepository.EventRow>()).Select(r => r.ToEvent()).ToList();
-        return new Data(head.Batch, head.Product, head.Producer, certifications, parents, events);
+        return new Data(version, head.Batch, head.Product, head.Producer, certifications, parents, events);
     }
 
     private sealed record Head(Batch Batch, Product Product, Producer Producer);

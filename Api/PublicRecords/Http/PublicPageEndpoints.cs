@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Pages;
-using Traceability.Api.Public;
+using Traceability.Infrastructure.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.Endpoints;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>What a scanned label opens: the record by tracing code or by GS1 Digital Link, and the QR images.</summary>
 public static class PublicPageEndpoints
@@ -35,7 +35,7 @@ public static class PublicPageEndpoints
         return app;
     }
 
-    public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, PublicRecords records, ScanCounter scans,
+    public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, RecordReader records, ScanCounter scans,
         PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
@@ -47,7 +47,7 @@ public static class PublicPageEndpoints
     }
 
     public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
-        PublicRecords records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        RecordReader records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -64,7 +64,7 @@ public static class PublicPageEndpoints
         if (rawPath != canonical)
         {
             // Redirect only to a record that exists.
-            if (await records.GetByLotAsync(gtin14, decodedLot, PublicRecordStore.Part.Json, ct) is null) return NotFound(context, $"{gtin14}/{decodedLot}");
+            if (await records.GetByLotAsync(gtin14, decodedLot, RecordStore.Part.Json, ct) is null) return NotFound(context, $"{gtin14}/{decodedLot}");
             return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
         }
         return await Answer(context, $"{gtin14}/{decodedLot}", (part, ct) => records.GetByLotAsync(gtin14, decodedLot, part, ct),
@@ -73,7 +73,7 @@ public static class PublicPageEndpoints
 
     /// <param name="name">What the request named (a code, or GTIN and lot), for the not-found answer.</param>
     /// <param name="load">Reads one part of the record the request names.</param>
-    private static async Task<IResult> Answer(HttpContext context, string name, Func<PublicRecordStore.Part, CancellationToken, Task<PublicRecords.Loaded?>> load,
+    private static async Task<IResult> Answer(HttpContext context, string name, Func<RecordStore.Part, CancellationToken, Task<RecordReader.Loaded?>> load,
         string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
@@ -81,8 +81,8 @@ public static class PublicPageEndpoints
         var lang = HttpCaching.Language(context.Request);
         // A browser's view reads only the stored page of its language; everything else reads the record.
         var part = target == Linkset.Target.Page && !json
-            ? lang == "en" ? PublicRecordStore.Part.PageEn : PublicRecordStore.Part.PageVi
-            : PublicRecordStore.Part.Json;
+            ? lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi
+            : RecordStore.Part.Json;
         var loaded = await load(part, ct);
         if (loaded is null) return NotFound(context, name);
 
@@ -92,7 +92,7 @@ public static class PublicPageEndpoints
             case Linkset.Target.Epcis: return Results.Redirect(loaded.Record.Links.Epcis, permanent: false, preserveMethod: true);
             case Linkset.Target.Certification: return Results.Redirect(loaded.Record.Links.Certification, permanent: false, preserveMethod: true);
             case Linkset.Target.Linkset:
-                if (HttpCaching.NotModified(context, loaded.Version + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+                if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
                 return Results.Text(Linkset.Build(loaded.Record).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
         }
 
@@ -101,10 +101,10 @@ public static class PublicPageEndpoints
         var counted = Counted(loaded.Scans, clock);
         if (json)
         {
-            if (HttpCaching.NotModified(context, loaded.Version + "-json", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
+            if (HttpCaching.NotModified(context, loaded.ETag + "-json", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
             return Results.Bytes(loaded.Json(counted), "application/json; charset=utf-8");
         }
-        if (HttpCaching.NotModified(context, $"{loaded.Version}-html-{lang}", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
+        if (HttpCaching.NotModified(context, $"{loaded.ETag}-html-{lang}", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
         var text = PageText.For(lang);
         var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
         return Results.Bytes(StoredPage.Fill(loaded.Body!, text, counted, otherLanguage), "text/html; charset=utf-8");
@@ -124,16 +124,16 @@ public static class PublicPageEndpoints
         };
     }
 
-    public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository,
-        PublicRecords records, PublicLinks links, CancellationToken ct) =>
+    public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, RecordSource repository,
+        RecordReader records, PublicLinks links, CancellationToken ct) =>
         await Qr(code, size, ecc, "png", context, repository, records, links, ct);
 
-    public static async Task<IResult> QrSvg(string code, int? size, string? ecc, HttpContext context, PublicRecordRepository repository,
-        PublicRecords records, PublicLinks links, CancellationToken ct) =>
+    public static async Task<IResult> QrSvg(string code, int? size, string? ecc, HttpContext context, RecordSource repository,
+        RecordReader records, PublicLinks links, CancellationToken ct) =>
         await Qr(code, size, ecc, "svg", context, repository, records, links, ct);
 
     private static async Task<IResult> Qr(string code, int? size, string? ecc, string format, HttpContext context,
-        PublicRecordRepository repository, PublicRecords records, PublicLinks links, CancellationToken ct)
+        RecordSource repository, RecordReader records, PublicLinks links, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (size is < QrCodes.MinSize or > QrCodes.MaxSize) v.Add("size", $"Between {QrCodes.MinSize} and {QrCodes.MaxSize} pixels.");
@@ -144,8 +144,8 @@ public static class PublicPageEndpoints
         if (format == "png" && pixels == QrCodes.DefaultSize && level == QrCodes.DefaultLevel)
         {
             // The label's image, encoded when its record was stored (its URL never changes for a batch).
-            var stored = await records.GetAsync(normalized, PublicRecordStore.Part.Qr, ct) ?? throw new NotFoundException("Tracing code", code);
-            if (HttpCaching.NotModified(context, stored.Version, HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
+            var stored = await records.GetAsync(normalized, RecordStore.Part.Qr, ct) ?? throw new NotFoundException("Tracing code", code);
+            if (HttpCaching.NotModified(context, stored.ETag, HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
             return Results.Bytes(stored.Body!, "image/png");
         }
         var link = await repository.LinkAsync(normalized, ct) ?? throw new NotFoundException("Tracing code", code);

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using Traceability.Api.Setup;
 using Traceability.Domain;
 
-namespace Traceability.Api.Setup;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>The canonical public URL of a batch: a GS1 Digital Link when the product has a GTIN,
 /// otherwise the tracing-code page. Both sit under Traceability:PublicBaseUrl.</summary>
@@ -23,7 +24,7 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
     public string QrPng(string code) => $"{_base}/p/{code}/qr.png";
     public string QrSvg(string code) => $"{_base}/p/{code}/qr.svg";
 
-    public Public.PublicLinksResponse LinksFor(string code, string page) => new(page,
+    public PublicLinksResponse LinksFor(string code, string page) => new(page,
         $"{_base}/api/v1/public/records/{code}", $"{_base}/api/v1/public/records/{code}/epcis",
         $"{_base}/api/v1/public/records/{code}/certification", $"{page}?linkType=linkset", QrPng(code), QrSvg(code));
 }

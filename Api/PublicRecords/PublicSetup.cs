@@ -4,9 +4,9 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
-using Traceability.Api.Public;
+using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.Setup;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>Rate limits per client address (RateLimiting:Public), in numbers of requests per window.</summary>
 public sealed class PublicRateLimitOptions
@@ -39,16 +39,21 @@ public static class PublicSetup
         services.AddRazorComponents();
         // Vietnamese letters are written as UTF-8, not as &#x…; entities (smaller pages); <, >, &, quotes stay encoded.
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddSingleton<RecordSource>();
+        services.AddSingleton<RecordStore>();
+        services.AddSingleton<ScanRepository>();
+        services.AddSingleton<ChainAuditRepository>();
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton<ScanCounter>();
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
-        services.AddSingleton<PublicRecords>();
+        services.AddSingleton<RecordReader>();
         services.AddSingleton<StoredPage>();
-        services.AddSingleton<RecordProjector>();
-        services.AddSingleton<RecordRefresher>();
-        services.AddHostedService(sp => sp.GetRequiredService<RecordRefresher>());
-        services.AddSingleton<ChainAuditor>();
-        services.AddHostedService(sp => sp.GetRequiredService<ChainAuditor>());
+        services.AddSingleton<RecordBuilder>();
+        services.AddSingleton<RecordRebuilder>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordRebuilder>());
+        services.AddSingleton<ChainAudit>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChainAudit>());
 
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods("GET", "HEAD")
             .WithHeaders("Accept", "Accept-Language", "If-None-Match").WithExposedHeaders("ETag", "Link", "Location", "Retry-After")));

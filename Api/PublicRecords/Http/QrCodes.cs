@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using QRCoder;
 
-namespace Traceability.Api.Public;
+namespace Traceability.Api.PublicRecords;
 
 /// <summary>QR codes with QRCoder's cross-platform renderers (no System.Drawing): error correction Q by default
 /// (a label may be scuffed or partly covered), and the 4-module quiet zone scanners need.</summary>

@@ -2,9 +2,10 @@ using Traceability.Api.Contracts;
 using Traceability.Api.Setup;
 using Traceability.Domain;
 using Traceability.Domain.Events;
+using Traceability.Infrastructure.PublicRecords;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.Public;
+namespace Traceability.Api.PublicRecords;
 
 public sealed record PublicLinksResponse(string Page, string Json, string Epcis, string Certification, string Linkset, string QrPng, string QrSvg);
 
@@ -31,7 +32,7 @@ public sealed record PublicRecordResponse(
     PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<EventResponse> Events,
     VerificationResponse Verification, PublicScans? Scans)
 {
-    public static PublicRecordResponse From(PublicRecordRepository.Data d, PublicLinks links, DateOnly today)
+    public static PublicRecordResponse From(RecordSource.Data d, PublicLinks links, DateOnly today)
     {
         var b = d.Batch;
         var page = links.For(b, d.Product.Gtin);

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Infrastructure.PublicRecords;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.PublicRecords;
+
+/// <summary>Rebuilds the stale public records that nobody reads, every few seconds (Traceability:RecordRebuildSeconds):
+/// those whose sources changed (the database marks them, whichever process wrote) and those whose day came (an OCOP
+/// certification starting or ending). Views do not wait for it: a view of a stale record builds it first. Several
+/// API processes may run this at once; the stored version makes their builds agree.</summary>
+public sealed class RecordRebuilder(
+    RecordStore store, RecordBuilder builder, SettingsRepository settings, PublicLinks links, TimeProvider clock,
+    IOptions<TraceabilityOptions> options, Infrastructure.Database db, ILogger<RecordRebuilder> logger) : BackgroundService
+{
+    private const int Chunk = 200;
+
+    /// <summary>Raise when the stored parts' format changes (the page's template, the JSON's shape), so that the next
+    /// start rebuilds every record; the public base URL is part of the same key.</summary>
+    public const int Format = 1;
+    public const string BuildKeySetting = "public-records.build-key";
+
+    /// <summary>What the stored parts depend on besides the tables: their format and the public base URL.</summary>
+    public static string BuildKey(string publicBase) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Format}|{publicBase}")))[..16];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunGuardedAsync(() => EnsureBuildKeyAsync(stoppingToken));
+            var interval = TimeSpan.FromSeconds(options.Value.RecordRebuildSeconds);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(interval, stoppingToken);
+                await RunGuardedAsync(() => RebuildOnceAsync(stoppingToken));
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task RunGuardedAsync(Func<Task> work)
+    {
+        try { await work(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (db.Fault(e) is { } cause) logger.LogWarning("Rebuilding stale public records failed ({Cause}); it runs again shortly", cause);
+            else logger.LogWarning(e, "Rebuilding stale public records failed; it runs again shortly");
+        }
+    }
+
+    /// <summary>Rebuilds every record stale now, each once (one changed again meanwhile waits for the next pass);
+    /// returns how many it built.</summary>
+    public async Task<int> RebuildOnceAsync(CancellationToken ct)
+    {
+        var today = VietnamTime.Today(clock.GetUtcNow());
+        var built = 0;
+        foreach (var page in new Func<string, Task<IReadOnlyList<string>>>[]
+                 {
+                     after => store.StaleAsync(after, Chunk, ct),
+                     after => store.DueAsync(today, after, Chunk, ct),
+                 })
+        {
+            var after = "";
+            while (await page(after) is { Count: > 0 } codes)
+            {
+                foreach (var code in codes)
+                {
+                    try
+                    {
+                        await builder.BuildAsync(code, ct);
+                        built++;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && db.Fault(e) is null)
+                    {
+                        // One record that cannot be built must not stop the others; its views will answer the error.
+                        logger.LogWarning(e, "Could not build the public record of {Code}", code);
+                    }
+                }
+                after = codes[^1];
+            }
+        }
+        return built;
+    }
+
+    /// <summary>Marks every record stale when the stored ones were built with another public base URL or format.</summary>
+    public async Task EnsureBuildKeyAsync(CancellationToken ct)
+    {
+        var key = BuildKey(links.Base);
+        if (await settings.GetAsync(BuildKeySetting, ct) == key) return;
+        var marked = await store.MarkAllStaleAsync(ct);
+        await settings.SetAsync(BuildKeySetting, key, ct);
+        if (marked > 0) logger.LogInformation("The public base URL or the record format changed: {Count} public records will be rebuilt", marked);
+    }
+}

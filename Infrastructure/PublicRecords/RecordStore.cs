@@ -1,0 +1,157 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Traceability.Infrastructure.PublicRecords;
+
+/// <summary>The stored public records (migration 0009): a header row a batch that says which version of the batch's
+/// sources its parts were built from, and each part a view reads (the record's JSON, each language's page, the default
+/// QR image) in a row of its own, read by tracing code or by GTIN and lot in one seek. The version is raised by
+/// triggers in the same transaction as every change to what the record shows, so any process reading a part knows
+/// whether it is current without asking anyone.</summary>
+public sealed class RecordStore(Database db)
+{
+    /// <summary>What a view reads: the record as UTF-8 JSON, one language's stored page, or the default QR image.</summary>
+    public enum Part { Json = 0, PageVi = 1, PageEn = 2, Qr = 3 }
+
+    /// <param name="ETag">The part's validator: the record's content hash, or the QR image's.</param>
+    /// <param name="Stale">The sources changed after the part was built: it must be rebuilt before it is served.</param>
+    /// <param name="ChangesOn">The Vietnam date from which the part shows something else with no write (a certification
+    /// starting or ending): from then on it is stale too.</param>
+    public sealed record Stored(Guid BatchId, string Code, string ETag, byte[] Body, long ScanCount, DateTimeOffset? FirstScannedAt,
+        bool Stale, DateOnly? ChangesOn)
+    {
+        public bool IsCurrentOn(DateOnly today) => !Stale && (ChangesOn is not { } day || day > today);
+    }
+
+    /// <summary>What a build stores. <paramref name="SourceVersion"/> is the version read before the sources were read:
+    /// a build replaces only parts built from a lower version (or on an earlier day). <paramref name="Qr"/> null keeps
+    /// the stored image (it changes only with the URL it encodes).</summary>
+    public sealed record Built(Guid BatchId, string Code, long SourceVersion, DateOnly BuiltOn, DateOnly? ChangesOn,
+        string ETag, byte[] Json, byte[] PageVi, byte[] PageEn, string QrETag, byte[]? Qr);
+
+    private const string Columns = """
+        p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at, r.stale, r.changes_on
+        """;
+
+    private const string GetSql = $"""
+        SELECT {Columns}
+        FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
+        WHERE p.code = @p0 AND p.part = @p1
+        """;
+
+    /// <summary>One part of one record, with whether it is current and the scans stored so far; null when never built.</summary>
+    public Task<Stored?> GetAsync(string code, Part part, CancellationToken ct) =>
+        db.Dialect.ReadRowAsync(db.Sql(GetSql), [code, (int)part], ReadStored, ct);
+
+    private const string GetByLotSql = $"""
+        SELECT {Columns}
+        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @p2
+        LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
+        WHERE r.gtin = @p0 AND r.lot_number = @p1
+        """;
+
+    /// <summary>One part of the record a GS1 Digital Link (GTIN-14 and lot) names, in one statement.</summary>
+    public Task<Stored?> GetByLotAsync(string gtin14, string lot, Part part, CancellationToken ct) =>
+        db.Dialect.ReadRowAsync(db.Sql(GetByLotSql), [gtin14, lot, (int)part], ReadStored, ct);
+
+    private static Stored ReadStored(DbDataReader r) => new(
+        TypeHandlers.ToGuid(r.GetValue(0)), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3),
+        r.IsDBNull(4) ? 0 : r.GetInt64(4), r.IsDBNull(5) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(5)),
+        Convert.ToInt64(r.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0,
+        r.IsDBNull(7) ? null : TypeHandlers.ToDateOnly(r.GetValue(7)));
+
+    private const string PartETagSql = "SELECT version FROM public_parts WHERE code = @Code AND part = @Part";
+
+    public async Task<string?> ETagAsync(string code, Part part, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(db.Sql(PartETagSql), new { Code = code, Part = (int)part }, cancellationToken: ct));
+    }
+
+    private const string MarkBuiltSql = """
+        UPDATE public_records SET built_version = @SourceVersion, built_on = @BuiltOn, changes_on = @ChangesOn
+        WHERE batch_id = @BatchId
+          AND (built_version < @SourceVersion OR (built_version = @SourceVersion AND (built_on IS NULL OR built_on < @BuiltOn)))
+        """;
+    private const string HeaderExistsSql = "SELECT COUNT(*) FROM public_records WHERE batch_id = @BatchId";
+    // Only for a header someone deleted: batches get theirs from a trigger (migration 0009).
+    private const string InsertHeaderSql = """
+        INSERT INTO public_records (batch_id, code, gtin, lot_number, version, built_version, built_on, changes_on)
+        SELECT b.id, b.code, p.gtin, b.lot_number, @SourceVersion, @SourceVersion, @BuiltOn, @ChangesOn
+        FROM batches b JOIN products p ON p.id = b.product_id WHERE b.id = @BatchId
+        """;
+    private const string UpdatePartSql = "UPDATE public_parts SET version = @ETag, body = @Body WHERE code = @Code AND part = @Part";
+    private const string InsertPartSql = "INSERT INTO public_parts (code, part, batch_id, version, body) VALUES (@Code, @Part, @BatchId, @ETag, @Body)";
+
+    /// <summary>Stores a build and its parts in one transaction, unless parts built from the same or later sources on the
+    /// same or a later day are stored already (another process's build won). Returns whether this build was stored.</summary>
+    public async Task<bool> SaveAsync(Built b, CancellationToken ct)
+    {
+        try
+        {
+            return await TrySaveAsync(b, ct);
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            // Another process inserted the missing header or a part between our update and insert: now it is an update.
+            return await TrySaveAsync(b, ct);
+        }
+    }
+
+    private async Task<bool> TrySaveAsync(Built b, CancellationToken ct)
+    {
+        var header = new { b.BatchId, b.SourceVersion, b.BuiltOn, b.ChangesOn };
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkBuiltSql), header, transaction, cancellationToken: ct)) == 0)
+        {
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(HeaderExistsSql), header, transaction, cancellationToken: ct)) > 0)
+                return false;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertHeaderSql), header, transaction, cancellationToken: ct));
+        }
+        await SavePartAsync(connection, transaction, b, Part.Json, b.ETag, b.Json, ct);
+        await SavePartAsync(connection, transaction, b, Part.PageVi, b.ETag, b.PageVi, ct);
+        await SavePartAsync(connection, transaction, b, Part.PageEn, b.ETag, b.PageEn, ct);
+        if (b.Qr is not null) await SavePartAsync(connection, transaction, b, Part.Qr, b.QrETag, b.Qr, ct);
+        await db.CommitAsync(transaction, ct);
+        return true;
+    }
+
+    private async Task SavePartAsync(DbConnection connection, DbTransaction transaction, Built b, Part part, string etag, byte[] body, CancellationToken ct)
+    {
+        var args = new { b.Code, Part = (int)part, b.BatchId, ETag = etag, Body = body };
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdatePartSql), args, transaction, cancellationToken: ct)) == 0)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertPartSql), args, transaction, cancellationToken: ct));
+    }
+
+    private const string StaleSql = "SELECT {top} code FROM public_records WHERE stale = 1 AND code > @After ORDER BY code {limit}";
+
+    /// <summary>A keyset page (by code) of the records whose sources changed after their parts were built.</summary>
+    public async Task<IReadOnlyList<string>> StaleAsync(string after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(StaleSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
+    private const string DueSql = "SELECT {top} code FROM public_records WHERE changes_on <= @Today AND code > @After ORDER BY code {limit}";
+
+    /// <summary>A keyset page (by code) of the records that show something else from <paramref name="today"/> on (a
+    /// certification's day came).</summary>
+    public async Task<IReadOnlyList<string>> DueAsync(DateOnly today, string after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(DueSql), new { Today = today, After = after, Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
+    private const string MarkAllStaleSql = "UPDATE public_records SET version = version + 1";
+
+    /// <summary>Every record is rebuilt (on its next read or by the worker): what every record shows changed outside
+    /// the database (the public base URL, the page's template).</summary>
+    public async Task<int> MarkAllStaleAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkAllStaleSql), cancellationToken: ct));
+    }
+}

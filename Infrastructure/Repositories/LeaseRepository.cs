@@ -1,0 +1,41 @@
+using Dapper;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>Leases: work that one API process at a time should do (the chain audit) takes a named lease that expires
+/// unless renewed, so a process that dies lets another take over. Times are Unix milliseconds (instants on both
+/// databases); clocks only decide when a dead holder's lease may be taken, never what data wins.</summary>
+public sealed class LeaseRepository(Database db)
+{
+    private const string RenewSql = """
+        UPDATE leases SET holder = @Holder, expires_unix_ms = @Until
+        WHERE name = @Name AND (holder = @Holder OR expires_unix_ms < @Now)
+        """;
+    private const string InsertSql = "INSERT INTO leases (name, holder, expires_unix_ms) VALUES (@Name, @Holder, @Until)";
+    private const string ReleaseSql = "UPDATE leases SET expires_unix_ms = 0 WHERE name = @Name AND holder = @Holder";
+
+    /// <summary>Takes or renews <paramref name="name"/> for <paramref name="holder"/> until <paramref name="now"/> +
+    /// <paramref name="duration"/>; false while another holder's lease runs.</summary>
+    public async Task<bool> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct)
+    {
+        var args = new { Name = name, Holder = holder, Now = now.ToUnixTimeMilliseconds(), Until = (now + duration).ToUnixTimeMilliseconds() };
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(RenewSql), args, cancellationToken: ct)) == 1) return true;
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct)) == 1;
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            return false;  // held by another
+        }
+    }
+
+    public async Task ReleaseAsync(string name, string holder, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReleaseSql), new { Name = name, Holder = holder }, cancellationToken: ct));
+    }
+}
