@@ -28,4 +28,14 @@ public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null)
 {
     public bool Is(Role role) => Role == role;
     public bool IsProducer(Guid producerId) => Role == Role.Producer && Id == producerId;
+
+    /// <summary>A producer's data is read by that producer, any authority and the admin.</summary>
+    public bool MayRead(Guid ownerProducerId) => Role != Role.Producer || Id == ownerProducerId;
+
+    /// <summary>A producer's data is changed by that producer only.</summary>
+    public bool MayChange(Guid ownerProducerId) => IsProducer(ownerProducerId);
+
+    /// <summary>A batch is recalled by its producer or by any OCOP authority (a recall follows the lots made from it,
+    /// whoever made them); the admin manages accounts, not products.</summary>
+    public bool MayRecall(Batch batch) => Role == Role.Authority || IsProducer(batch.ProducerId);
 }

@@ -6,4 +6,6 @@ public enum AuthorityLevel { Province, National }
 public sealed record Authority(Guid Id, string Name, AuthorityLevel Level, string? Province, DateTimeOffset CreatedAt)
 {
     public int MaxStars => Level == AuthorityLevel.National ? 5 : 4;
+
+    public bool MayCertify(int stars) => stars <= MaxStars;
 }

@@ -7,6 +7,9 @@ public sealed record OcopCertification(
 {
     public const int DefaultValidityMonths = 36;
 
+    /// <summary>When a decision that names no end date stops being valid.</summary>
+    public static DateOnly DefaultValidUntil(DateOnly issuedOn) => issuedOn.AddMonths(DefaultValidityMonths);
+
     public bool IsValidOn(DateOnly day) => IssuedOn <= day && day <= ValidUntil;
 
     /// <summary>The current certification is the newest (by issue date) that is still valid.</summary>

@@ -6,4 +6,8 @@ public enum ProductCategory { Food, Beverage, Herbal, Handicraft, Ornamental, To
 public sealed record Product(
     Guid Id, Guid ProducerId, string Name, string? NameEn, string? Gtin, ProductCategory Category,
     string? Description, IReadOnlyList<string> Standards, int? ShelfLifeDays, string? ImageUrl,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>A batch's expiry when the producer gives none: its production date plus the product's shelf life.</summary>
+    public DateOnly? DefaultExpiry(DateOnly producedOn) => ShelfLifeDays is { } days ? producedOn.AddDays(days) : null;
+}

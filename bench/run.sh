@@ -49,6 +49,12 @@ dotnet "$WORK/bin/DataGen/Traceability.Bench.DataGen.dll" --db "$WORK/small.db" 
   --batches 1000 --producers 100 --products 500 --public-base-url "http://127.0.0.1:$API_PORT" | tee "$WORK/small.log"
 echo "dataset_large=$(tail -1 "$WORK/large.log")" >> "$META"
 echo "dataset_small=$(tail -1 "$WORK/small.log")" >> "$META"
+echo "chain_audit=$(grep '^chain audit' "$WORK/large.log" | cut -d: -f2- | xargs)" >> "$META"
+# Bytes on disk per batch and per event at this size, and the stored public records' share of them.
+sqlite3 "$WORK/large.db" "SELECT 'db_bytes=' || (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size);
+  SELECT 'stored_bytes=' || COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('public_parts', 'public_records')
+    OR name LIKE 'sqlite_autoindex_public_%' OR name LIKE 'ix_public_records_%';
+  SELECT 'batch_count=' || COUNT(*) FROM batches; SELECT 'event_count=' || COUNT(*) FROM events;" >> "$META"
 
 start_api() { # DB
   ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
@@ -103,10 +109,15 @@ echo "== reads on the large database (random codes from the whole dataset)"
 sed 's/$/?size=320/' "$WORK/large/qr.txt" > "$WORK/large/qr-drawn.txt"   # a size that is not stored: drawn per request
 warm "$WORK/large/records.txt" application/json; warm "$WORK/large/pages.txt" text/html; warm "$WORK/large/qr.txt" image/png
 warm "$WORK/large/qr-drawn.txt" image/png
+env PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="gzip, deflate, br, zstd" wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/read.lua" "http://127.0.0.1:$API_PORT" >/dev/null
 load record_json "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 load page_html "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html
 load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html
 load qr_png "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr.txt" ACCEPT=image/png
+# As a phone asks: every phone browser sends this Accept-Encoding (wrk sends none by default).
+PHONE="gzip, deflate, br, zstd"
+load page_html_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="$PHONE"
+load digital_link_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html ENCODING="$PHONE"
 load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr-drawn.txt" ACCEPT=image/png
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Auth;
 
@@ -7,16 +8,21 @@ namespace Traceability.Api.Auth;
 /// to another producer it does not exist (404, never 403, so ids cannot be probed).</summary>
 public static class Access
 {
-    public static void EnsureCanRead(this ClaimsPrincipal user, Guid ownerProducerId, string what, Guid id)
-    {
-        var caller = user.ToCaller();
-        if (caller.Role == Role.Producer && caller.Id != ownerProducerId) throw new NotFoundException(what, id);
-    }
+    /// <summary>What a request does with a producer's data: read it (the producer, authorities, the admin) or change it
+    /// (the producer).</summary>
+    public enum Need { Read, Change }
 
-    public static void EnsureOwns(this ClaimsPrincipal user, Guid ownerProducerId, string what, Guid id)
-    {
-        if (!user.ToCaller().IsProducer(ownerProducerId)) throw new NotFoundException(what, id);
-    }
+    private static bool May(this ClaimsPrincipal user, Need need, Guid ownerProducerId) =>
+        need == Need.Read ? user.ToCaller().MayRead(ownerProducerId) : user.ToCaller().MayChange(ownerProducerId);
+
+    /// <summary>The batch a request names, if the caller may <paramref name="need"/> it; otherwise, as when there is no
+    /// such batch, 404.</summary>
+    public static async Task<Batch> LoadAsync(this BatchRepository batches, Guid id, ClaimsPrincipal user, Need need, CancellationToken ct) =>
+        await batches.GetAsync(id, ct) is { } batch && user.May(need, batch.ProducerId) ? batch : throw new NotFoundException("Batch", id);
+
+    /// <summary>The product a request names, if the caller may <paramref name="need"/> it; otherwise 404.</summary>
+    public static async Task<Product> LoadAsync(this ProductRepository products, Guid id, ClaimsPrincipal user, Need need, CancellationToken ct) =>
+        await products.GetAsync(id, ct) is { } product && user.May(need, product.ProducerId) ? product : throw new NotFoundException("Product", id);
 
     /// <summary>For an account's own records (its API keys, its profile): the account itself or the admin.</summary>
     public static void EnsureSelfOrAdmin(this ClaimsPrincipal user, Guid accountId, string what)

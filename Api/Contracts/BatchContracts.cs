@@ -15,16 +15,16 @@ public sealed partial record CreateBatchRequest(
 {
     public const int MaxParents = 100;
 
-    public Batch ToBatch(Guid id, Product product, DateOnly today, DateTimeOffset now)
+    /// <param name="product">The product named by productId; null when none was given (<paramref name="v"/> says so).</param>
+    public Batch ToBatch(Guid id, Product? product, DateOnly today, DateTimeOffset now, FieldErrors v)
     {
-        var v = new FieldErrors();
         if (!Domain.LotNumber.IsValid(LotNumber))
             v.Add("lotNumber", $"1–{Domain.LotNumber.MaxLength} characters: letters, digits and !\"%&'()*+,-./:;<=>?_ (GS1 AI 10).");
         var producedOn = v.Date("producedOn", ProducedOn);
         var givenExpiry = v.Date("expiresOn", ExpiresOn);
         if (ProducedOn is null) v.Add("producedOn", "Required.");
         else if (ProducedOn > today) v.Add("producedOn", "Cannot be in the future.");
-        var expiresOn = givenExpiry ?? (product.ShelfLifeDays is { } days ? producedOn?.AddDays(days) : null);
+        var expiresOn = givenExpiry ?? (producedOn is { } day ? product?.DefaultExpiry(day) : null);
         if (givenExpiry is not null && producedOn is not null && givenExpiry < producedOn) v.Add("expiresOn", "Cannot be before producedOn.");
         var quantity = v.Quantity("quantity", Quantity);
         var unit = v.Optional("unit", Unit, 3);
@@ -42,7 +42,7 @@ public sealed partial record CreateBatchRequest(
             origin = new BatchOrigin(name, commune, province, Origin.Latitude, Origin.Longitude);
         }
         v.ThrowIfInvalid();
-        return new Batch(id, product.Id, product.ProducerId, LotNumber!, TracingCode.New(), producedOn!.Value, expiresOn,
+        return new Batch(id, product!.Id, product.ProducerId, LotNumber!, TracingCode.New(), producedOn!.Value, expiresOn,
             quantity, unit, origin, now);
     }
 

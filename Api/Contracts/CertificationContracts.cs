@@ -7,7 +7,9 @@ public sealed record CreateCertificationRequest(
     [property: Required, Range(3, 5)] int? Stars, [property: Required] string? DecisionNumber, [property: Required] string? IssuedBy,
     [property: Required] DateOnly? IssuedOn, DateOnly? ValidUntil)
 {
-    public OcopCertification ToCertification(Guid id, Guid productId, Authority authority, DateOnly today, DateTimeOffset now)
+    /// <summary>The decision as given (shape and dates checked); whether this authority may give these stars is the
+    /// handler's to ask (<see cref="Authority.MayCertify"/>).</summary>
+    public OcopCertification ToCertification(Guid id, Guid productId, Guid authorityId, DateOnly today, DateTimeOffset now)
     {
         var v = new FieldErrors();
         if (Stars is null) v.Add("stars", "Required: 3, 4 or 5.");
@@ -18,12 +20,10 @@ public sealed record CreateCertificationRequest(
         var givenValidity = v.Date("validUntil", ValidUntil);
         if (IssuedOn is null) v.Add("issuedOn", "Required: the date the decision was signed.");
         else if (IssuedOn > today) v.Add("issuedOn", "Cannot be in the future.");
-        var validUntil = givenValidity ?? issuedOn?.AddMonths(OcopCertification.DefaultValidityMonths);
+        var validUntil = givenValidity ?? (issuedOn is { } day ? OcopCertification.DefaultValidUntil(day) : null);
         if (givenValidity is not null && issuedOn is not null && givenValidity <= issuedOn) v.Add("validUntil", "Must be after issuedOn.");
         v.ThrowIfInvalid();
-        if (Stars > authority.MaxStars)
-            throw new ForbiddenException($"A {WireEnum<AuthorityLevel>.Name(authority.Level)} authority certifies at most {authority.MaxStars} stars; 5 stars is national.");
-        return new OcopCertification(id, productId, authority.Id, Stars!.Value, decision, issuedBy, issuedOn!.Value, validUntil!.Value, now);
+        return new OcopCertification(id, productId, authorityId, Stars!.Value, decision, issuedBy, issuedOn!.Value, validUntil!.Value, now);
     }
 }
 

@@ -39,15 +39,15 @@ public static class BatchEndpoints
         CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
         PublicLinks links, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
-        if (request.ProductId is not { } productId) throw ValidationFailedException.For("productId", "Required.");
-        var product = await products.GetAsync(productId, ct) ?? throw new NotFoundException("Product", productId);
-        user.EnsureOwns(product.ProducerId, "Product", productId);
+        var v = new FieldErrors();
+        if (request.ProductId is null) v.Add("productId", "Required.");
+        var product = request.ProductId is { } productId ? await products.LoadAsync(productId, user, Access.Need.Change, ct) : null;
         var now = clock.GetUtcNow();
-        var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now);
-        var parents = await BatchParents.ResolveAsync(request.Parents, product.ProducerId, batches, ct);
+        var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now, v);
+        var parents = await BatchParents.ResolveAsync(request.Parents, candidate.ProducerId, batches, ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct);
-        return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product.Gtin, links));
+        return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product!.Gtin, links));
     }
 
     public static async Task<Ok<PageResponse<BatchResponse>>> ListBatches(
@@ -58,8 +58,7 @@ public static class BatchEndpoints
         string? gtin = null;
         if (productId is { } pid)
         {
-            var product = await products.GetAsync(pid, ct) ?? throw new NotFoundException("Product", pid);
-            user.EnsureCanRead(product.ProducerId, "Product", pid);
+            var product = await products.LoadAsync(pid, user, Access.Need.Read, ct);
             gtin = product.Gtin;
         }
         var page = await batches.ListAsync(user.ListScope(null), productId, after, size, ct);
@@ -70,8 +69,7 @@ public static class BatchEndpoints
     public static async Task<Ok<BatchResponse>> GetBatch(
         Guid id, ClaimsPrincipal user, ProductRepository products, BatchRepository batches, PublicLinks links, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return TypedResults.Ok(Response(batch, product.Gtin, links));
     }
@@ -79,8 +77,7 @@ public static class BatchEndpoints
     public static async Task<Ok<LineageResponse>> GetLineage(
         Guid id, ClaimsPrincipal user, BatchRepository batches, LineageRepository lineage, PublicLinks links, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var ancestors = await lineage.AncestorsAsync(id, ct);
         var descendants = await lineage.DescendantsAsync(id, ct);
         LineageNodeResponse Map(LineageNode n) => new(n.BatchId, n.Code, n.LotNumber, n.ProductId, n.ProductName, n.ProducerId,
@@ -92,10 +89,12 @@ public static class BatchEndpoints
         Guid id, RecallRequest request, ClaimsPrincipal user, BatchRepository batches, RecallRepository recalls,
         ProducerRepository producers, AuthorityRepository authorities, TimeProvider clock, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var caller = user.ToCaller();
-        if (caller.Role == Role.Admin) throw new ForbiddenException("A recall is made by the batch's producer or an OCOP authority.");
-        if (caller.Role != Role.Authority) user.EnsureOwns(batch.ProducerId, "Batch", id);
+        if (!caller.MayRecall(batch))
+            throw caller.Role == Role.Admin
+                ? new ForbiddenException("A recall is made by the batch's producer or an OCOP authority.")
+                : new NotFoundException("Batch", id);
         var v = new FieldErrors();
         var reason = v.Required("reason", request.Reason, 1000);
         v.ThrowIfInvalid();

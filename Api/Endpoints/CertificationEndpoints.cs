@@ -32,7 +32,9 @@ public static class CertificationEndpoints
         _ = await products.GetAsync(id, ct) ?? throw new NotFoundException("Product", id);
         var authorityId = user.ToCaller().Id!.Value;
         var authority = await authorities.GetAsync(authorityId, ct) ?? throw new NotFoundException("Authority", authorityId);
-        var certification = request.ToCertification(Guid.CreateVersion7(), id, authority, today, now);
+        var certification = request.ToCertification(Guid.CreateVersion7(), id, authority.Id, today, now);
+        if (!authority.MayCertify(certification.Stars))
+            throw new ForbiddenException($"A {WireEnum<AuthorityLevel>.Name(authority.Level)} authority certifies at most {authority.MaxStars} stars; 5 stars is national.");
         await certifications.CreateAsync(certification, ct);
         return TypedResults.Created($"/api/v1/products/{id}/ocop-certifications", CertificationResponse.From(certification, today));
     }
@@ -40,8 +42,7 @@ public static class CertificationEndpoints
     public static async Task<Ok<CertificationHistoryResponse>> ListCertifications(
         Guid id, ClaimsPrincipal user, ProductRepository products, CertificationRepository certifications, TimeProvider clock, CancellationToken ct)
     {
-        var product = await products.GetAsync(id, ct) ?? throw new NotFoundException("Product", id);
-        user.EnsureCanRead(product.ProducerId, "Product", id);
+        _ = await products.LoadAsync(id, user, Access.Need.Read, ct);
         var today = VietnamTime.Today(clock.GetUtcNow());
         var history = await certifications.ListForProductAsync(id, ct);
         var current = OcopCertification.Current(history, today);

@@ -46,8 +46,7 @@ public static class EventEndpoints
         Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureOwns(batch.ProducerId, "Batch", id);
+        _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         var now = clock.GetUtcNow();
         var v = new FieldErrors();
         var e = EventInput.Read(request, id, now, v, "");
@@ -103,8 +102,7 @@ public static class EventEndpoints
     public static async Task<Ok<PageResponse<EventResponse>>> ListEvents(
         Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, string? cursor, int? limit, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var (after, size) = Cursor.Read(cursor, limit);
         var page = await events.ListAsync(id, after, size, ct);
         return TypedResults.Ok(page.ToResponse(EventResponse.From));
@@ -113,8 +111,7 @@ public static class EventEndpoints
     public static async Task<Ok<EventResponse>> GetEvent(
         Guid id, Guid eventId, ClaimsPrincipal user, BatchRepository batches, EventRepository events, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var e = await events.GetAsync(id, eventId, ct) ?? throw new NotFoundException("Event", eventId);
         return TypedResults.Ok(EventResponse.From(e));
     }
@@ -122,8 +119,7 @@ public static class EventEndpoints
     public static async Task<Ok<VerificationResponse>> VerifyChain(
         Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, CancellationToken ct)
     {
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureCanRead(batch.ProducerId, "Batch", id);
+        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var chain = await events.ChainAsync(id, ct);
         var firstInvalid = HashChain.FirstInvalid(chain);
         return TypedResults.Ok(new VerificationResponse(firstInvalid is null, chain.Count, chain.Count > 0 ? chain[^1].Hash : null, firstInvalid));

@@ -27,8 +27,7 @@ public static class LabelEndpoints
         Guid id, int? count, ClaimsPrincipal user, BatchRepository batches, ProductRepository products, PublicLinks links, CancellationToken ct)
     {
         if (count is < 1 or > MaxLabels) throw ValidationFailedException.For("count", $"Between 1 and {MaxLabels}.");
-        var batch = await batches.GetAsync(id, ct) ?? throw new NotFoundException("Batch", id);
-        user.EnsureOwns(batch.ProducerId, "Batch", id);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return new RazorComponentResult<LabelSheet>(new
         {

@@ -52,8 +52,7 @@ public static class ProductEndpoints
 
     public static async Task<Ok<ProductResponse>> GetProduct(Guid id, ClaimsPrincipal user, ProductRepository products, CancellationToken ct)
     {
-        var product = await products.GetAsync(id, ct) ?? throw new NotFoundException("Product", id);
-        user.EnsureCanRead(product.ProducerId, "Product", id);
+        var product = await products.LoadAsync(id, user, Access.Need.Read, ct);
         return TypedResults.Ok(ProductResponse.From(product));
     }
 
@@ -61,8 +60,7 @@ public static class ProductEndpoints
         Guid id, JsonElement patch, ClaimsPrincipal user, ProductRepository products, TimeProvider clock,
         IOptions<JsonOptions> json, CancellationToken ct)
     {
-        var product = await products.GetAsync(id, ct) ?? throw new NotFoundException("Product", id);
-        user.EnsureOwns(product.ProducerId, "Product", id);
+        var product = await products.LoadAsync(id, user, Access.Need.Change, ct);
         var changed = ProductPatch.Apply(ProductRequest.From(product), patch, json.Value.SerializerOptions)
             .ToProduct(product.Id, product.ProducerId, product.CreatedAt, clock.GetUtcNow());
         if (changed.Gtin != product.Gtin && await products.HasBatchesAsync(id, ct))

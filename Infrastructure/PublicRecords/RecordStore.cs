@@ -10,7 +10,8 @@ namespace Traceability.Infrastructure.PublicRecords;
 /// whether it is current without asking anyone.</summary>
 public sealed class RecordStore(Database db)
 {
-    /// <summary>What a view reads: the record as UTF-8 JSON, one language's stored page, or the default QR image.</summary>
+    /// <summary>What a view reads: the record's JSON, one language's page (both stored gzip-compressed with their
+    /// per-view slots open), or the default QR image (PNG).</summary>
     public enum Part { Json = 0, PageVi = 1, PageEn = 2, Qr = 3 }
 
     /// <param name="ETag">The part's validator: the record's content hash, or the QR image's.</param>

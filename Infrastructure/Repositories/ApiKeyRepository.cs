@@ -27,17 +27,31 @@ public sealed class ApiKeyRepository(Database db)
         VALUES (@Id, @Hash, @Role, @OwnerId, @Hint, @CreatedAt)
         """;
 
-    /// <summary>Stores a new key's hash; joins the caller's transaction when the key is created with its owner.</summary>
-    public static Task InsertAsync(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, ApiKeyRecord key, byte[] hash, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(dialect.Render(InsertSql), new
+    private static Task InsertAsync(DbConnection connection, DbTransaction? transaction, Database db, ApiKeyRecord key, byte[] hash, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
         {
             key.Id, Hash = hash, Role = WireEnum<Role>.Name(key.Role), key.OwnerId, key.Hint, key.CreatedAt,
         }, transaction, cancellationToken: ct));
 
+    /// <summary>Another key for an existing account (or the admin's key at first start).</summary>
     public async Task CreateAsync(ApiKeyRecord key, byte[] hash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await InsertAsync(connection, null, db.Dialect, key, hash, ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await InsertAsync(connection, null, db, key, hash, ct);
+    }
+
+    /// <summary>The one way an account (a producer, an authority) is created: its row (<paramref name="insertAccountSql"/>
+    /// with <paramref name="account"/>) and its first key in one transaction, so that no account exists without a way
+    /// in and no key without its account.</summary>
+    internal static async Task CreateAccountAsync(Database db, string insertAccountSql, object account, ApiKeyRecord key, byte[] hash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(insertAccountSql), account, transaction, cancellationToken: ct));
+        await InsertAsync(connection, transaction, db, key, hash, ct);
+        await db.CommitAsync(transaction, ct);
     }
 
     private const string RevokeSql = """

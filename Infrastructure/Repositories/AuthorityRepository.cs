@@ -11,18 +11,11 @@ public sealed class AuthorityRepository(Database db)
         """;
 
     /// <summary>Registers an authority together with its first API key, in one transaction.</summary>
-    public async Task CreateAsync(Authority authority, ApiKeyRecord key, byte[] keyHash, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        using var turn = await db.EnterWriteAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
+    public Task CreateAsync(Authority authority, ApiKeyRecord key, byte[] keyHash, CancellationToken ct) =>
+        ApiKeyRepository.CreateAccountAsync(db, InsertSql, new
         {
             authority.Id, authority.Name, Level = WireEnum<AuthorityLevel>.Name(authority.Level), authority.Province, authority.CreatedAt,
-        }, transaction, cancellationToken: ct));
-        await ApiKeyRepository.InsertAsync(connection, transaction, db.Dialect, key, keyHash, ct);
-        await db.CommitAsync(transaction, ct);
-    }
+        }, key, keyHash, ct);
 
     private const string GetSql = "SELECT id, name, level, province, created_at FROM authorities WHERE id = @Id";
 

@@ -11,20 +11,13 @@ public sealed class ProducerRepository(Database db)
         """;
 
     /// <summary>Registers a producer together with its first API key, in one transaction.</summary>
-    public async Task CreateAsync(Producer producer, ApiKeyRecord key, byte[] keyHash, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        using var turn = await db.EnterWriteAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
+    public Task CreateAsync(Producer producer, ApiKeyRecord key, byte[] keyHash, CancellationToken ct) =>
+        ApiKeyRepository.CreateAccountAsync(db, InsertSql, new
         {
             producer.Id, producer.Name, Kind = WireEnum<ProducerKind>.Name(producer.Kind), producer.TaxCode,
             producer.Address.Line, producer.Address.Commune, producer.Address.Province,
             producer.Address.CommuneCode, producer.Address.ProvinceCode, producer.Phone, producer.Email, producer.CreatedAt,
-        }, transaction, cancellationToken: ct));
-        await ApiKeyRepository.InsertAsync(connection, transaction, db.Dialect, key, keyHash, ct);
-        await db.CommitAsync(transaction, ct);
-    }
+        }, key, keyHash, ct);
 
     internal const string Columns = "id, name, kind, tax_code, address_line, commune, province, commune_code, province_code, phone, email, created_at";
     private const string GetSql = $"SELECT {Columns} FROM producers WHERE id = @Id";

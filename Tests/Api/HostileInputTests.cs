@@ -37,7 +37,7 @@ public sealed class HostileInputTests
         using var db = _api.OpenDatabase();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ocop_certifications)";
-        return await Task.FromResult((long)command.ExecuteScalar()!);
+        return await Task.FromResult(Convert.ToInt64(command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task AssertFieldError(HttpClient client, string url, string body, string field)

@@ -134,6 +134,7 @@ public sealed class IdempotencyTests : ApiTest
         var url = "/api/v1/events";
         var body = $$"""{"events":[{"batchId":"{{batchId}}","type":"harvesting","occurredAt":"2025-11-20T06:30:00+07:00"},{"batchId":"{{batchId}}","type":"packing","occurredAt":"2025-11-20T08:00:00+07:00"}]}""";
         var key = "sync-" + Guid.NewGuid();
+        ApiFactory.RequireSqlite();  // the failure is staged with a SQLite trigger
         // A real failure of the database in the middle of the request: storing the response fails after the events are written.
         using (var db = Api.OpenDatabase())
             await db.ExecuteAsync("""

@@ -14,6 +14,9 @@ namespace Traceability.Tests.Faults;
 [NonParallelizable]
 public sealed class DatabaseFaultTests
 {
+    /// <summary>These stage SQLite's own faults (its file, its folder, its disk).</summary>
+    [SetUp] public void SqliteOnly() => ApiFactory.RequireSqlite();
+
     private sealed record Story(ApiFactory Api, Account Producer, Guid BatchId, List<Guid> Acknowledged);
 
     private static async Task<Story> StartAsync(string databasePath)

@@ -82,6 +82,45 @@ public sealed class PublicHttpTests
     }
 
     [Test]
+    public async Task APhonesRequest_GetsTheStoredGzip_WhichReadsAsThePlainAnswer()
+    {
+        var (api, client) = Kestrel(new());
+        using var _ = api;
+        var producer = await api.CreateProducerAsync();
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(api, producer, "H-GZ");
+        var code = batch.GetProperty("code").GetString()!;
+        foreach (var (url, accept) in new[] { ($"/p/{code}", "text/html"), ($"/01/0{gtin}/10/H-GZ", "text/html"),
+                     ($"/api/v1/public/records/{code}", "application/json"), ($"/p/{code}?lang=en", "text/html") })
+        {
+            var phone = new HttpRequestMessage(HttpMethod.Get, url);
+            phone.Headers.Accept.ParseAdd(accept);
+            phone.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br, zstd");
+            var zipped = await client.SendAsync(phone);
+            Assert.That(zipped.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+            Assert.That(zipped.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "gzip" }), url);
+            Assert.That(zipped.Headers.Vary.ToString(), Does.Contain("Accept-Encoding"), url);
+            using var gunzip = new System.IO.Compression.GZipStream(await zipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+            var text = await new StreamReader(gunzip).ReadToEndAsync();
+
+            var plain = new HttpRequestMessage(HttpMethod.Get, url);
+            plain.Headers.Accept.ParseAdd(accept);
+            var answer = await client.SendAsync(plain);
+            Assert.That(answer.Content.Headers.ContentEncoding, Is.Empty, url);
+            // The same answer but for the scan figures, which count each view.
+            static string WithoutScans(string s) => System.Text.RegularExpressions.Regex.Replace(s, "(\"count\":|scan-count\">)\\d+", "$1N");
+            Assert.That(WithoutScans(text), Is.EqualTo(WithoutScans(await answer.Content.ReadAsStringAsync())), url);
+            Assert.That(text, Does.Contain("Chè Shan tuyết Pù Luông"), url);
+
+            var again = new HttpRequestMessage(HttpMethod.Get, url);
+            again.Headers.Accept.ParseAdd(accept);
+            again.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+            again.Headers.TryAddWithoutValidation("If-None-Match", zipped.Headers.ETag!.ToString());
+            Assert.That((await client.SendAsync(again)).StatusCode, Is.EqualTo(HttpStatusCode.NotModified), url);
+            Assert.That(zipped.Headers.ETag!.Tag, Is.Not.EqualTo(answer.Headers.ETag!.Tag), "each encoding has its own validator");
+        }
+    }
+
+    [Test]
     public async Task PublicGets_AllowAnyOrigin_AuthenticatedEndpointsDoNot()
     {
         var (api, client) = Kestrel(new());

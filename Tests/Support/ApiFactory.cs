@@ -10,10 +10,22 @@ using Microsoft.Extensions.Logging;
 
 namespace Traceability.Tests.Support;
 
-/// <summary>The real API over real HTTP (in-memory server) on a fresh SQLite file per factory.</summary>
+/// <summary>The real API over real HTTP (in-memory server) on a fresh database per factory: a SQLite file, or, when
+/// TRACEABILITY_TEST_SQLSERVER holds a connection string, a throw-away database on that SQL Server (the whole API suite
+/// then runs on SQL Server; tests of SQLite's own behaviour call <see cref="RequireSqlite"/>).</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "ocop_test-admin-key-0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>The SQL Server the suite runs on, if any.</summary>
+    public static string? SqlServer { get; } =
+        System.Environment.GetEnvironmentVariable(Repositories.SqlServerRepositoryTests.Variable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>For tests of SQLite itself (its files, its faults, its syntax): skipped when the suite runs on SQL Server.</summary>
+    public static void RequireSqlite()
+    {
+        if (SqlServer is not null) NUnit.Framework.Assert.Ignore("A test of SQLite's own behaviour; this run is on SQL Server.");
+    }
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
@@ -25,12 +37,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public ApiFactory(Dictionary<string, string?>? settings = null, string? databasePath = null, string environment = "Testing")
     {
         Environment = environment;
-        DatabasePath = databasePath ?? TestPaths.NewDatabaseFile();
+        DatabasePath = databasePath ?? (SqlServer is null ? TestPaths.NewDatabaseFile() : $"traceability_api_{Guid.NewGuid():N}");
         _ownsDatabase = databasePath is null;
         _settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Traceability"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = SqlServer is null ? "Sqlite" : "SqlServer",
+            ["ConnectionStrings:Traceability"] = ConnectionString,
             ["Traceability:AdminApiKey"] = AdminKey,
             ["Traceability:PublicBaseUrl"] = "https://trace.example.vn",
             ["Traceability:SeedDemoData"] = "false",
@@ -40,7 +52,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }
 
+    /// <summary>The database: a SQLite file's path, or the SQL Server database's name.</summary>
     public string DatabasePath { get; }
+
+    public string ConnectionString => SqlServer is null
+        ? $"Data Source={DatabasePath}"
+        : new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(SqlServer) { InitialCatalog = DatabasePath }.ConnectionString;
 
     public string Environment { get; }
 
@@ -99,9 +116,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         };
     }
 
-    public SqliteConnection OpenDatabase()
+    /// <summary>A connection to the API's database, for checking what is stored or changing it behind the API's back.</summary>
+    public System.Data.Common.DbConnection OpenDatabase()
     {
-        var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        System.Data.Common.DbConnection connection = SqlServer is null
+            ? new SqliteConnection(ConnectionString)
+            : new Microsoft.Data.SqlClient.SqlConnection(ConnectionString);
         connection.Open();
         return connection;
     }
@@ -109,9 +129,25 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (SqlServer is not null)
+        {
+            Microsoft.Data.SqlClient.SqlConnection.ClearAllPools();
+            if (_ownsDatabase) DropSqlServerDatabase();
+            return;
+        }
         SqliteConnection.ClearAllPools();
         if (!_ownsDatabase) return; // another factory (a second "process") shares it
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             try { File.Delete(DatabasePath + suffix); } catch (IOException) { }
+    }
+
+    private void DropSqlServerDatabase()
+    {
+        var master = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(SqlServer) { InitialCatalog = "master" };
+        using var connection = new Microsoft.Data.SqlClient.SqlConnection(master.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"IF DB_ID('{DatabasePath}') IS NOT NULL BEGIN ALTER DATABASE [{DatabasePath}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{DatabasePath}]; END";
+        command.ExecuteNonQuery();
     }
 }

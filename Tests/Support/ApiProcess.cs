@@ -20,6 +20,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <param name="databasePath">A SQLite file, or the name of a database on the suite's SQL Server.</param>
     public static ApiProcess Start(string databasePath, string adminKey)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -33,7 +34,10 @@ public sealed class ApiProcess : IAsyncDisposable
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ASPNETCORE_URLS"] = url,
-                ["ConnectionStrings__Traceability"] = $"Data Source={databasePath}", ["Traceability__AdminApiKey"] = adminKey,
+                ["Database__Provider"] = ApiFactory.SqlServer is null ? "Sqlite" : "SqlServer",
+                ["ConnectionStrings__Traceability"] = ApiFactory.SqlServer is null ? $"Data Source={databasePath}"
+                    : new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(ApiFactory.SqlServer) { InitialCatalog = databasePath }.ConnectionString,
+                ["Traceability__AdminApiKey"] = adminKey,
                 ["Traceability__ChainAuditMinutes"] = "0", ["RateLimiting__Public__PermitLimit"] = "0",
             },
         };

@@ -3,6 +3,9 @@
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 local paths = {}
 local accept = os.getenv("ACCEPT") or "text/html"
+-- ENCODING: the Accept-Encoding a phone's browser sends (wrk sends none); then an answer that is not compressed counts
+-- as an error, so that the figure is what a phone gets.
+local encoding = os.getenv("ENCODING")
 
 function init(args)
   local file = assert(io.open(os.getenv("PATHS"), "r"))
@@ -12,5 +15,13 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", paths[math.random(#paths)], { ["Accept"] = accept })
+  local headers = { ["Accept"] = accept }
+  if encoding then headers["Accept-Encoding"] = encoding end
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+
+if encoding then
+  function response(status, headers, body)
+    if status < 200 or status > 299 or not (headers["Content-Encoding"] or headers["content-encoding"]) then errors = errors + 1 end
+  end
 end

@@ -54,9 +54,10 @@ public sealed class RecordBuilder(
         var qr = await store.ETagAsync(code, RecordStore.Part.Qr, ct) == qrETag
             ? null
             : QrCodes.Png(record.PublicUrl, QrCodes.DefaultSize, QrCodes.DefaultLevel);
+        var (vi, en) = (await pages.RenderAsync(record, "vi"), await pages.RenderAsync(record, "en"));
         await store.SaveAsync(new RecordStore.Built(data.Batch.Id, code, data.SourceVersion, today,
-            OcopCertification.NextChange(data.Certifications, today), etag, text,
-            await pages.RenderAsync(record, "vi"), await pages.RenderAsync(record, "en"), qrETag, qr), ct);
+            OcopCertification.NextChange(data.Certifications, today), etag,
+            StoredPage.StoreJson(text), StoredPage.Store(vi), StoredPage.Store(en), qrETag, qr), ct);
         return true;
     }
 }

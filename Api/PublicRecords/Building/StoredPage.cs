@@ -7,7 +7,8 @@ using Traceability.Api.Pages;
 namespace Traceability.Api.PublicRecords;
 
 /// <summary>The public page rendered once per language when its record is stored, with three slots filled per view:
-/// the scan count, the first scan's time and the link to the other language (which depends on the URL scanned).
+/// the scan count, the first scan's time and the link to the other language (which depends on the URL scanned);
+/// pages and the record's JSON are stored gzip-compressed with their slots open (<see cref="SlottedGzip"/>).
 /// A slot is markup that starts with a raw '&lt;', written by the template itself: every stored text reaches the page
 /// HTML-encoded, where '&lt;' is always "&amp;lt;", so no producer's text can ever be taken for a slot.</summary>
 public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers)
@@ -34,44 +35,35 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
 
     private static readonly byte[][] Slots = [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot)];
 
-    /// <summary>Fills the slots of a stored page for this view, on the UTF-8 bytes (no decoding of the page).</summary>
-    public static byte[] Fill(byte[] stored, PageText text, PublicScans scans, string otherLanguageUrl)
+    /// <summary>The slot of the record's JSON: its scan figures, stored as <c>null</c> at the very end.</summary>
+    public const int JsonScansSlot = 3;
+    private static readonly byte[] JsonScansTail = "\"scans\":null}"u8.ToArray();
+
+    /// <summary>The stored form of a rendered page (<see cref="SlottedGzip"/>), its slots left to fill per view.</summary>
+    public static byte[] Store(byte[] page) => SlottedGzip.Build(page, NextSlot, slot => Slots[slot].Length);
+
+    /// <summary>The stored form of the record's JSON (<see cref="SlottedGzip"/>), its scan figures left to fill per view.</summary>
+    public static byte[] StoreJson(byte[] json)
     {
-        byte[][] values =
-        [
-            Encoding.UTF8.GetBytes(scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
-                ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow)),
-            Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
-        ];
-        // Where each slot is, then one array of the exact size: a view allocates its page once.
-        Span<(int At, int Slot)> found = stackalloc (int, int)[MaxSlotsInPage];
-        var count = 0;
-        var length = stored.Length;
-        var from = 0;
-        while (count < MaxSlotsInPage)
-        {
-            var (at, slot) = NextSlot(stored, from);
-            if (at < 0) break;
-            found[count++] = (at, slot);
-            length += values[slot].Length - Slots[slot].Length;
-            from = at + Slots[slot].Length;
-        }
-        var output = new byte[length];
-        var (read, written) = (0, 0);
-        foreach (var (at, slot) in found[..count])
-        {
-            stored.AsSpan(read, at - read).CopyTo(output.AsSpan(written));
-            written += at - read;
-            values[slot].CopyTo(output.AsSpan(written));
-            written += values[slot].Length;
-            read = at + Slots[slot].Length;
-        }
-        stored.AsSpan(read).CopyTo(output.AsSpan(written));
-        return output;
+        if (!json.AsSpan().EndsWith(JsonScansTail)) throw new InvalidOperationException("The record's JSON must end with its scan figures.");
+        var at = json.Length - "null}".Length;
+        return SlottedGzip.Build(json, (_, from) => from <= at ? (at, JsonScansSlot) : (-1, -1), _ => "null".Length);
     }
 
-    private const int MaxSlotsInPage = 8;
+    /// <summary>What this view writes into each slot (by slot number), as UTF-8: the page's three, HTML-encoded, and
+    /// the JSON's scan figures.</summary>
+    public static byte[][] SlotValues(PageText text, PublicScans scans, string otherLanguageUrl, System.Text.Json.JsonSerializerOptions json) =>
+    [
+        Encoding.UTF8.GetBytes(scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
+            ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow)),
+        Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json),
+    ];
+
+    /// <summary>The JSON's slot values alone (the page's slots left empty).</summary>
+    public static byte[][] JsonSlotValues(PublicScans? scans, System.Text.Json.JsonSerializerOptions json) =>
+        [[], [], [], System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json)];
 
     private static (int At, int Slot) NextSlot(byte[] stored, int from)
     {

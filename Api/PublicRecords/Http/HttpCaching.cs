@@ -12,17 +12,31 @@ public static class HttpCaching
     /// <summary>Sets the validators; true when the client already holds this version (answer 304).</summary>
     /// <param name="weak">The body's bytes change from view to view while what it means does not (the scan figures):
     /// a weak validator (RFC 9110 §8.8.1), so no cache treats two views as byte-identical.</param>
-    public static bool NotModified(HttpContext context, string etag, string cacheControl, bool weak = false)
+    /// <param name="vary">The request headers the answer depends on.</param>
+    public static bool NotModified(HttpContext context, string etag, string cacheControl, bool weak = false, string vary = "Accept, Accept-Language")
     {
         var quoted = $"\"{etag}\"";
         context.Response.Headers.ETag = weak ? "W/" + quoted : quoted;
         context.Response.Headers.CacheControl = cacheControl;
-        context.Response.Headers.Vary = "Accept, Accept-Language";
+        context.Response.Headers.Vary = vary;
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
         return ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == quoted));
     }
 
     public static IResult NotModifiedResult() => Results.StatusCode(StatusCodes.Status304NotModified);
+
+    /// <summary>A stored page or JSON with this view's slot values: the stored gzip stream itself to a client that takes
+    /// gzip (every browser), its inflated bytes to one that does not. Each has its own weak ETag.</summary>
+    public static IResult Stored(HttpContext context, RecordReader.Loaded loaded, string etag, byte[][] slotValues, string contentType)
+    {
+        var gzip = SlottedGzip.Accepted(context.Request);
+        if (NotModified(context, gzip ? etag + "-gzip" : etag, ShortLived, weak: true, vary: "Accept, Accept-Language, Accept-Encoding"))
+            return NotModifiedResult();
+        if (!gzip) return Results.Bytes(loaded.Plain(slotValues), contentType);
+        // The response compression middleware leaves an answer that has a Content-Encoding alone.
+        context.Response.Headers.ContentEncoding = "gzip";
+        return Results.Bytes(loaded.Gzip(slotValues), contentType);
+    }
 
     public static bool WantsJson(HttpRequest request)
     {

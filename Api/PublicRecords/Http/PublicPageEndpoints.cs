@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Pages;
 using Traceability.Infrastructure.PublicRecords;
@@ -36,18 +38,18 @@ public static class PublicPageEndpoints
     }
 
     public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, RecordReader records, ScanCounter scans,
-        PublicLinks links, TimeProvider clock, CancellationToken ct)
+        PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
         if (normalized is not null && normalized != code)
             return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
         return normalized is null
             ? NotFound(context, code)
-            : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, clock, ct);
+            : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, clock, json, ct);
     }
 
     public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
-        RecordReader records, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        RecordReader records, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
     {
         // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -68,14 +70,15 @@ public static class PublicPageEndpoints
             return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
         }
         return await Answer(context, $"{gtin14}/{decodedLot}", (part, ct) => records.GetByLotAsync(gtin14, decodedLot, part, ct),
-            linkType, scans, links, clock, ct);
+            linkType, scans, links, clock, json, ct);
     }
 
     /// <param name="name">What the request named (a code, or GTIN and lot), for the not-found answer.</param>
     /// <param name="load">Reads one part of the record the request names.</param>
     private static async Task<IResult> Answer(HttpContext context, string name, Func<RecordStore.Part, CancellationToken, Task<RecordReader.Loaded?>> load,
-        string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> jsonSettings, CancellationToken ct)
     {
+        var jsonOptions = jsonSettings.Value.SerializerOptions;
         var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
         var json = HttpCaching.WantsJson(context.Request);
         var lang = HttpCaching.Language(context.Request);
@@ -99,15 +102,11 @@ public static class PublicPageEndpoints
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.
         if (!Http.HeadRequests.IsHead(context)) scans.Record(loaded.BatchId, clock.GetUtcNow());
         var counted = Counted(loaded.Scans, clock);
-        if (json)
-        {
-            if (HttpCaching.NotModified(context, loaded.ETag + "-json", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
-            return Results.Bytes(loaded.Json(counted), "application/json; charset=utf-8");
-        }
-        if (HttpCaching.NotModified(context, $"{loaded.ETag}-html-{lang}", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
+        if (json) return HttpCaching.Stored(context, loaded, loaded.ETag + "-json", StoredPage.JsonSlotValues(counted, jsonOptions),
+            "application/json; charset=utf-8");
         var text = PageText.For(lang);
-        var otherLanguage = $"{context.Request.Path}?lang={text.OtherLanguageCode}";
-        return Results.Bytes(StoredPage.Fill(loaded.Body!, text, counted, otherLanguage), "text/html; charset=utf-8");
+        var values = StoredPage.SlotValues(text, counted, $"{context.Request.Path}?lang={text.OtherLanguageCode}", jsonOptions);
+        return HttpCaching.Stored(context, loaded, $"{loaded.ETag}-html-{lang}", values, "text/html; charset=utf-8");
     }
 
     /// <summary>This view counts too, even though the flusher has not written it yet.</summary>
@@ -146,7 +145,7 @@ public static class PublicPageEndpoints
             // The label's image, encoded when its record was stored (its URL never changes for a batch).
             var stored = await records.GetAsync(normalized, RecordStore.Part.Qr, ct) ?? throw new NotFoundException("Tracing code", code);
             if (HttpCaching.NotModified(context, stored.ETag, HttpCaching.LongLived)) return HttpCaching.NotModifiedResult();
-            return Results.Bytes(stored.Body!, "image/png");
+            return Results.Bytes(stored.Image, "image/png");
         }
         var link = await repository.LinkAsync(normalized, ct) ?? throw new NotFoundException("Tracing code", code);
         var url = links.For(link.Code, link.LotNumber, link.Gtin);

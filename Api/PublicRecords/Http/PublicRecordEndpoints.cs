@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Epcis;
 using Traceability.Infrastructure.PublicRecords;
@@ -30,11 +32,11 @@ public static class PublicRecordEndpoints
         return api;
     }
 
-    public static async Task<IResult> GetRecord(string code, HttpContext context, RecordReader records, CancellationToken ct)
+    public static async Task<IResult> GetRecord(string code, HttpContext context, RecordReader records, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var loaded = await Load(code, records, ct);
-        if (HttpCaching.NotModified(context, loaded.ETag + "-api", HttpCaching.ShortLived, weak: true)) return HttpCaching.NotModifiedResult();
-        return Results.Bytes(loaded.Json(loaded.Scans), "application/json; charset=utf-8");
+        return HttpCaching.Stored(context, loaded, loaded.ETag + "-api", StoredPage.JsonSlotValues(loaded.Scans, json.Value.SerializerOptions),
+            "application/json; charset=utf-8");
     }
 
     public static async Task<Ok<PublicOcop>> GetCertification(string code, RecordReader records, CancellationToken ct) =>

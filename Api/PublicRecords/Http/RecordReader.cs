@@ -12,38 +12,30 @@ namespace Traceability.Api.PublicRecords;
 public sealed class RecordReader(RecordStore store, RecordBuilder builder, RecordSource source, ScanCounter scans, TimeProvider clock,
     IOptions<JsonOptions> json)
 {
-    private static readonly byte[] ScansTail = "\"scans\":null}"u8.ToArray();
-    private static readonly int NullTail = "null}".Length;
-
-    /// <summary>A record as stored (JSON without scan figures) with the scans counted so far, here and in the database.</summary>
-    public sealed class Loaded(Guid batchId, byte[] body, RecordStore.Part part, string etag, PublicScans scans, JsonSerializerOptions options)
+    /// <summary>One stored part with the scans counted so far, here and in the database. Pages and JSON are stored
+    /// gzip-compressed with their per-view slots open (<see cref="SlottedGzip"/>): a view fills them and sends the gzip
+    /// stream, or its inflated bytes to a client that takes no gzip.</summary>
+    public sealed class Loaded(Guid batchId, byte[] stored, RecordStore.Part part, string etag, PublicScans scans, JsonSerializerOptions options)
     {
-        private readonly byte[] storedJson = part == RecordStore.Part.Json ? body : [];
-
-        /// <summary>The stored part as it is: a page of the language asked for, or the QR image; null for the JSON part.</summary>
-        public byte[]? Body { get; } = part == RecordStore.Part.Json ? null : body;
-
         private PublicRecordResponse? _record;
 
         public Guid BatchId { get; } = batchId;
         public string ETag { get; } = etag;
         public PublicScans Scans { get; } = scans;
 
-        /// <summary>The record as an object, for the linkset, the redirects and the OCOP answer; pages and JSON never need it.</summary>
-        public PublicRecordResponse Record => _record ??= JsonSerializer.Deserialize<PublicRecordResponse>(storedJson, options)! with { Scans = Scans };
+        /// <summary>The default QR image (PNG), for <see cref="RecordStore.Part.Qr"/>.</summary>
+        public byte[] Image => part == RecordStore.Part.Qr ? stored : throw new InvalidOperationException("Not the QR image.");
 
-        /// <summary>The record's UTF-8 JSON with <paramref name="shown"/> as its scan figures, spliced into the stored bytes.</summary>
-        public byte[] Json(PublicScans shown)
-        {
-            if (!storedJson.AsSpan().EndsWith(ScansTail)) return JsonSerializer.SerializeToUtf8Bytes(Record with { Scans = shown }, options);
-            var scansJson = JsonSerializer.SerializeToUtf8Bytes(shown, options);
-            var head = storedJson.Length - NullTail;
-            var result = new byte[head + scansJson.Length + 1];
-            storedJson.AsSpan(0, head).CopyTo(result);
-            scansJson.CopyTo(result.AsSpan(head));
-            result[^1] = (byte)'}';
-            return result;
-        }
+        /// <summary>The part with its slots filled, as a gzip stream.</summary>
+        public byte[] Gzip(byte[][] slotValues) => SlottedGzip.Fill(stored, slotValues);
+
+        /// <summary>The part with its slots filled, as it reads.</summary>
+        public byte[] Plain(byte[][] slotValues) => SlottedGzip.Inflate(Gzip(slotValues));
+
+        /// <summary>The record as an object, for the linkset, the redirects and the OCOP answer; pages and JSON never need it.</summary>
+        public PublicRecordResponse Record => _record ??= part == RecordStore.Part.Json
+            ? JsonSerializer.Deserialize<PublicRecordResponse>(Plain(StoredPage.JsonSlotValues(null, options)), options)! with { Scans = Scans }
+            : throw new InvalidOperationException("Only the JSON part holds the record.");
     }
 
     public async Task<Loaded?> GetAsync(string code, RecordStore.Part part, CancellationToken ct)

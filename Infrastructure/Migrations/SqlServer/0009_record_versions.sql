@@ -24,8 +24,9 @@ CREATE INDEX ix_public_records_gtin_lot ON public_records (gtin, lot_number);
 CREATE INDEX ix_public_records_stale ON public_records (stale, code);
 CREATE INDEX ix_public_records_changes_on ON public_records (changes_on) WHERE changes_on IS NOT NULL;
 
--- part: 0 the record as UTF-8 JSON (without the scan figures), 1 the Vietnamese page, 2 the English page, 3 the QR
--- code as PNG at the default size and error correction. version: the record's ETag, or the QR image's.
+-- part: 0 the record's JSON, 1 the Vietnamese page, 2 the English page, each gzip-compressed with its per-view slots
+-- open (Api/PublicRecords/Building/SlottedGzip.cs); 3 the QR code as PNG at the default size and error correction.
+-- version: the record's ETag, or the QR image's.
 CREATE TABLE public_parts (
     code      nvarchar(16) COLLATE Latin1_General_100_BIN2 NOT NULL,
     part      int              NOT NULL,
