@@ -44,7 +44,7 @@ public static class SlottedGzip
         byte[] deflated;
         using (var buffer = new MemoryStream(piece.Length / 3 + 16))
         {
-            var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true);
+            var deflate = new DeflateStream(buffer, CompressionLevel.Optimal, leaveOpen: true);
             deflate.Write(piece);
             deflate.Flush();               // a sync flush: ends with an empty stored block, on a byte boundary
             deflated = buffer.ToArray();   // taken before Dispose, which would add a final block

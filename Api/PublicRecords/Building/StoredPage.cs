@@ -11,7 +11,7 @@ namespace Traceability.Api.PublicRecords;
 /// pages and the record's JSON are stored gzip-compressed with their slots open (<see cref="SlottedGzip"/>).
 /// A slot is markup that starts with a raw '&lt;', written by the template itself: every stored text reaches the page
 /// HTML-encoded, where '&lt;' is always "&amp;lt;", so no producer's text can ever be taken for a slot.</summary>
-public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers)
+public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory loggers)
 {
     public const string ScanCountSlot = "<!--@scan-count@-->";
     public const string FirstScanSlot = "<!--@first-scan@-->";
@@ -30,8 +30,13 @@ public sealed class StoredPage(IServiceProvider services, ILoggerFactory loggers
             });
             return (await renderer.RenderComponentAsync<RecordPage>(parameters)).ToHtmlString();
         });
-        return Encoding.UTF8.GetBytes(html);
+        // The template's indentation: every run of spaces after a line break renders as nothing more than the break
+        // itself (the page has no preformatted text), so it is not stored or sent.
+        return Encoding.UTF8.GetBytes(Indentation().Replace(html, "\n"));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\n[ \t]+")]
+    private static partial System.Text.RegularExpressions.Regex Indentation();
 
     private static readonly byte[][] Slots = [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot)];
 

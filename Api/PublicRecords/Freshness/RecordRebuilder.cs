@@ -18,6 +18,12 @@ public sealed class RecordRebuilder(
 {
     private const int Chunk = 200;
 
+    /// <summary>While catching up, the worker works a quarter of the time at most and rests the rest: a burst of writes
+    /// can leave tens of thousands of records stale (a phone's bulk sync touches hundreds of batches), and building
+    /// them all at once would take the cores from the requests. Nothing waits for the worker — a view of a stale record
+    /// builds it first — so it only needs to finish eventually.</summary>
+    public const double BusyShare = 0.25;
+
     /// <summary>Raise when the stored parts' format changes (the page's template, the JSON's shape), so that the next
     /// start rebuilds every record; the public base URL is part of the same key.</summary>
     public const int Format = 1;
@@ -36,7 +42,7 @@ public sealed class RecordRebuilder(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(interval, stoppingToken);
-                await RunGuardedAsync(() => RebuildOnceAsync(stoppingToken));
+                await RunGuardedAsync(() => RebuildOnceAsync(stoppingToken, throttled: true));
             }
         }
         catch (OperationCanceledException) { }
@@ -54,10 +60,11 @@ public sealed class RecordRebuilder(
 
     /// <summary>Rebuilds every record stale now, each once (one changed again meanwhile waits for the next pass);
     /// returns how many it built.</summary>
-    public async Task<int> RebuildOnceAsync(CancellationToken ct)
+    public async Task<int> RebuildOnceAsync(CancellationToken ct, bool throttled = false)
     {
         var today = VietnamTime.Today(clock.GetUtcNow());
         var built = 0;
+        var busy = System.Diagnostics.Stopwatch.StartNew();
         foreach (var page in new Func<string, Task<IReadOnlyList<string>>>[]
                  {
                      after => store.StaleAsync(after, Chunk, ct),
@@ -78,6 +85,11 @@ public sealed class RecordRebuilder(
                     {
                         // One record that cannot be built must not stop the others; its views will answer the error.
                         logger.LogWarning(e, "Could not build the public record of {Code}", code);
+                    }
+                    if (throttled && busy.Elapsed > TimeSpan.FromMilliseconds(50))
+                    {
+                        await Task.Delay(busy.Elapsed * ((1 - BusyShare) / BusyShare), ct);
+                        busy.Restart();
                     }
                 }
                 after = codes[^1];

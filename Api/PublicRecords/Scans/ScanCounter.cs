@@ -8,9 +8,8 @@ namespace Traceability.Api.PublicRecords;
 /// no user agent.</summary>
 public sealed class ScanCounter
 {
-    // One long-lived entry a recently scanned batch, never a new dictionary a second: a busy second's dictionary grew
-    // onto the large-object heap, whose arrays only full collections free, and a few of those a second made the page
-    // views' slowest percentile. Entries idle for IdleFlushes flushes are dropped.
+    // One long-lived entry per recently scanned batch (never a new dictionary per flush, which would land on the
+    // large-object heap); entries idle for IdleFlushes flushes are dropped, so memory follows the batches being scanned.
     private const int IdleFlushes = 60;
     private readonly ConcurrentDictionary<Guid, Tally> _tallies = new();
 

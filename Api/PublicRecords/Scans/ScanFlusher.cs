@@ -3,9 +3,8 @@ using Traceability.Infrastructure.PublicRecords;
 namespace Traceability.Api.PublicRecords;
 
 /// <summary>Writes the counted scans every second, and once more when the API stops. A busy second holds tens of
-/// thousands of tallies: they are written in the order their rows are stored, in chunks with a pause between them, so
-/// that a flush never holds a core or the write lock for long (one ~100 ms statement a second showed in the page
-/// views' slowest percentile), and the chunks touch separate pages (no more pages written than by one statement).</summary>
+/// thousands of tallies: they are written in the order their rows are stored, in chunks with a short pause between
+/// them, so that a flush never holds a core or the write lock for long, and each chunk touches its own pages.</summary>
 public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, Infrastructure.Database db, ILogger<ScanFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
