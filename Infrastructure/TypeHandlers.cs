@@ -73,8 +73,10 @@ public static class TypeHandlers
         {
             DateOnly d => d,
             DateTime dt => DateOnly.FromDateTime(dt),
-            string s => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact)
-                ? exact : DateOnly.FromDateTime(DateTime.Parse(s, CultureInfo.InvariantCulture)),
+            // Microsoft.Data.Sqlite writes a date parameter as "yyyy-MM-dd 00:00:00"; older rows may hold "yyyy-MM-dd".
+            string { Length: >= 10 } s when DateOnly.TryParseExact(s.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact)
+                && (s.Length == 10 || s.AsSpan(10) is " 00:00:00") => exact,
+            string s => DateOnly.FromDateTime(DateTime.Parse(s, CultureInfo.InvariantCulture)),
             _ => throw new DataException($"Cannot read {value.GetType()} as DateOnly."),
         };
 

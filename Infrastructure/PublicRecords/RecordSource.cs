@@ -9,7 +9,7 @@ namespace Traceability.Infrastructure.PublicRecords;
 /// sets in one command), each a seek by the batch's tracing code. Only builds read this; views read the stored parts.</summary>
 public sealed class RecordSource(Database db)
 {
-    /// <param name="SourceVersion">The record's version (public_records.version), read before anything else: data read
+    /// <param name="SourceVersion">The record's version (batches.record_version), read before anything else: data read
     /// after it is at least that new, so a build stored under it can only be too old, never too new.</param>
     public sealed record Data(
         long SourceVersion, Batch Batch, Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications,
@@ -18,7 +18,7 @@ public sealed class RecordSource(Database db)
     // Five statements, each a seek by the tracing code: the version, the batch with its product and producer in one
     // row, then the certifications, the inputs and the events.
     private const string RecordSql = $"""
-        SELECT r.version FROM public_records r JOIN batches b ON b.id = r.batch_id WHERE b.code = @Code;
+        SELECT record_version FROM batches WHERE code = @Code;
         SELECT {BatchColumns}, {ProductColumns}, {ProducerColumns}
         FROM batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = b.producer_id
         WHERE b.code = @Code;
@@ -47,8 +47,7 @@ public sealed class RecordSource(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(db.Sql(RecordSql), new { Code = code }, cancellationToken: ct));
-        // No header row (deleted by hand): the build inserts one, as current at version 1.
-        var version = (await results.ReadAsync<long?>()).SingleOrDefault() ?? 1;
+        var version = (await results.ReadAsync<long?>()).SingleOrDefault() ?? 0;
         // Dapper multi-maps only synchronously; the rows of this grid are already on the reader.
         var head = results.Read<BatchRepository.Row, ProductRepository.Row, ProducerRepository.Row, Head>(
             (b, p, pr) => new Head(b.ToBatch(), p.ToProduct(), pr.ToProducer()), splitOn: "id,id").SingleOrDefault();

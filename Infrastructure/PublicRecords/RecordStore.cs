@@ -4,10 +4,10 @@ using Dapper;
 namespace Traceability.Infrastructure.PublicRecords;
 
 /// <summary>The stored public records (migration 0009): a header row a batch that says which version of the batch's
-/// sources its parts were built from, and each part a view reads (the record's JSON, each language's page, the default
-/// QR image) in a row of its own, read by tracing code or by GTIN and lot in one seek. The version is raised by
-/// triggers in the same transaction as every change to what the record shows, so any process reading a part knows
-/// whether it is current without asking anyone.</summary>
+/// record its parts were built from, and each part a view reads (the record's JSON, each language's page, the default
+/// QR image) in a row of its own, read by tracing code or by GTIN and lot in one statement. The version
+/// (batches.record_version) is raised by triggers in the same transaction as every change to what the record shows,
+/// so any process reading a part knows whether it is current without asking anyone.</summary>
 public sealed class RecordStore(Database db)
 {
     /// <summary>What a view reads: the record's JSON, one language's page (both stored gzip-compressed with their
@@ -31,12 +31,13 @@ public sealed class RecordStore(Database db)
         string ETag, byte[] Json, byte[] PageVi, byte[] PageEn, string QrETag, byte[]? Qr);
 
     private const string Columns = """
-        p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at, r.stale, r.changes_on
+        p.batch_id, p.code, p.version, p.body, s.scan_count, s.first_scanned_at, b.record_version - r.built_version, r.changes_on
         """;
 
     private const string GetSql = $"""
         SELECT {Columns}
-        FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
+        FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id JOIN batches b ON b.id = p.batch_id
+        LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
         WHERE p.code = @p0 AND p.part = @p1
         """;
 
@@ -46,7 +47,7 @@ public sealed class RecordStore(Database db)
 
     private const string GetByLotSql = $"""
         SELECT {Columns}
-        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @p2
+        FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @p2 JOIN batches b ON b.id = r.batch_id
         LEFT JOIN scan_counts s ON s.batch_id = r.batch_id
         WHERE r.gtin = @p0 AND r.lot_number = @p1
         """;
@@ -77,8 +78,8 @@ public sealed class RecordStore(Database db)
     private const string HeaderExistsSql = "SELECT COUNT(*) FROM public_records WHERE batch_id = @BatchId";
     // Only for a header someone deleted: batches get theirs from a trigger (migration 0009).
     private const string InsertHeaderSql = """
-        INSERT INTO public_records (batch_id, code, gtin, lot_number, version, built_version, built_on, changes_on)
-        SELECT b.id, b.code, p.gtin, b.lot_number, @SourceVersion, @SourceVersion, @BuiltOn, @ChangesOn
+        INSERT INTO public_records (batch_id, code, gtin, lot_number, built_version, built_on, changes_on)
+        SELECT b.id, b.code, p.gtin, b.lot_number, @SourceVersion, @BuiltOn, @ChangesOn
         FROM batches b JOIN products p ON p.id = b.product_id WHERE b.id = @BatchId
         """;
     private const string UpdatePartSql = "UPDATE public_parts SET version = @ETag, body = @Body WHERE code = @Code AND part = @Part";
@@ -126,13 +127,37 @@ public sealed class RecordStore(Database db)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertPartSql), args, transaction, cancellationToken: ct));
     }
 
-    private const string StaleSql = "SELECT {top} code FROM public_records WHERE stale = 1 AND code > @After ORDER BY code {limit}";
+    private const string StaleInRangeSql = """
+        SELECT b.code FROM batches b JOIN public_records r ON r.batch_id = b.id
+        WHERE b.seq > @After AND b.seq <= @Until AND b.record_version <> r.built_version ORDER BY b.seq
+        """;
 
-    /// <summary>A keyset page (by code) of the records whose sources changed after their parts were built.</summary>
+    /// <summary>The stale records among the batches with <c>seq</c> in (<paramref name="after"/>, <paramref name="until"/>]:
+    /// a bounded piece of the worker's pass over every batch (no log is written for it, so writes pay nothing).</summary>
+    public async Task<IReadOnlyList<string>> StaleInRangeAsync(long after, long until, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(StaleInRangeSql), new { After = after, Until = until }, cancellationToken: ct))).AsList();
+    }
+
+    private const string LastSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM batches";
+
+    public async Task<long> LastBatchSeqAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LastSeqSql), cancellationToken: ct));
+    }
+
+    private const string StaleCodesSql = """
+        SELECT {top} r.code FROM public_records r JOIN batches b ON b.id = r.batch_id
+        WHERE b.record_version <> r.built_version AND r.code > @After ORDER BY r.code {limit}
+        """;
+
+    /// <summary>A keyset page (by code) of every stale record.</summary>
     public async Task<IReadOnlyList<string>> StaleAsync(string after, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(StaleSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(StaleCodesSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
     private const string DueSql = "SELECT {top} code FROM public_records WHERE changes_on <= @Today AND code > @After ORDER BY code {limit}";
@@ -145,7 +170,7 @@ public sealed class RecordStore(Database db)
         return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(DueSql), new { Today = today, After = after, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
-    private const string MarkAllStaleSql = "UPDATE public_records SET version = version + 1";
+    private const string MarkAllStaleSql = "UPDATE batches SET record_version = record_version + 1";
 
     /// <summary>Every record is rebuilt (on its next read or by the worker): what every record shows changed outside
     /// the database (the public base URL, the page's template).</summary>

@@ -12,8 +12,8 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
 {
     private volatile bool _disposed;
     private static readonly int MaxIdle = Environment.ProcessorCount * 4;
-    // A queue, not a bag: a bag's take from another thread's list locks, and the reads contended on it.
-    private readonly ConcurrentQueue<Reader> _idle = new();
+    // A stack: the reader used last (its page cache warmest) serves next, and taking one never locks.
+    private readonly ConcurrentStack<Reader> _idle = new();
 
     private sealed class Reader(SqliteConnection connection)
     {
@@ -24,7 +24,7 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
     public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
     {
         ct.ThrowIfCancellationRequested();
-        if (!_idle.TryDequeue(out var reader)) reader = new Reader((SqliteConnection)await dialect.OpenAsync(ct));
+        if (!_idle.TryPop(out var reader)) reader = new Reader((SqliteConnection)await dialect.OpenAsync(ct));
         var healthy = false;
         try
         {
@@ -46,7 +46,7 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
         }
         finally
         {
-            if (healthy && !_disposed && _idle.Count < MaxIdle) _idle.Enqueue(reader);
+            if (healthy && !_disposed && _idle.Count < MaxIdle) _idle.Push(reader);
             else reader.Connection.Dispose();
         }
     }
@@ -55,13 +55,13 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
     /// fails never returns its reader).</summary>
     public void DropIdle()
     {
-        while (_idle.TryDequeue(out var reader)) reader.Connection.Dispose();
+        while (_idle.TryPop(out var reader)) reader.Connection.Dispose();
     }
 
     /// <summary>Closes the idle readers (the host is stopping; a read still running closes its own).</summary>
     public void Dispose()
     {
         _disposed = true;
-        while (_idle.TryDequeue(out var reader)) reader.Connection.Dispose();
+        while (_idle.TryPop(out var reader)) reader.Connection.Dispose();
     }
 }

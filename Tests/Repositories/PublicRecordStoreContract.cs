@@ -116,6 +116,8 @@ public abstract partial class RepositoryContract
         Assert.That(await store.StaleAsync("", 1000, default), Does.Not.Contain(parent.Code).And.Not.Contain(child.Code));
         await store.MarkAllStaleAsync(default);
         Assert.That(await store.StaleAsync("", 100_000, default), Does.Contain(parent.Code).And.Contain(child.Code));
+        var last = await store.LastBatchSeqAsync(default);
+        Assert.That(await store.StaleInRangeAsync(0, last, default), Does.Contain(parent.Code).And.Contain(child.Code), "what the worker finds");
     }
 
     [Test]

@@ -26,7 +26,8 @@ public sealed class RecordBuilder(
         finally { stripe.Release(); }
     }
 
-    /// <summary>Builds <paramref name="code"/> unless a view that waited for the same stripe finds it current now.</summary>
+    /// <summary>Builds <paramref name="code"/> unless its stored <paramref name="part"/> is current (a view that waited
+    /// for the same stripe finds it built). True when it built; false when it was current or no batch has that code.</summary>
     public async Task<bool> BuildIfStaleAsync(string code, RecordStore.Part part, CancellationToken ct)
     {
         var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(code) % _stripes.Length)];
@@ -34,7 +35,7 @@ public sealed class RecordBuilder(
         try
         {
             var stored = await store.GetAsync(code, part, ct);
-            if (stored is not null && stored.IsCurrentOn(VietnamTime.Today(clock.GetUtcNow()))) return true;
+            if (stored is not null && stored.IsCurrentOn(VietnamTime.Today(clock.GetUtcNow()))) return false;
             return await BuildUnderStripeAsync(code, ct);
         }
         finally { stripe.Release(); }

@@ -9,14 +9,15 @@ using Traceability.Infrastructure.Repositories;
 namespace Traceability.Api.PublicRecords;
 
 /// <summary>Rebuilds the stale public records that nobody reads, every few seconds (Traceability:RecordRebuildSeconds):
-/// those whose sources changed (the database marks them, whichever process wrote) and those whose day came (an OCOP
-/// certification starting or ending). Views do not wait for it: a view of a stale record builds it first. Several
+/// those whose version moved past the one they were built from (the database's triggers move it, whichever process
+/// wrote) and those whose day came (an OCOP certification starting or ending). Views do not wait for it: a view of a stale record builds it first. Several
 /// API processes may run this at once; the stored version makes their builds agree.</summary>
 public sealed class RecordRebuilder(
     RecordStore store, RecordBuilder builder, SettingsRepository settings, PublicLinks links, TimeProvider clock,
     IOptions<TraceabilityOptions> options, Infrastructure.Database db, ILogger<RecordRebuilder> logger) : BackgroundService
 {
     private const int Chunk = 200;
+    private const int RangeSize = 5000;
 
     /// <summary>While catching up, the worker works a quarter of the time at most and rests the rest: a burst of writes
     /// can leave tens of thousands of records stale (a phone's bulk sync touches hundreds of batches), and building
@@ -58,42 +59,52 @@ public sealed class RecordRebuilder(
         }
     }
 
-    /// <summary>Rebuilds every record stale now, each once (one changed again meanwhile waits for the next pass);
+    /// <summary>Rebuilds the stale records (each once per pass, however often it changed) and those whose day came;
     /// returns how many it built.</summary>
     public async Task<int> RebuildOnceAsync(CancellationToken ct, bool throttled = false)
     {
-        var today = VietnamTime.Today(clock.GetUtcNow());
-        var built = 0;
         var busy = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var page in new Func<string, Task<IReadOnlyList<string>>>[]
-                 {
-                     after => store.StaleAsync(after, Chunk, ct),
-                     after => store.DueAsync(today, after, Chunk, ct),
-                 })
+        var built = 0;
+        async Task Build(IEnumerable<string> codes)
         {
-            var after = "";
-            while (await page(after) is { Count: > 0 } codes)
+            foreach (var code in codes)
             {
-                foreach (var code in codes)
+                try
                 {
-                    try
-                    {
-                        await builder.BuildAsync(code, ct);
-                        built++;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException && db.Fault(e) is null)
-                    {
-                        // One record that cannot be built must not stop the others; its views will answer the error.
-                        logger.LogWarning(e, "Could not build the public record of {Code}", code);
-                    }
-                    if (throttled && busy.Elapsed > TimeSpan.FromMilliseconds(50))
-                    {
-                        await Task.Delay(busy.Elapsed * ((1 - BusyShare) / BusyShare), ct);
-                        busy.Restart();
-                    }
+                    // Skipped when current: a view may have built it since.
+                    if (await builder.BuildIfStaleAsync(code, RecordStore.Part.Json, ct)) built++;
                 }
-                after = codes[^1];
+                catch (Exception e) when (e is not OperationCanceledException && db.Fault(e) is null)
+                {
+                    // One record that cannot be built must not stop the others; its views will answer the error.
+                    logger.LogWarning(e, "Could not build the public record of {Code}", code);
+                }
+                if (throttled && busy.Elapsed > TimeSpan.FromMilliseconds(50))
+                {
+                    await Task.Delay(busy.Elapsed * ((1 - BusyShare) / BusyShare), ct);
+                    busy.Restart();
+                }
             }
+        }
+
+        // A pass over every batch, a range at a time, comparing the record's version with the one its parts were built
+        // from (a change made behind a range already passed is found by the next pass, or by its first view).
+        var last = await store.LastBatchSeqAsync(ct);
+        for (long after = 0; after < last; after += RangeSize)
+        {
+            await Build(await store.StaleInRangeAsync(after, after + RangeSize, ct));
+            if (throttled && busy.Elapsed > TimeSpan.FromMilliseconds(50))
+            {
+                await Task.Delay(busy.Elapsed * ((1 - BusyShare) / BusyShare), ct);
+                busy.Restart();
+            }
+        }
+        var today = VietnamTime.Today(clock.GetUtcNow());
+        var lastDue = "";
+        while (await store.DueAsync(today, lastDue, Chunk, ct) is { Count: > 0 } due)
+        {
+            await Build(due);
+            lastDue = due[^1];
         }
         return built;
     }

@@ -44,7 +44,7 @@ public sealed class RecordReader(RecordStore store, RecordBuilder builder, Recor
         if (stored is null || !stored.IsCurrentOn(Today))
         {
             // Never built, or its sources changed since (in any process): build it before answering.
-            if (!await builder.BuildIfStaleAsync(code, part, ct)) return null;
+            await builder.BuildIfStaleAsync(code, part, ct);
             stored = await store.GetAsync(code, part, ct);
             if (stored is null) return null;
         }
