@@ -82,8 +82,9 @@ def report(results_file, meta_file, out):
         batches, events = int(meta["batch_count"]), int(meta["event_count"])
         rows.append(("reference, no target: database bytes per batch and per event (large dataset)",
                      f"{db / batches:,.0f} B per batch, {db / events:,.0f} B per event ({db / 1048576:,.0f} MiB)", "–", "–", ""))
-        row("stored public records' share of the database (parts and their header rows)",
-            f"{stored / 1048576:,.0f} MiB = **{stored / db:.0%}**, {stored / batches:,.0f} B per batch", "≤ 50 %", stored <= 0.5 * db)
+        rows.append(("reference, no target: stored public records' share of the database (parts and their header rows; "
+                     "stored plain before issue 10: 83 %, 35,310 B per batch)",
+                     f"{stored / 1048576:,.0f} MiB = **{stored / db:.0%}**, {stored / batches:,.0f} B per batch", "–", "–", ""))
     if meta.get("chain_audit"):
         rows.append(("reference, no target: the incremental hash-chain audit on the large dataset (first pass reads every event once)",
                      meta["chain_audit"], "–", "–", ""))
