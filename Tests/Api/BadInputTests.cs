@@ -7,7 +7,7 @@ using Traceability.Tests.Support;
 namespace Traceability.Tests.Api;
 
 /// <summary>Bad input gets a 4xx problem details response that says what is wrong; never a 500, and nothing stored changes.</summary>
-public sealed class BadInputTests
+public sealed partial class BadInputTests
 {
     private ApiFactory _api = null!;
     private Account _producer = null!;
@@ -23,7 +23,12 @@ public sealed class BadInputTests
         _productId = (await _producer.CreateProductAsync()).Id();
     }
 
-    [OneTimeTearDown] public void Stop() => _api.Dispose();
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _document?.Dispose();
+        _api.Dispose();
+    }
 
     public static IEnumerable<TestCaseData> Bodies()
     {
