@@ -70,6 +70,16 @@ public sealed class SlottedGzipTests
     }
 
     [Test]
+    public void ASlotValueLongerThanOneStoredBlock_IsWrittenWhole()
+    {
+        var page = "<p><!--@scan-count@--></p><a href=\"<!--@other-language@-->\">x</a>";
+        byte[][] values = [new byte[70_000], [], Encoding.UTF8.GetBytes(new string('u', 131_071)), []];
+        Array.Fill(values[0], (byte)'7');
+        var gzip = SlottedGzip.Fill(StoredPage.Store(Encoding.UTF8.GetBytes(page)), values);
+        Assert.That(Gunzip(gzip), Is.EqualTo(Expected(page, values)));
+    }
+
+    [Test]
     public void Crc32Combine_EqualsTheCrcOfTheJoinedBytes()
     {
         var random = new Random(11);

@@ -16,6 +16,9 @@ public static class SlottedGzip
     private const byte Format = 1;
     private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     private static readonly byte[] FinalBlock = [1, 0, 0, 0xff, 0xff];
+    private const int MaxStoredBlock = 65_535;
+
+    private static int StoredBlocksLength(int valueLength) => valueLength + 5 * Math.Max(1, (valueLength + MaxStoredBlock - 1) / MaxStoredBlock);
 
     /// <summary>Whether <paramref name="stored"/> is in this form (every stored part but the QR image).</summary>
     public static bool Is(byte[] stored) => stored.Length > 0 && stored[0] == Format;
@@ -58,7 +61,7 @@ public static class SlottedGzip
         output.Write(deflated);
     }
 
-    /// <summary>The gzip stream of the part with each slot replaced by <paramref name="values"/>[slot] (each under 64 KiB).</summary>
+    /// <summary>The gzip stream of the part with each slot replaced by <paramref name="values"/>[slot].</summary>
     public static byte[] Fill(byte[] stored, byte[][] values)
     {
         if (!Is(stored)) throw new InvalidDataException("Not a stored gzip part.");
@@ -69,7 +72,7 @@ public static class SlottedGzip
             var deflated = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(at + 8));
             length += deflated;
             at += 12 + deflated;
-            if (at < stored.Length) { length += 5 + values[stored[at]].Length; at++; }
+            if (at < stored.Length) { length += StoredBlocksLength(values[stored[at]].Length); at++; }
         }
         var output = new byte[length];
         Header.CopyTo(output, 0);
@@ -88,12 +91,18 @@ public static class SlottedGzip
             at += 12 + deflated;
             if (at >= stored.Length) break;
             var value = values[stored[at++]];
-            // A stored block: BFINAL 0, BTYPE 00 (the rest of the byte is padding), LEN, NLEN, the bytes.
-            output[written] = 0;
-            BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(written + 1), (ushort)value.Length);
-            BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(written + 3), (ushort)~value.Length);
-            value.CopyTo(output.AsSpan(written + 5));
-            written += 5 + value.Length;
+            // Stored blocks of at most 65,535 bytes each: BFINAL 0, BTYPE 00 (the rest of the byte is padding), LEN,
+            // NLEN, the bytes. A slot value is short (a count, a time, a URL) but is never cut short.
+            for (var from = 0; from < value.Length || from == 0; from += MaxStoredBlock)
+            {
+                var piece = value.AsSpan(from, Math.Min(MaxStoredBlock, value.Length - from));
+                output[written] = 0;
+                BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(written + 1), (ushort)piece.Length);
+                BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(written + 3), (ushort)~piece.Length);
+                piece.CopyTo(output.AsSpan(written + 5));
+                written += 5 + piece.Length;
+                if (value.Length == 0) break;
+            }
             crc = Crc32.Append(crc, value);
             total += value.Length;
         }
