@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
-using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 

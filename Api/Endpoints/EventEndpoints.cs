@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
 using Traceability.Api.Idempotency;
-using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;

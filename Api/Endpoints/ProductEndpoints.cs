@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Traceability.Api.Auth;
 using Traceability.Api.Contracts;
-using Traceability.Api.PublicRecords;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 
