@@ -61,4 +61,26 @@ public sealed record PageText(
     };
 
     public string Number(decimal d) => d.ToString("#,0.###", Culture);
+
+    /// <summary>A quantity as people write it: "12,5 kg", "500 cái" / "500 pieces", not the UN/CEFACT Recommendation 20
+    /// code the API stores; a code without a name here is shown as it is.</summary>
+    public string Amount(decimal quantity, string? unit) => unit is null
+        ? Number(quantity)
+        : $"{Number(quantity)} {UnitName(unit, quantity)}";
+
+    private string UnitName(string code, decimal quantity)
+    {
+        var one = quantity == 1;
+        return (Lang, code) switch
+        {
+            (_, "KGM") => "kg", (_, "GRM") => "g", (_, "MGM") => "mg", (_, "MLT") => "ml", (_, "MTR") => "m", (_, "CMT") => "cm",
+            (_, "MTK") => "m²", (_, "MTQ") => "m³", (_, "HAR") => "ha",
+            ("en", "TNE") => "t", ("en", "LTR") => "L",
+            ("en", "H87") => one ? "piece" : "pieces", ("en", "C62") => one ? "unit" : "units", ("en", "SET") => one ? "set" : "sets",
+            ("en", "PR") => one ? "pair" : "pairs", ("en", "DZN") => one ? "dozen" : "dozen",
+            (_, "TNE") => "tấn", (_, "LTR") => "lít", (_, "H87") => "cái", (_, "C62") => "đơn vị", (_, "SET") => "bộ",
+            (_, "PR") => "đôi", (_, "DZN") => "tá",
+            _ => code,
+        };
+    }
 }

@@ -40,6 +40,7 @@ public sealed class PublicPageTests : ApiTest
             Assert.That(html, Does.Contain("Hái 120 kg").And.Contain("Sửa: 102 kg"));
             Assert.That(html, Does.Contain("Chuỗi dữ liệu toàn vẹn: 3 bước"), "verification");
             Assert.That(html, Does.Contain("Lượt quét"), "scans");
+            Assert.That(html, Does.Contain("<dd>12,5 kg</dd>").And.Not.Contain("KGM"), "the quantity in words, in Vietnamese number format");
             Assert.That(html, Does.Not.Contain("<script"), "no JavaScript");
         });
     }
@@ -64,7 +65,17 @@ public sealed class PublicPageTests : ApiTest
         var html = await Page($"/p/{batch.GetProperty("code").GetString()}{query}", language);
         Assert.That(html, Does.Contain("<html lang=\"en\">").And.Contain("Product journey").And.Contain("Harvesting").And.Contain("Fermented pork roll"));
         Assert.That(html, Does.Not.Contain("Hành trình sản phẩm"));
+        Assert.That(html, Does.Contain("<dd>12.5 kg</dd>"), "the quantity in words, in English number format");
     }
+
+    [TestCase("H87", 500, "vi", "500 cái")]
+    [TestCase("H87", 500, "en", "500 pieces")]
+    [TestCase("H87", 1, "en", "1 piece")]
+    [TestCase("LTR", 2.5, "vi", "2,5 lít")]
+    [TestCase("TNE", 1200, "vi", "1.200 tấn")]
+    [TestCase("XYZ", 3, "en", "3 XYZ")]
+    public void Quantities_AreShownInWords(string unit, decimal quantity, string lang, string shown) =>
+        Assert.That(Traceability.Api.Pages.PageText.For(lang).Amount(quantity, unit), Is.EqualTo(shown));
 
     [Test]
     public async Task RecalledBatch_ShowsARedBannerFirst()
