@@ -12,7 +12,7 @@ public sealed record PageText(
     string Decision, string IssuedBy, string ValidFromTo, string OcopExpired, string NoOcop, string History, string Standards,
     string Certificates, string Journey, string NoEvents, string CorrectedBadge, string CorrectsStep, string At, string By, string MadeFrom,
     string Verification, string ChainValid, string ChainInvalid, string Scans, string FirstScan, string FirstScanNow, string OtherLanguage,
-    string OtherLanguageCode, string DataLinks, string NotFoundTitle, string NotFoundBody, string Category, string Step, string Rating)
+    string OtherLanguageCode, string DataLinks, string NotFoundTitle, string NotFoundBody, string Category, string Step, string Rating, string BatchHeading)
 {
     public static readonly PageText Vi = new("vi", "Truy xuất nguồn gốc", "SẢN PHẨM ĐÃ BỊ THU HỒI", "Thu hồi lúc", "Mã truy xuất", "Mã GTIN",
         "Số lô", "Ngày sản xuất", "Hạn sử dụng", "Số lượng", "Vùng nguyên liệu", "Nhà sản xuất", "Địa chỉ", "Liên hệ", "Chứng nhận OCOP",
@@ -21,7 +21,8 @@ public sealed record PageText(
         "Đính chính cho bước", "Tại", "Người thực hiện", "Được làm từ", "Xác thực dữ liệu",
         "Chuỗi dữ liệu toàn vẹn: {0} bước chưa bị sửa đổi.", "CẢNH BÁO: dữ liệu đã bị sửa đổi từ bước {0}.", "Lượt quét",
         "Quét lần đầu", "lần quét này", "English", "en", "Dữ liệu", "Không tìm thấy mã truy xuất",
-        "Mã này không có trong hệ thống. Hãy kiểm tra lại mã trên nhãn, hoặc liên hệ nơi bán.", "Nhóm sản phẩm", "Bước", "Hạng");
+        "Mã này không có trong hệ thống. Hãy kiểm tra lại mã trên nhãn, hoặc liên hệ nơi bán.", "Nhóm sản phẩm", "Bước", "Hạng",
+        "Thông tin lô hàng");
 
     public static readonly PageText En = new("en", "Product traceability", "THIS PRODUCT HAS BEEN RECALLED", "Recalled at", "Tracing code", "GTIN",
         "Lot", "Produced on", "Best before", "Quantity", "Origin", "Producer", "Address", "Contact", "OCOP certification",
@@ -30,7 +31,8 @@ public sealed record PageText(
         "Corrects step", "At", "By", "Made from", "Data integrity",
         "Record intact: {0} steps, none altered.", "WARNING: the record was altered from step {0} on.", "Scans",
         "First scanned", "this scan", "Tiếng Việt", "vi", "Data", "Tracing code not found",
-        "This code is not in the system. Check the code on the label, or ask the shop.", "Product group", "Step", "Rating");
+        "This code is not in the system. Check the code on the label, or ask the shop.", "Product group", "Step", "Rating",
+        "About this batch");
 
     public static PageText For(string lang) => lang == "en" ? En : Vi;
 
