@@ -40,16 +40,33 @@ public sealed class QrCodeTests : ApiTest
     public async Task Png_HasAFourModuleQuietZone_AndTheRequestedSize()
     {
         var (_, _, code) = await Producer.NewBatchAsync("QR-3");
-        var svg = await Api.CreateClient().GetStringAsync($"/p/{code}/qr.svg");
+        var svg = await Api.CreateClient().GetStringAsync($"/p/{code}/qr.svg?size=400");
         Assert.That(svg, Does.Match("d=\"M4 4h7v1h-7z"), "the finder pattern starts 4 modules in");
+        Assert.That(svg, Does.Contain("width=\"400\" height=\"400\""));
 
-        var (_, width, rgba) = QrDecoder.DecodePng(await Api.CreateClient().GetByteArrayAsync($"/p/{code}/qr.png?size=400"));
-        Assert.That(width, Is.InRange(300, 400));
+        var (text, width, rgba) = QrDecoder.DecodePng(await Api.CreateClient().GetByteArrayAsync($"/p/{code}/qr.png?size=400"));
+        Assert.That((text, width), Is.EqualTo(($"https://trace.example.vn/p/{code}", 400)), "exactly the size asked for");
         var modules = int.Parse(System.Text.RegularExpressions.Regex.Match(svg, "viewBox=\"0 0 (\\d+)").Groups[1].Value);
-        var pixelsPerModule = width / modules;
-        for (var x = 0; x < 4 * pixelsPerModule; x++)
+        var (perModule, _) = Traceability.Api.PublicRecords.QrCodes.Layout(modules, 400);
+        var start = (400 - perModule * modules) / 2 + 4 * perModule;   // the leftover pixels widen the quiet zone
+        for (var x = 0; x < start; x++)
             Assert.That(rgba[(width * (width / 2) + x) * 4], Is.EqualTo(255), $"pixel {x} of the quiet zone is white");
-        Assert.That(rgba[(width * (4 * pixelsPerModule) + 4 * pixelsPerModule) * 4], Is.EqualTo(0), "the finder pattern begins after it");
+        Assert.That(rgba[(width * start + start) * 4], Is.EqualTo(0), "the finder pattern begins after it");
+    }
+
+    [TestCase(64)]
+    [TestCase(300)]
+    [TestCase(600)]
+    [TestCase(2048)]
+    public async Task Png_IsExactlyTheSizeAsked_OrTheSmallestThatDecodes(int size)
+    {
+        var (_, _, code) = await Producer.NewBatchAsync($"QR-S{size}");
+        var (text, width, _) = QrDecoder.DecodePng(await Api.CreateClient().GetByteArrayAsync($"/p/{code}/qr.png?size={size}"));
+        Assert.That(text, Is.EqualTo($"https://trace.example.vn/p/{code}"));
+        var modules = int.Parse(System.Text.RegularExpressions.Regex.Match(await Api.CreateClient().GetStringAsync($"/p/{code}/qr.svg"),
+            "viewBox=\"0 0 (\\d+)").Groups[1].Value);
+        var smallest = Traceability.Api.PublicRecords.QrCodes.MinPixelsPerModule * modules;
+        Assert.That(width, Is.EqualTo(Math.Max(size, smallest)), $"{modules} modules");
     }
 
     [Test]
