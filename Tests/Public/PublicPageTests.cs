@@ -41,6 +41,8 @@ public sealed class PublicPageTests : ApiTest
             Assert.That(html, Does.Contain("Chuỗi dữ liệu toàn vẹn: 3 bước"), "verification");
             Assert.That(html, Does.Contain("Lượt quét"), "scans");
             Assert.That(html, Does.Contain("<dd>12,5 kg</dd>").And.Not.Contain("KGM"), "the quantity in words, in Vietnamese number format");
+            Assert.That(html, Does.Match($"<link rel=\"linkset\" type=\"application/linkset(\\+|&#x2B;)json\" href=\"https://trace.example.vn/01/0{gtin}/10/P-1\\?linkType=linkset\""),
+                "GS1 tools find the linkset from the page");
             Assert.That(html, Does.Not.Contain("<script"), "no JavaScript");
         });
     }
