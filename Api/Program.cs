@@ -22,6 +22,8 @@ app.UseTraceabilityOpenApi();
 
 app.MapHealthEndpoints();
 app.MapPublicPageEndpoints();
+app.MapResolverEndpoints();
+app.MapProductRecordEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapAuthorityEndpoints();

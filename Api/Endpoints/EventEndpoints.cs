@@ -14,7 +14,7 @@ public static class EventEndpoints
 {
     public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/event-types", ListEventTypes).WithTags("Events").AllowAnonymous().RequireCors(PublicRecords.PublicSetup.CorsPolicy).RequireRateLimiting(PublicRecords.PublicSetup.RatePolicy).WithName("ListEventTypes")
+        api.MapGet("/event-types", ListEventTypes).WithTags("Events").AllowAnonymous().RequireRateLimiting(PublicRecords.PublicSetup.RatePolicy).WithName("ListEventTypes")
             .WithSummary("The supply-chain steps, with Vietnamese and English labels and their GS1 CBV 2.0 bizStep.");
 
         var batch = api.MapGroup("/batches/{id:guid}").WithTags("Events").RequireAuthorization(Policies.Any);

@@ -26,12 +26,12 @@ public sealed class ReverseProxyOptions
 
 public static class PublicSetup
 {
-    public const string CorsPolicy = "public";
     public const string RatePolicy = "public";
 
     /// <summary>Paths anyone may read; only these are compressed (no secrets in them, so no BREACH-style leak).</summary>
     public static bool IsPublicPath(PathString path) =>
-        path.StartsWithSegments("/p") || path.StartsWithSegments("/01") || path.StartsWithSegments("/api/v1/public")
+        path.StartsWithSegments("/p") || path.StartsWithSegments("/01") || path.StartsWithSegments("/products")
+        || path.StartsWithSegments("/.well-known/gs1resolver") || path.StartsWithSegments("/api/v1/public")
         || path.StartsWithSegments("/api/v1/event-types");
 
     public static IServiceCollection AddTraceabilityPublic(this IServiceCollection services)
@@ -54,9 +54,6 @@ public static class PublicSetup
         services.AddHostedService(sp => sp.GetRequiredService<RecordRebuilder>());
         services.AddSingleton<ChainAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<ChainAudit>());
-
-        services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().WithMethods("GET", "HEAD")
-            .WithHeaders("Accept", "Accept-Language", "If-None-Match").WithExposedHeaders("ETag", "Link", "Location", "Retry-After")));
 
         services.AddResponseCompression(o =>
         {

@@ -52,11 +52,11 @@ public static class HttpSetup
             app.UseForwardedHeaders();
         app.UseMiddleware<Http.HeadRequests>();
         app.UseMiddleware<Http.SecurityHeaders>();
+        app.UseMiddleware<Http.PublicCors>();
         app.UseWhen(c => PublicSetup.IsPublicPath(c.Request.Path), branch => branch.UseResponseCompression());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
-        app.UseCors();
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();

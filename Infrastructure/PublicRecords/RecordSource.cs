@@ -72,6 +72,49 @@ public sealed class RecordSource(Database db)
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(db.Sql(CodeByLotSql), new { Gtin = gtin14, Lot = lot }, cancellationToken: ct));
     }
 
+    /// <summary>What a GS1 Digital Link names: a product by its GTIN, and the batch of the lot when there is one.</summary>
+    public sealed record DigitalLinkTarget(string ProductName, string? Code);
+
+    private const string TargetSql = """
+        SELECT p.name AS ProductName, b.code AS Code FROM products p LEFT JOIN batches b ON b.product_id = p.id AND b.lot_number = @Lot
+        WHERE p.gtin = @Gtin
+        """;
+
+    /// <summary>One seek for the resolver: the product with that GTIN (null if none) and its lot's tracing code (null if
+    /// the lot is unknown or not asked for). Read from the source tables, so it is never stale.</summary>
+    public async Task<DigitalLinkTarget?> TargetAsync(string gtin14, string? lot, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DigitalLinkTarget>(new CommandDefinition(db.Sql(TargetSql),
+            new { Gtin = gtin14, Lot = lot }, cancellationToken: ct));
+    }
+
+    /// <summary>A product's public record: the product, its producer, its OCOP decisions and its latest batches.</summary>
+    public sealed record ProductData(Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications, IReadOnlyList<Batch> Batches);
+
+    public const int ProductBatchLimit = 20;
+
+    private const string ProductSql = $$"""
+        SELECT {{ProductColumns}}, {{ProducerColumns}} FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.gtin = @Gtin;
+        SELECT {{CertificationRepository.Columns}} FROM ocop_certifications
+            WHERE product_id = (SELECT id FROM products WHERE gtin = @Gtin) {{CertificationRepository.NewestFirst}};
+        SELECT {top} {{BatchColumns}} FROM batches b WHERE b.product_id = (SELECT id FROM products WHERE gtin = @Gtin)
+            ORDER BY b.produced_on DESC, b.seq DESC {limit};
+        """;
+
+    public async Task<ProductData?> ProductAsync(string gtin14, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(db.Sql(ProductSql),
+            new { Gtin = gtin14, Limit = ProductBatchLimit }, cancellationToken: ct));
+        var head = results.Read<ProductRepository.Row, ProducerRepository.Row, (Product, Producer)>(
+            (p, pr) => (p.ToProduct(), pr.ToProducer()), splitOn: "id").SingleOrDefault();
+        if (head.Item1 is null) return null;
+        var certifications = (await results.ReadAsync<CertificationRepository.Row>()).Select(r => r.ToCertification()).ToList();
+        var batches = (await results.ReadAsync<BatchRepository.Row>()).Select(r => r.ToBatch()).ToList();
+        return new ProductData(head.Item1, head.Item2, certifications, batches);
+    }
+
     public sealed record Link(string Code, string LotNumber, string? Gtin);
 
     private const string LinkSql = """

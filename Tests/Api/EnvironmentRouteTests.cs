@@ -83,12 +83,19 @@ public sealed class EnvironmentRouteTests(string environment)
         foreach (var accept in new[] { "text/html", "application/json" })
         {
             await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}", accept: accept);
-            await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}", accept: accept);
+            await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}", accept: accept, expected: HttpStatusCode.TemporaryRedirect);
+            await Walk(anonymous, "GET", "/products/{gtin}", $"/products/0{gtin}", accept: accept);
         }
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}?lang=en", accept: "text/html");
-        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}?linkType=linkset");
-        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/0{gtin}/10/{lot}?linkType=gs1:epcis", expected: HttpStatusCode.TemporaryRedirect);
-        await Walk(anonymous, "GET", "/01/{gtin}/10/{**lot}", $"/01/{gtin}/10/{lot}", expected: HttpStatusCode.MovedPermanently);
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=linkset");
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=gs1:epcis", expected: HttpStatusCode.TemporaryRedirect);
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/{gtin}/10/{lot}", expected: HttpStatusCode.MovedPermanently);
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}/21/ITEM-1?linkType=linkset");
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}/foo", expected: HttpStatusCode.BadRequest);
+        await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}?linkType=gs1:nosuchlt", expected: HttpStatusCode.NotFound);
+        await Walk(anonymous, "GET", "/.well-known/gs1resolver", "/.well-known/gs1resolver");
+        await Walk(anonymous, "GET", "/api/v1/public/products/{gtin}", $"/api/v1/public/products/0{gtin}");
+        await Walk(anonymous, "GET", "/api/v1/public/products/{gtin}/certification", $"/api/v1/public/products/0{gtin}/certification");
         await Walk(anonymous, "GET", "/p/{code}", "/p/ZZZZZZZZZZ", accept: "text/html", expected: HttpStatusCode.NotFound);
         await Walk(anonymous, "GET", "/p/{code}/qr.png", $"/p/{code}/qr.png");
         await Walk(anonymous, "GET", "/p/{code}/qr.png", $"/p/{code}/qr.png?size=600");

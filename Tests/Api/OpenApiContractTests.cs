@@ -60,7 +60,7 @@ public sealed class OpenApiContractTests
     }
 
     /// <summary>What anyone may read without a key.</summary>
-    private static readonly string[] PublicPaths = ["/health/", "/api/v1/event-types", "/api/v1/public/", "/p/", "/01/"];
+    private static readonly string[] PublicPaths = ["/health/", "/api/v1/event-types", "/api/v1/public/", "/p/", "/01/", "/products/", "/.well-known/"];
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd() + "\n";
 }

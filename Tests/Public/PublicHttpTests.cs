@@ -89,7 +89,7 @@ public sealed class PublicHttpTests
         var producer = await api.CreateProducerAsync();
         var (_, batch, gtin) = await PublicScenario.RichBatchAsync(api, producer, "H-GZ");
         var code = batch.GetProperty("code").GetString()!;
-        foreach (var (url, accept) in new[] { ($"/p/{code}", "text/html"), ($"/01/0{gtin}/10/H-GZ", "text/html"),
+        foreach (var (url, accept) in new[] { ($"/p/{code}", "text/html"), ($"/p/{code}", "application/json"),
                      ($"/api/v1/public/records/{code}", "application/json"), ($"/p/{code}?lang=en", "text/html") })
         {
             var phone = new HttpRequestMessage(HttpMethod.Get, url);

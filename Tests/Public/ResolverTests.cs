@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using NUnit.Framework;
 using Traceability.Tests.Support;
@@ -44,7 +45,7 @@ public sealed class ResolverTests : ApiTest
                  {
                      ($"/01/{gtin}/10/R%2F2?linkType=gs1:epcis", $"/01/0{gtin}/10/R%2F2?linkType=gs1:epcis"),
                      ($"/01/0{gtin}/10/R%2f2", $"/01/0{gtin}/10/R%2F2"),
-                     ($"/01/0{gtin}/10/R/2", $"/01/0{gtin}/10/R%2F2"),
+                     ($"/01/{gtin}/10/R%2F2/21/A%2f1?foo=bar", $"/01/0{gtin}/10/R%2F2/21/A%2F1?foo=bar"),
                      ($"/p/{code.ToLowerInvariant()}", $"/p/{code}"),
                  })
         {
@@ -55,36 +56,138 @@ public sealed class ResolverTests : ApiTest
     }
 
     [Test]
-    public async Task LinkTypes_RedirectToEpcisAndCertification_AndListAllAsALinkset()
+    public async Task DigitalLink_RedirectsToItsDefaultLink_AndToEachLinkTypeAskedFor_PassingTheQueryOn()
     {
         var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-3");
         var code = batch.GetProperty("code").GetString()!;
-        var page = $"/01/0{gtin}/10/R-3";
+        var link = $"/01/0{gtin}/10/R-3";
+        var records = $"https://trace.example.vn/api/v1/public/records/{code}";
+        foreach (var (query, expected) in new[]
+                 {
+                     ("", $"https://trace.example.vn/p/{code}"),
+                     ("?foo=bar&17=261231", $"https://trace.example.vn/p/{code}?foo=bar&17=261231"),
+                     ("?linkType=gs1:pip", $"https://trace.example.vn/p/{code}"),
+                     ("?linkType=gs1:defaultLink", $"https://trace.example.vn/p/{code}"),
+                     ("?linkType=gs1:epcis", $"{records}/epcis"),
+                     ("?linkType=https://gs1.org/voc/certificationInfo", $"{records}/certification"),
+                     ("?linkType=https%3A%2F%2Fref.gs1.org%2Fvoc%2FcertificationInfo&x=1", $"{records}/certification?x=1"),
+                     ("?linkType=gs1:traceability", records),
+                 })
+        {
+            foreach (var url in new[] { link + query, link + "/" + query })
+            {
+                var response = await Anonymous.GetAsync(url);
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect), url);
+                Assert.That(response.Headers.Location?.ToString(), Is.EqualTo(expected), url);
+                Assert.That(response.Headers.GetValues("Link").Single(),
+                    Is.EqualTo($"<https://trace.example.vn{link}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""), url);
+            }
+        }
+        // The page the redirect leads to is the record, and that view is the scan.
+        var page = await Api.CreateClient().SendAsync(PublicScenario.Get(link, "application/json"));
+        Assert.That((await page.Json(HttpStatusCode.OK)).GetProperty("scans").GetProperty("count").GetInt64(), Is.EqualTo(1));
+        var head = await Anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, link));
+        Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect));
+    }
 
-        var epcis = await Anonymous.GetAsync($"{page}?linkType=gs1:epcis");
-        Assert.That(epcis.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect));
-        Assert.That(epcis.Headers.Location?.ToString(), Is.EqualTo($"https://trace.example.vn/api/v1/public/records/{code}/epcis"));
-        var cert = await Anonymous.GetAsync($"{page}?linkType=gs1:certificationInfo");
-        Assert.That(cert.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect));
-        var ocop = await (await Anonymous.GetAsync(new Uri(cert.Headers.Location!.ToString()).PathAndQuery)).Json(HttpStatusCode.OK);
-        Assert.That(ocop.GetProperty("current").GetProperty("decisionNumber").GetString(), Is.EqualTo("3981/QĐ-UBND"));
-        var pip = await Anonymous.SendAsync(PublicScenario.Get($"{page}?linkType=gs1:pip", "text/html"));
-        Assert.That(pip.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-
-        foreach (var request in new[] { PublicScenario.Get($"{page}?linkType=linkset"), PublicScenario.Get(page, "application/linkset+json") })
+    [Test]
+    public async Task Linkset_ListsEveryLevelUpToTheGtin_WithItsDescription_AndNamesGs1sContext()
+    {
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-4");
+        var code = batch.GetProperty("code").GetString()!;
+        var link = $"/01/0{gtin}/10/R-4";
+        foreach (var request in new[] { PublicScenario.Get($"{link}?linkType=linkset"), PublicScenario.Get($"{link}/21/ITEM-9?linkType=all"),
+                     PublicScenario.Get(link, "application/linkset+json") })
         {
             var response = await Anonymous.SendAsync(request);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/linkset+json"));
-            var linkset = (await response.Json(HttpStatusCode.OK)).GetProperty("linkset")[0];
-            Assert.That(linkset.GetProperty("anchor").GetString(), Is.EqualTo($"https://trace.example.vn{page}"));
-            Assert.That(linkset.GetProperty("https://gs1.org/voc/epcis")[0].GetProperty("href").GetString(), Does.EndWith("/epcis"));
-            Assert.That(linkset.GetProperty("https://gs1.org/voc/pip")[0].GetProperty("href").GetString(), Is.EqualTo($"https://trace.example.vn{page}"));
+            Assert.That(response.Headers.GetValues("Link").Single(), Does.Contain(
+                "<https://ref.gs1.org/standards/resolver/linkset-context>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""));
+            var levels = (await response.Json(HttpStatusCode.OK)).GetProperty("linkset");
+            Assert.That(levels.GetArrayLength(), Is.EqualTo(2), "the lot, then its GTIN");
+            var lot = levels[0];
+            Assert.That(lot.GetProperty("anchor").GetString(), Is.EqualTo($"https://trace.example.vn{link}"));
+            Assert.That(lot.GetProperty("itemDescription").GetString(), Is.EqualTo("Chè Shan tuyết Pù Luông, lô R-4"));
+            var defaultLink = lot.GetProperty("https://gs1.org/voc/defaultLink").EnumerateArray().Single();
+            Assert.That(defaultLink.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "href", "title" }), "the default link carries only href and title");
+            Assert.That(defaultLink.GetProperty("href").GetString(), Is.EqualTo($"https://trace.example.vn/p/{code}"));
+            Assert.That(lot.GetProperty("https://gs1.org/voc/epcis")[0].GetProperty("href").GetString(), Does.EndWith($"/records/{code}/epcis"));
+            Assert.That(levels[1].GetProperty("anchor").GetString(), Is.EqualTo($"https://trace.example.vn/01/0{gtin}"));
+            Assert.That(levels[1].GetProperty("https://gs1.org/voc/pip")[0].GetProperty("href").GetString(), Is.EqualTo($"https://trace.example.vn/products/0{gtin}"));
+        }
+    }
+
+    [Test]
+    public async Task AGtinAlone_OrALotOrSerialTheResolverDoesNotKnow_WalksUpToTheMostSpecificLevelWithLinks()
+    {
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-5");
+        var code = batch.GetProperty("code").GetString()!;
+        foreach (var (url, expected) in new[]
+                 {
+                     ($"/01/0{gtin}", $"https://trace.example.vn/products/0{gtin}"),
+                     ($"/01/0{gtin}/10/KL8G", $"https://trace.example.vn/products/0{gtin}"),
+                     ($"/01/0{gtin}/22/V1", $"https://trace.example.vn/products/0{gtin}"),
+                     ($"/01/0{gtin}/10/R-5/21/ANY-SERIAL", $"https://trace.example.vn/p/{code}"),
+                     ($"/01/0{gtin}/22/V1/10/R-5/21/S1", $"https://trace.example.vn/p/{code}"),
+                     ($"/01/0{gtin}/10/KL8G?linkType=gs1:epcis", null),
+                 })
+        {
+            var response = await Anonymous.GetAsync(url);
+            Assert.That(response.StatusCode, Is.EqualTo(expected is null ? HttpStatusCode.NotFound : HttpStatusCode.TemporaryRedirect), url);
+            Assert.That(response.Headers.Location?.ToString(), Is.EqualTo(expected), url);
+        }
+
+        // The product's own record: the product, its OCOP certification, its batches (recalled ones marked).
+        var authority = await Api.CreateAuthorityAsync();
+        await (await authority.Client.PostAsJsonAsync($"/api/v1/batches/{batch.Id()}/recall", new { reason = "Vi sinh vượt ngưỡng" })).Json(HttpStatusCode.OK);
+        var record = await (await Anonymous.SendAsync(PublicScenario.Get($"/products/0{gtin}", "application/json"))).Json(HttpStatusCode.OK);
+        Assert.That(record.GetProperty("product").GetProperty("name").GetString(), Is.EqualTo("Chè Shan tuyết Pù Luông"));
+        Assert.That(record.GetProperty("ocop").GetProperty("current").GetProperty("stars").GetInt32(), Is.EqualTo(4));
+        var listed = record.GetProperty("batches").EnumerateArray().Single();
+        Assert.That((listed.GetProperty("code").GetString(), listed.GetProperty("recalled").GetBoolean()), Is.EqualTo((code, true)));
+        var html = await (await Anonymous.SendAsync(PublicScenario.Get($"/products/0{gtin}", "text/html"))).Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("Chè Shan tuyết Pù Luông").And.Contain("Đã thu hồi").And.Contain($"href=\"https://trace.example.vn/p/{code}\""));
+        await (await Anonymous.GetAsync("/products/08935049500019")).Json(HttpStatusCode.NotFound);
+    }
+
+    [TestCase("?17=99999X")]
+    [TestCase("?17=261340")]
+    [TestCase("?99999=1")]
+    [TestCase("?10=LOT")]
+    [TestCase("/foo")]
+    [TestCase("/21/S1/10/L1")]
+    [TestCase("/10/L1/10/L2")]
+    [TestCase("/99/X")]
+    public async Task BadQualifiersAndDataAttributes_Are400(string suffix)
+    {
+        var (_, _, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-6");
+        var response = await Anonymous.GetAsync($"/01/0{gtin}/10/R-6{suffix}");
+        await response.Json(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task DescriptionFile_AndPreflightsForGetHeadAndOptions()
+    {
+        var description = await (await Anonymous.GetAsync("/.well-known/gs1resolver")).Json(HttpStatusCode.OK);
+        Assert.That(description.GetProperty("resolverRoot").GetString(), Is.EqualTo("https://trace.example.vn"));
+        Assert.That(description.GetProperty("supportedPrimaryKeys").EnumerateArray().Select(k => k.GetString()), Is.EqualTo(new[] { "01" }));
+
+        foreach (var method in new[] { "GET", "HEAD", "OPTIONS", "GET,HEAD,OPTIONS" })
+        {
+            var preflight = new HttpRequestMessage(HttpMethod.Options, "/01/08935049500018/10/L1");
+            preflight.Headers.Add("Origin", "https://shop.example.vn");
+            preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Method", method);
+            var response = await Anonymous.SendAsync(preflight);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), method);
+            Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo("*"), method);
+            Assert.That(response.Headers.GetValues("Access-Control-Allow-Methods").Single(), Is.EqualTo("GET, HEAD, OPTIONS"), method);
         }
     }
 
     [TestCase("/p/ZZZZZZZZZZ")]
     [TestCase("/p/not-a-code")]
     [TestCase("/01/08935049500018/10/NO-SUCH-LOT")]
+    [TestCase("/products/08935049500018")]
     public async Task Unknown_IsAFriendlyPageForBrowsers_ProblemDetailsForApps(string url)
     {
         var page = await Anonymous.SendAsync(PublicScenario.Get(url, "text/html"));
@@ -100,6 +203,7 @@ public sealed class ResolverTests : ApiTest
     [TestCase("/01/08935049500019/10/L1")]
     [TestCase("/01/123/10/L1")]
     [TestCase("/01/08935049500018/10/L%20%C3%94")]
+    [TestCase("/01/08935049500018/10/R/2")]
     public async Task BadDigitalLinkSyntax_Is400(string url) =>
         await (await Anonymous.SendAsync(PublicScenario.Get(url, "application/json"))).Json(HttpStatusCode.BadRequest);
 

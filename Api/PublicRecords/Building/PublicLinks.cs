@@ -19,12 +19,21 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
         : _base + DigitalLinkPath(gtin14, lotNumber);
 
     /// <summary>The canonical Digital Link path: GTIN-14, and the lot percent-encoded as GS1 requires.</summary>
-    public static string DigitalLinkPath(string gtin14, string lotNumber) => $"/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
+    public static string DigitalLinkPath(string gtin14, string lotNumber) => Resolver.DigitalLinkRequest.LotPath(gtin14, lotNumber);
 
     public string QrPng(string code) => $"{_base}/p/{code}/qr.png";
     public string QrSvg(string code) => $"{_base}/p/{code}/qr.svg";
 
-    public PublicLinksResponse LinksFor(string code, string page) => new(page,
+    /// <summary>Where a batch's links lead. <paramref name="publicUrl"/> is what its QR code holds (the Digital Link, which
+    /// redirects to the page); the page itself is always /p/{code}.</summary>
+    public PublicLinksResponse LinksFor(string code, string publicUrl) => new($"{_base}/p/{code}",
         $"{_base}/api/v1/public/records/{code}", $"{_base}/api/v1/public/records/{code}/epcis",
-        $"{_base}/api/v1/public/records/{code}/certification", $"{page}?linkType=linkset", QrPng(code), QrSvg(code));
+        $"{_base}/api/v1/public/records/{code}/certification", $"{publicUrl}?linkType=linkset", QrPng(code), QrSvg(code));
+
+    /// <summary>A product's own page, for its GTIN alone (GS1 Digital Link walk-up from a lot the resolver does not know).</summary>
+    public string ProductPage(string gtin14) => $"{_base}/products/{gtin14}";
+
+    public string ProductJson(string gtin14) => $"{_base}/api/v1/public/products/{gtin14}";
+
+    public string ProductCertification(string gtin14) => $"{_base}/api/v1/public/products/{gtin14}/certification";
 }

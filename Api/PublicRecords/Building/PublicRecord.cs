@@ -10,16 +10,33 @@ namespace Traceability.Api.PublicRecords;
 public sealed record PublicLinksResponse(string Page, string Json, string Epcis, string Certification, string Linkset, string QrPng, string QrSvg);
 
 public sealed record PublicProduct(
-    string Name, string? NameEn, string? Gtin, string Category, string? Description, IReadOnlyList<string> Standards, string? ImageUrl);
+    string Name, string? NameEn, string? Gtin, string Category, string? Description, IReadOnlyList<string> Standards, string? ImageUrl)
+{
+    public static PublicProduct From(Product p) =>
+        new(p.Name, p.NameEn, p.Gtin, WireEnum<ProductCategory>.Name(p.Category), p.Description, p.Standards, p.ImageUrl);
+}
 
-public sealed record PublicProducer(string Name, string Kind, AddressDto Address, string? Phone, string? Email);
+public sealed record PublicProducer(string Name, string Kind, AddressDto Address, string? Phone, string? Email)
+{
+    public static PublicProducer From(Producer p) => new(p.Name, WireEnum<ProducerKind>.Name(p.Kind),
+        new AddressDto(p.Address.Line, p.Address.Commune, p.Address.Province, p.Address.CommuneCode, p.Address.ProvinceCode), p.Phone, p.Email);
+}
 
 public sealed record PublicBatch(string Code, string LotNumber, DateOnly ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin);
 
 public sealed record PublicCertification(int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil, string Status);
 
 /// <summary>The OCOP rating: <c>current</c> is the newest still-valid decision (null when every one has expired).</summary>
-public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<PublicCertification> History);
+public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<PublicCertification> History)
+{
+    public static PublicOcop From(IReadOnlyList<OcopCertification> certifications, DateOnly today)
+    {
+        PublicCertification Cert(OcopCertification c) =>
+            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired");
+        var current = OcopCertification.Current(certifications, today);
+        return new PublicOcop(current is null ? null : Cert(current), certifications.Select(Cert).ToList());
+    }
+}
 
 public sealed record PublicParent(string Code, string LotNumber, string ProductName, string ProducerName, decimal? Quantity, string? Unit, string PublicUrl);
 
@@ -37,19 +54,11 @@ public sealed record PublicRecordResponse(
         var b = d.Batch;
         var page = links.For(b, d.Product.Gtin);
         var firstInvalid = HashChain.FirstInvalid(d.Events);
-        PublicCertification Cert(OcopCertification c) =>
-            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired");
-        var current = OcopCertification.Current(d.Certifications, today);
         return new PublicRecordResponse(
-            b.Code, page, links.LinksFor(b.Code, page),
-            new PublicProduct(d.Product.Name, d.Product.NameEn, d.Product.Gtin, WireEnum<ProductCategory>.Name(d.Product.Category),
-                d.Product.Description, d.Product.Standards, d.Product.ImageUrl),
-            new PublicProducer(d.Producer.Name, WireEnum<ProducerKind>.Name(d.Producer.Kind),
-                new AddressDto(d.Producer.Address.Line, d.Producer.Address.Commune, d.Producer.Address.Province, d.Producer.Address.CommuneCode,
-                    d.Producer.Address.ProvinceCode), d.Producer.Phone, d.Producer.Email),
+            b.Code, page, links.LinksFor(b.Code, page), PublicProduct.From(d.Product), PublicProducer.From(d.Producer),
             new PublicBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
                 b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null),
-            new PublicOcop(current is null ? null : Cert(current), d.Certifications.Select(Cert).ToList()),
+            PublicOcop.From(d.Certifications, today),
             b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null,
             d.Parents.Select(p => new PublicParent(p.Code, p.LotNumber, p.ProductName, p.ProducerName, p.Quantity, p.Unit,
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Pages;
+using Traceability.Api.PublicRecords.Resolver;
 using Traceability.Infrastructure.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Domain;
@@ -15,17 +16,12 @@ public static class PublicPageEndpoints
 {
     public static WebApplication MapPublicPageEndpoints(this WebApplication app)
     {
-        var group = app.MapGroup("").WithTags("Public pages").AllowAnonymous().RequireCors(PublicSetup.CorsPolicy).RequireRateLimiting(PublicSetup.RatePolicy);
+        var group = app.MapGroup("").WithTags("Public pages").AllowAnonymous().RequireRateLimiting(PublicSetup.RatePolicy);
         group.MapGet("/p/{code}", ByCode).WithName("PublicPage")
             .WithSummary("A batch's public record: an HTML page for browsers (Vietnamese; ?lang=en or Accept-Language: en for English), JSON for Accept: application/json. Counts as a scan.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicRecordResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status307TemporaryRedirect)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/01/{gtin}/10/{**lot}", ByDigitalLink).WithName("DigitalLink")
-            .WithSummary("GS1 Digital Link resolver: the same record by GTIN and lot. linkType=gs1:pip (default), gs1:epcis, gs1:certificationInfo, linkset (or Accept: application/linkset+json). A GTIN-13 or other non-canonical form redirects (301) to the canonical GTIN-14 path.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicRecordResponse>(StatusCodes.Status200OK, "application/json")
-            .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status307TemporaryRedirect)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/p/{code}/qr.png", QrPng).WithName("QrPng")
             .WithSummary($"The batch's QR code as PNG: its canonical public URL, error correction Q by default, 4-module quiet zone. size={QrCodes.MinSize}–{QrCodes.MaxSize} px (default {QrCodes.DefaultSize}), ecc=L|M|Q|H.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png").Produces(StatusCodes.Status304NotModified)
@@ -48,55 +44,37 @@ public static class PublicPageEndpoints
             : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, clock, json, ct);
     }
 
-    public static async Task<IResult> ByDigitalLink(string gtin, string lot, string? linkType, HttpContext context,
-        RecordReader records, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
-    {
-        // The raw target keeps the lot's percent-encoding (routing would decode all but %2F).
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var rawPath = string.IsNullOrEmpty(raw) ? context.Request.Path.ToUriComponent() : raw.Split('?')[0];
-        var at = rawPath.IndexOf("/10/", StringComparison.Ordinal);
-        var rawLot = at < 0 ? lot : rawPath[(at + 4)..];
-        string decodedLot;
-        try { decodedLot = Uri.UnescapeDataString(rawLot); } catch (UriFormatException) { decodedLot = ""; }
-        if (!Gtin.TryNormalize(gtin, out var gtin14))
-            throw ValidationFailedException.For("gtin", "A GTIN-8, -12, -13 or -14 with a valid GS1 check digit.");
-        if (!LotNumber.IsValid(decodedLot))
-            throw ValidationFailedException.For("lot", "1–20 characters of the GS1 AI (10) character set, percent-encoded where reserved.");
-        var canonical = PublicLinks.DigitalLinkPath(gtin14, decodedLot);
-        if (rawPath != canonical)
-        {
-            // Redirect only to a record that exists.
-            if (await records.GetByLotAsync(gtin14, decodedLot, RecordStore.Part.Json, ct) is null) return NotFound(context, $"{gtin14}/{decodedLot}");
-            return Results.Redirect(canonical + context.Request.QueryString, permanent: true);
-        }
-        return await Answer(context, $"{gtin14}/{decodedLot}", (part, ct) => records.GetByLotAsync(gtin14, decodedLot, part, ct),
-            linkType, scans, links, clock, json, ct);
-    }
-
     /// <param name="name">What the request named (a code, or GTIN and lot), for the not-found answer.</param>
     /// <param name="load">Reads one part of the record the request names.</param>
     private static async Task<IResult> Answer(HttpContext context, string name, Func<RecordStore.Part, CancellationToken, Task<RecordReader.Loaded?>> load,
         string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> jsonSettings, CancellationToken ct)
     {
         var jsonOptions = jsonSettings.Value.SerializerOptions;
-        var target = HttpCaching.WantsLinkset(context.Request) ? Linkset.Target.Linkset : Linkset.For(linkType);
+        var wantsLinkset = Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request));
+        var type = Linkset.Normalize(linkType);
+        var page = !wantsLinkset && type is null or "pip" or "defaultLink";
         var json = HttpCaching.WantsJson(context.Request);
         var lang = HttpCaching.Language(context.Request);
         // A browser's view reads only the stored page of its language; everything else reads the record.
-        var part = target == Linkset.Target.Page && !json
+        var part = page && !json
             ? lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi
             : RecordStore.Part.Json;
         var loaded = await load(part, ct);
         if (loaded is null) return NotFound(context, name);
 
-        context.Response.Headers.Link = $"<{links.Base}{context.Request.Path}?linkType=linkset>; rel=\"linkset\"; type=\"{Linkset.MediaType}\"";
-        switch (target)
+        context.Response.Headers.Link = Linkset.LinkHeader(links.Base + context.Request.Path);
+        if (!page)
         {
-            case Linkset.Target.Epcis: return Results.Redirect(loaded.Record.Links.Epcis, permanent: false, preserveMethod: true);
-            case Linkset.Target.Certification: return Results.Redirect(loaded.Record.Links.Certification, permanent: false, preserveMethod: true);
-            case Linkset.Target.Linkset:
-                if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-                return Results.Text(Linkset.Build(loaded.Record).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
+            var r = loaded.Record;
+            var levels = Linkset.LevelsFor(links, r.Product.Name, r.Product.Gtin, r.Code, r.Batch.LotNumber);
+            if (!wantsLinkset)
+            {
+                var link = Linkset.Find(levels, type!) ?? throw new NotFoundException("Link type", linkType!);
+                return Results.Redirect(ResolverEndpoints.WithQuery(link.Href, context.Request.Query), permanent: false, preserveMethod: true);
+            }
+            context.Response.Headers.Link = $"{context.Response.Headers.Link}, {Linkset.ContextHeader}";
+            if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+            return Results.Text(Linkset.Build(levels).ToJsonString(Json.RelaxedJson.Options), Linkset.MediaType);
         }
 
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.

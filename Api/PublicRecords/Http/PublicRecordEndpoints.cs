@@ -17,7 +17,7 @@ public static class PublicRecordEndpoints
     public static RouteGroupBuilder MapPublicRecordEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/public/records").WithTags("Public records").AllowAnonymous()
-            .RequireCors(PublicSetup.CorsPolicy).RequireRateLimiting(PublicSetup.RatePolicy);
+            .RequireRateLimiting(PublicSetup.RatePolicy);
         group.MapGet("/{code}", GetRecord).WithName("GetPublicRecord").Produces<PublicRecordResponse>()
             .WithSummary("A batch's public record as JSON, for third-party apps. Not counted as a scan. ETag/If-None-Match supported.")
             .Produces(StatusCodes.Status304NotModified)

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+
+namespace Traceability.Api.PublicRecords.Resolver;
+
+/// <summary>The links a GS1 Digital Link resolves to, per level of the identifier (a lot, then its GTIN), and the
+/// RFC 9264 linkset that lists them (it validates against GS1's linkset schema).</summary>
+public static class Linkset
+{
+    public const string MediaType = "application/linkset+json";
+    public const string Vocabulary = "https://gs1.org/voc/";
+
+    /// <summary>GS1's JSON-LD context for linksets, named in the Link header of every linkset response.</summary>
+    public const string ContextUrl = "https://ref.gs1.org/standards/resolver/linkset-context";
+
+    public const string ContextHeader = $"<{ContextUrl}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+
+    /// <summary>The Link header naming the linkset of <paramref name="uri"/> (sent with every resolver answer, redirects too).</summary>
+    public static string LinkHeader(string uri) => $"<{uri}?linkType=linkset>; rel=\"linkset\"; type=\"{MediaType}\"";
+
+    /// <summary>The namespaces a linkType may be written in; GS1 moved its vocabulary to ref.gs1.org and accepts both.</summary>
+    private static readonly string[] Namespaces = ["https://gs1.org/voc/", "https://ref.gs1.org/voc/", "https://www.gs1.org/voc/", "http://gs1.org/voc/", "gs1:"];
+
+    /// <param name="Type">A GS1 Web Vocabulary link type, without its namespace (pip, epcis…).</param>
+    public sealed record Link(string Type, string Href, string Title, string? MediaType = null, IReadOnlyList<string>? HrefLang = null);
+
+    /// <param name="Anchor">The Digital Link this level answers for (https://…/01/{gtin}/10/{lot}).</param>
+    public sealed record Level(string Anchor, string Description, IReadOnlyList<Link> Links);
+
+    /// <summary>What a request's linkType asks for: the whole linkset, or one link type (null: the default link).</summary>
+    public static bool WantsLinkset(string? linkType) => linkType is "linkset" or "all";
+
+    /// <summary>The link type without its namespace; null for none. An unknown namespace stays as written (and matches nothing).</summary>
+    public static string? Normalize(string? linkType)
+    {
+        if (string.IsNullOrEmpty(linkType)) return null;
+        foreach (var ns in Namespaces)
+            if (linkType.StartsWith(ns, StringComparison.Ordinal)) return linkType[ns.Length..];
+        return linkType;
+    }
+
+    /// <summary>The link of that type at the most specific level that has one; null when no level has it.</summary>
+    public static Link? Find(IEnumerable<Level> levels, string type) =>
+        levels.SelectMany(l => l.Links).FirstOrDefault(l => l.Type == type);
+
+    /// <summary>A batch's links: its page (the default, in Vietnamese and English), its EPCIS events, its OCOP
+    /// certification and its public record as JSON.</summary>
+    public static Level ForLot(string anchor, string description, PublicLinksResponse links) => new(anchor, description,
+    [
+        new("defaultLink", links.Page, description),
+        new("pip", links.Page, description, "text/html", ["vi", "en"]),
+        new("traceability", links.Json, "Public record (JSON)", "application/json"),
+        new("epcis", links.Epcis, "EPCIS 2.0", "application/ld+json"),
+        new("certificationInfo", links.Certification, "OCOP", "application/json"),
+    ]);
+
+    /// <summary>A product's links, for its GTIN alone or a lot the resolver does not know.</summary>
+    public static Level ForProduct(string anchor, string description, string page, string certification) => new(anchor, description,
+    [
+        new("defaultLink", page, description),
+        new("pip", page, description, "text/html", ["vi", "en"]),
+        new("certificationInfo", certification, "OCOP", "application/json"),
+    ]);
+
+    /// <summary>The levels of a batch or product that have links, most specific first: the batch (when there is one),
+    /// then its product (when it has a GTIN).</summary>
+    public static List<Level> LevelsFor(PublicLinks links, string productName, string? gtin14, string? code, string? lot)
+    {
+        var levels = new List<Level>();
+        if (code is not null && lot is not null)
+        {
+            var anchor = links.For(code, lot, gtin14);
+            levels.Add(ForLot(anchor, $"{productName}, lô {lot}", links.LinksFor(code, anchor)));
+        }
+        if (gtin14 is not null)
+            levels.Add(ForProduct(links.Base + DigitalLinkRequest.GtinPath(gtin14), productName, links.ProductPage(gtin14), links.ProductCertification(gtin14)));
+        return levels;
+    }
+
+    public static JsonObject Build(IEnumerable<Level> levels) => new()
+    {
+        ["linkset"] = new JsonArray(levels.Select(level =>
+        {
+            var node = new JsonObject { ["anchor"] = level.Anchor, ["itemDescription"] = level.Description };
+            foreach (var group in level.Links.GroupBy(l => l.Type))
+                node[Vocabulary + group.Key] = new JsonArray(group.Select(Json).ToArray());
+            return (JsonNode)node;
+        }).ToArray()),
+    };
+
+    private static JsonNode Json(Link link)
+    {
+        // The default link carries only its target and title (GS1-Conformant resolver 1.2).
+        var node = new JsonObject { ["href"] = link.Href, ["title"] = link.Title };
+        if (link.MediaType is not null) node["type"] = link.MediaType;
+        if (link.HrefLang is not null) node["hreflang"] = new JsonArray(link.HrefLang.Select(h => (JsonNode)h).ToArray());
+        return node;
+    }
+}
