@@ -39,11 +39,22 @@ Object.assign(window, { fetch: fetchForSuite, Request, Response, Headers, ajv7: 
 const suite = ['GS1DigitalLinkToolkit.js', 'GS1DigitalLinkResolverTestSuite.js']
   .map(f => readFileSync(`${standards}/gs1-resolver-testsuite/${f}`, 'utf8')).join('\n;\n');
 // One script, so the runner below sees the suite's top-level const and let bindings.
-window.eval(`${suite}\n;window.__runSuite = async (dl) => { await testDL(dl); return resultsArray; };`);
+window.eval(`${suite}\n;window.__runSuite = async (dl) => { await testDL(dl); return resultsArray; };
+window.__toolkit = new GS1DigitalLinkToolkit();`);
 
 const results = await window.__runSuite(dl);
 // Two checks (TLS, description file) are started without being awaited: let them finish.
 await new Promise(resolve => setTimeout(resolve, 3000));
+
+// The suite leaves GS1 Digital Link compression out (its check is commented out); check it here with GS1's toolkit as
+// the oracle: the compressed form of the link answers as the link does, and names it as owl:sameAs.
+const origin = new URL(dl).origin;
+const compressed = window.__toolkit.compressGS1DigitalLink(`${dl}?foo=bar`, false, origin, false, true, false);
+const [plain, packed] = await Promise.all([`${dl}?foo=bar`, compressed].map(u => fetch(u, { redirect: 'manual' })));
+results.push({ id: 'compressedDefault', status: packed.status === plain.status && packed.headers.get('location') === plain.headers.get('location') ? 'pass' : 'fail',
+  msg: `${compressed} answered ${packed.status} ${packed.headers.get('location')}; ${dl}?foo=bar answered ${plain.status} ${plain.headers.get('location')}` });
+results.push({ id: 'compressedSameAs', status: (packed.headers.get('link') ?? '').includes(`<${dl}>; rel="owl:sameAs"`) ? 'pass' : 'fail',
+  msg: `Link: ${packed.headers.get('link')}` });
 
 const counts = { pass: 0, fail: 0, warn: 0 };
 for (const r of results) {

@@ -150,6 +150,32 @@ public sealed class ResolverTests : ApiTest
         await (await Anonymous.GetAsync("/products/08935049500019")).Json(HttpStatusCode.NotFound);
     }
 
+    [Test]
+    public async Task ACompressedDigitalLink_ResolvesAsItsUncompressedForm_WhichItNamesAsOwlSameAs()
+    {
+        // Compressed by GS1's Digital Link toolkit (compressGS1DigitalLink) from /01/08935999000019/10/C-1 and from
+        // /01/08935999000019/10/C-1/21/ITEM7?17=271231; no other test uses this GTIN.
+        var product = await Producer.CreateProductAsync("8935999000019", name: "Mắm tép Hậu Lộc");
+        var code = (await Producer.CreateBatchAsync(product.Id(), "C-1")).GetProperty("code").GetString()!;
+        foreach (var (compressed, location, sameAs) in new[]
+                 {
+                     ("/CxBBJhebpsYX2o", $"https://trace.example.vn/p/{code}", "https://trace.example.vn/01/08935999000019/10/C-1"),
+                     ("/GhBBJhebpsYX2qEb-ykJiGdg", $"https://trace.example.vn/p/{code}?17=271231",
+                         "https://trace.example.vn/01/08935999000019/10/C-1/21/ITEM7?17=271231"),
+                 })
+        {
+            var response = await Anonymous.GetAsync(compressed);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TemporaryRedirect), compressed);
+            Assert.That(response.Headers.Location?.ToString(), Is.EqualTo(location), compressed);
+            Assert.That(response.Headers.GetValues("Link").Single(), Does.Contain($"<{sameAs}>; rel=\"owl:sameAs\""), compressed);
+        }
+        var linkset = await (await Anonymous.GetAsync("/CxBBJhebpsYX2o?linkType=linkset")).Json(HttpStatusCode.OK);
+        Assert.That(linkset.GetProperty("linkset")[0].GetProperty("anchor").GetString(), Is.EqualTo("https://trace.example.vn/01/08935999000019/10/C-1"),
+            "the linkset's subject is the uncompressed URI");
+        Assert.That((await Anonymous.GetAsync("/AAAAAAAAAAAA")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "an SSCC: not a key this resolver serves");
+        Assert.That((await Anonymous.GetAsync("/favicon.ico")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
     [TestCase("?17=99999X")]
     [TestCase("?17=261340")]
     [TestCase("?99999=1")]

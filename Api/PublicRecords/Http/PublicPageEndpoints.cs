@@ -70,7 +70,8 @@ public static class PublicPageEndpoints
             if (!wantsLinkset)
             {
                 var link = Linkset.Find(levels, type!) ?? throw new NotFoundException("Link type", linkType!);
-                return Results.Redirect(ResolverEndpoints.WithQuery(link.Href, context.Request.Query), permanent: false, preserveMethod: true);
+                return Results.Redirect(ResolverEndpoints.WithQuery(link.Href, context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))),
+                    permanent: false, preserveMethod: true);
             }
             context.Response.Headers.Link = $"{context.Response.Headers.Link}, {Linkset.ContextHeader}";
             if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();

@@ -22,6 +22,11 @@ public static class ResolverEndpoints
             .Produces(StatusCodes.Status200OK, contentType: Linkset.MediaType)
             .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status307TemporaryRedirect)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/{compressed}", ResolveCompressed).WithName("CompressedDigitalLink")
+            .WithSummary("A compressed GS1 Digital Link (GS1 Digital Link compression, e.g. /CxBAtOcq5NZoW3Wuu-n2mo): answered as its "
+                + "uncompressed form, which the Link header names (rel=\"owl:sameAs\"). Anything that is not one is 404.")
+            .Produces(StatusCodes.Status200OK, contentType: Linkset.MediaType).Produces(StatusCodes.Status307TemporaryRedirect)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/.well-known/gs1resolver", Description).WithName("ResolverDescription")
             .WithSummary("The GS1 resolver description file: name, root, supported primary keys and link types, linkset context.")
             .Produces<ResolverDescription>();
@@ -40,24 +45,55 @@ public static class ResolverEndpoints
         "OCOP traceability resolver (Truy xuất nguồn gốc sản phẩm OCOP)", links.Base, ["01"],
         [new(Linkset.Vocabulary, "gs1:")], false, Linkset.ContextUrl, new("OCOP traceability")));
 
-    public static async Task<IResult> Resolve(string path, string? linkType, HttpContext context, RecordSource source, PublicLinks links, CancellationToken ct)
+    public static Task<IResult> Resolve(string path, string? linkType, HttpContext context, RecordSource source, PublicLinks links, CancellationToken ct)
     {
         // The raw target keeps the values' percent-encoding (routing decodes all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var rawPath = string.IsNullOrEmpty(raw) ? context.Request.Path.ToUriComponent() : raw.Split('?')[0];
-        var request = DigitalLinkRequest.Parse(rawPath, context.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        var query = context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())).ToList();
+        // "/01/{gtin}/{compressed}": the primary key uncompressed, its qualifiers and attributes compressed.
+        return rawPath.TrimEnd('/').Split('/') is [_, "01", _, var last] && DigitalLinkCompression.Looks(last)
+            ? ResolveCompressed(rawPath, linkType, context, source, links, ct)
+            : Answer(rawPath, query, linkType, null, context, source, links, ct);
+    }
+
+    /// <summary>A compressed Digital Link (GS1 Digital Link compression): answered as its uncompressed form, which the
+    /// Link header names as owl:sameAs.</summary>
+    public static async Task<IResult> ResolveCompressed(string compressed, string? linkType, HttpContext context, RecordSource source,
+        PublicLinks links, CancellationToken ct)
+    {
+        var elements = DigitalLinkCompression.Decompress(compressed);
+        var gtin = elements?.FirstOrDefault(e => e.Key == "01").Value;
+        if (elements is null || gtin is null) return PublicPageEndpoints.NotFound(context, compressed);
+        string[] qualifiers = ["22", "10", "21"];
+        var path = DigitalLinkRequest.GtinPath(gtin) + string.Concat(qualifiers.SelectMany(q => elements.Where(e => e.Key == q)
+            .Select(e => $"/{q}/{Uri.EscapeDataString(e.Value)}")));
+        var attributes = elements.Where(e => e.Key != "01" && !qualifiers.Contains(e.Key)).ToList();
+        var sameAs = links.Base + path + QueryString.Create(attributes!).Value;
+        var query = attributes.Concat(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))).ToList();
+        return await Answer(path, query, linkType, sameAs, context, source, links, ct);
+    }
+
+    /// <param name="rawPath">The uncompressed Digital Link path, still percent-encoded.</param>
+    /// <param name="query">Its query string's pairs: GS1 data attributes are checked; all but linkType go along on a redirect.</param>
+    /// <param name="sameAs">The uncompressed URI, when the request was compressed.</param>
+    private static async Task<IResult> Answer(string rawPath, List<KeyValuePair<string, string>> query, string? linkType, string? sameAs,
+        HttpContext context, RecordSource source, PublicLinks links, CancellationToken ct)
+    {
+        var request = DigitalLinkRequest.Parse(rawPath, query!);
         var target = await source.TargetAsync(request.Gtin14, request.Lot, ct);
         if (target is null) return PublicPageEndpoints.NotFound(context, rawPath);
         if (!request.IsCanonical) return Results.Redirect(request.CanonicalPath + context.Request.QueryString, permanent: true);
 
         // A serial or a variant has no links of its own: it resolves as its lot, or its product.
         var levels = Linkset.LevelsFor(links, target.ProductName, request.Gtin14, target.Code, request.Lot);
-        var linksetLink = Linkset.LinkHeader(links.Base + request.CanonicalPath);
-        context.Response.Headers.Link = linksetLink;
+        var linkHeader = Linkset.LinkHeader(links.Base + request.CanonicalPath);
+        if (sameAs is not null) linkHeader += $", <{sameAs}>; rel=\"owl:sameAs\"";
+        context.Response.Headers.Link = linkHeader;
         context.Response.Headers.Vary = "Accept, Accept-Language";
         if (Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request)))
         {
-            context.Response.Headers.Link = $"{linksetLink}, {Linkset.ContextHeader}";
+            context.Response.Headers.Link = $"{linkHeader}, {Linkset.ContextHeader}";
             var body = Linkset.Build(levels).ToJsonString(Json.RelaxedJson.Options);
             var etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..20];
             if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
@@ -66,14 +102,14 @@ public static class ResolverEndpoints
         var type = Linkset.Normalize(linkType) ?? "defaultLink";
         var link = Linkset.Find(levels, type) ?? throw new NotFoundException("Link type", linkType!);
         // The rest of the query goes along (GS1: pass on every key=value pair), not the linkType this resolver consumed.
-        return Results.Redirect(WithQuery(link.Href, context.Request.Query), permanent: false, preserveMethod: true);
+        return Results.Redirect(WithQuery(link.Href, query), permanent: false, preserveMethod: true);
     }
 
-    public static string WithQuery(string href, IQueryCollection query)
+    public static string WithQuery(string href, IEnumerable<KeyValuePair<string, string>> query)
     {
         var kept = query.Where(q => q.Key != "linkType").ToList();
         if (kept.Count == 0) return href;
-        var qs = QueryString.Create(kept.Select(q => KeyValuePair.Create(q.Key, (StringValues)q.Value)));
+        var qs = QueryString.Create(kept!);
         return href.Contains('?') ? href + "&" + qs.Value![1..] : href + qs.Value;
     }
 }
