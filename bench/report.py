@@ -49,10 +49,10 @@ def report(results_file, meta_file, out):
 
     for name, label, target in [("record_json", "`GET /api/v1/public/records/{code}`, random codes", 0.40),
                                 ("page_html", "`GET /p/{code}` HTML, random codes", 0.35),
-                                ("digital_link", "`GET /01/{gtin}/10/{lot}` HTML, random lots", 0.35),
+                                ("digital_link", "`GET /01/{gtin}/10/{lot}` (307 to the page), random lots", 0.35),
                                 ("qr_png", "`GET /p/{code}/qr.png`, random codes, uncached", 0.25),
                                 ("page_html_phone", "`GET /p/{code}` HTML as a phone asks (`Accept-Encoding: gzip, deflate, br, zstd`), random codes", 0.35),
-                                ("digital_link_phone", "`GET /01/{gtin}/10/{lot}` HTML as a phone asks, random lots", 0.35)]:
+                                ("digital_link_phone", "`GET /01/{gtin}/10/{lot}` (307) as a phone asks, random lots", 0.35)]:
         rps = median(runs, name, "rps")
         ratio = rps / base
         row(f"{label} throughput", f"{rps:,.0f} req/s = **{ratio:.2f} × baseline**", f"≥ {target:.2f} × baseline",

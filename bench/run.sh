@@ -112,12 +112,12 @@ warm "$WORK/large/qr-drawn.txt" image/png
 env PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="gzip, deflate, br, zstd" wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/read.lua" "http://127.0.0.1:$API_PORT" >/dev/null
 load record_json "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 load page_html "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html
-load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html
+load digital_link "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html EXPECT=307
 load qr_png "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr.txt" ACCEPT=image/png
 # As a phone asks: every phone browser sends this Accept-Encoding (wrk sends none by default).
 PHONE="gzip, deflate, br, zstd"
 load page_html_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="$PHONE"
-load digital_link_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html ENCODING="$PHONE"
+load digital_link_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html ENCODING="$PHONE" EXPECT=307
 load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr-drawn.txt" ACCEPT=image/png
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
