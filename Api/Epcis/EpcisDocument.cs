@@ -6,30 +6,34 @@ using Traceability.Domain.Events;
 namespace Traceability.Api.Epcis;
 
 /// <summary>Writes a batch's story as a GS1 EPCIS 2.0 JSON-LD document: a TransformationEvent for the batch made
-/// from its parents, then one ObjectEvent per recorded event, in chain order. Lots are GS1 Digital Link URIs when the
-/// product has a GTIN, otherwise URIs in the project's namespace.</summary>
+/// from its parents, then one ObjectEvent per recorded event, in chain order.
+/// <para>Read as JSON-LD it loses nothing: every extension term is defined in a context the document embeds (the
+/// project's vocabulary is {PublicBaseUrl}/voc/), free-form attributes are JSON literals, and no value is null. Lots
+/// are GS1 Digital Link URIs when the product has a GTIN, otherwise the batch's public URL.</para></summary>
 public static class EpcisDocument
 {
     public const string MediaType = "application/ld+json";
     public const string Context = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
-    public const string ExtensionNamespace = "urn:ocop-traceability:ext:";
-    public const string LotNamespace = "urn:ocop-traceability:lot:";
 
-    public static string LotUri(string code, string lotNumber, string? gtin14) => gtin14 is null
-        ? LotNamespace + code
+    /// <summary>The project's vocabulary: the terms of the extension fields and of the steps CBV has no bizStep for.</summary>
+    public static string Vocabulary(string publicBase) => $"{publicBase}/voc/";
+
+    public static string LotUri(string publicBase, string code, string lotNumber, string? gtin14) => gtin14 is null
+        ? $"{publicBase}/p/{code}"
         : $"https://id.gs1.org/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
 
-    public static JsonObject Build(Batch batch, Product product, IReadOnlyList<ParentLink> parents, IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now)
+    public static JsonObject Build(string publicBase, Batch batch, Product product, IReadOnlyList<ParentLink> parents,
+        IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now)
     {
-        var lot = LotUri(batch.Code, batch.LotNumber, product.Gtin);
+        var lot = LotUri(publicBase, batch.Code, batch.LotNumber, product.Gtin);
         var list = new JsonArray();
-        if (parents.Count > 0) list.Add(Transformation(batch, lot, parents));
+        if (parents.Count > 0) list.Add(Transformation(publicBase, batch, lot, parents));
         var correctedBy = events.Where(e => e.Corrects is not null).GroupBy(e => e.Corrects!.Value).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var e in events)
-            list.Add(ObjectEvent(e, batch, lot, first: e.Sequence == 1 && parents.Count == 0, correctedBy.GetValueOrDefault(e.Id)));
+            list.Add(ObjectEvent(publicBase, e, batch, lot, first: e.Sequence == 1 && parents.Count == 0, correctedBy.GetValueOrDefault(e.Id)));
         return new JsonObject
         {
-            ["@context"] = new JsonArray(Context, new JsonObject { ["ocop"] = ExtensionNamespace }),
+            ["@context"] = new JsonArray(Context, ExtensionContext(publicBase)),
             ["type"] = "EPCISDocument",
             ["schemaVersion"] = "2.0",
             ["creationDate"] = HashChain.FormatRecordedAt(now),
@@ -37,11 +41,33 @@ public static class EpcisDocument
         };
     }
 
-    private static JsonObject Transformation(Batch batch, string lot, IReadOnlyList<ParentLink> parents)
+    /// <summary>The extension terms, so that a JSON-LD processor keeps every one of them.</summary>
+    private static JsonObject ExtensionContext(string publicBase) => new()
+    {
+        ["ocop"] = Vocabulary(publicBase),
+        ["ocop:sequence"] = new JsonObject { ["@type"] = "http://www.w3.org/2001/XMLSchema#integer" },
+        ["ocop:corrects"] = new JsonObject { ["@type"] = "@id" },
+        // Attributes are whatever the producer measured (nhiệtĐộ, độẨm…): kept whole, as a JSON literal.
+        ["ocop:attributes"] = new JsonObject { ["@type"] = "@json" },
+        ["ocop:certificates"] = new JsonObject
+        {
+            ["@container"] = "@set",
+            ["@context"] = new JsonObject
+            {
+                ["name"] = "https://schema.org/name",
+                ["number"] = "ocop:certificateNumber",
+                ["issuedBy"] = "ocop:issuedBy",
+                ["validUntil"] = new JsonObject { ["@id"] = "https://schema.org/validUntil", ["@type"] = "http://www.w3.org/2001/XMLSchema#date" },
+                ["url"] = new JsonObject { ["@id"] = "https://schema.org/url", ["@type"] = "@id" },
+            },
+        },
+    };
+
+    private static JsonObject Transformation(string publicBase, Batch batch, string lot, IReadOnlyList<ParentLink> parents)
     {
         var produced = new DateTimeOffset(batch.ProducedOn.ToDateTime(TimeOnly.MinValue), VietnamTime.Offset);
         var inputs = new JsonArray();
-        foreach (var p in parents) inputs.Add(Quantity(LotUri(p.Code, p.LotNumber, p.Gtin), p.Quantity, p.Unit));
+        foreach (var p in parents) inputs.Add(Quantity(LotUri(publicBase, p.Code, p.LotNumber, p.Gtin), p.Quantity, p.Unit));
         return new JsonObject
         {
             ["type"] = "TransformationEvent",
@@ -51,12 +77,13 @@ public static class EpcisDocument
             ["recordTime"] = HashChain.FormatRecordedAt(batch.CreatedAt),
             ["inputQuantityList"] = inputs,
             ["outputQuantityList"] = new JsonArray(Quantity(lot, batch.Quantity, batch.Unit)),
-            ["bizStep"] = EventTypes.Of(EventType.Processing).BizStep,
+            // CBV 2.0: the step that produces a quantity of a class-level identifier (the lot).
+            ["bizStep"] = "creating_class_instance",
             ["ilmd"] = Ilmd(batch),
         };
     }
 
-    private static JsonObject ObjectEvent(SupplyChainEvent e, Batch batch, string lot, bool first, List<SupplyChainEvent>? corrections)
+    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, bool first, List<SupplyChainEvent>? corrections)
     {
         var info = EventTypes.Of(e.Type);
         var node = new JsonObject
@@ -67,7 +94,7 @@ public static class EpcisDocument
             ["eventTimeZoneOffset"] = Offset(e.OccurredAt),
             ["recordTime"] = HashChain.FormatRecordedAt(e.RecordedAt),
             ["action"] = first ? "ADD" : "OBSERVE",
-            ["bizStep"] = info.BizStep,
+            ["bizStep"] = BizStep(publicBase, info, first),
             ["quantityList"] = new JsonArray(first ? Quantity(lot, batch.Quantity, batch.Unit) : Quantity(lot, null, null)),
         };
         if (info.Disposition is { } disposition) node["disposition"] = disposition;
@@ -87,21 +114,41 @@ public static class EpcisDocument
                 ["reason"] = "incorrect_data",
                 ["correctiveEventIDs"] = new JsonArray(corrections.Select(c => (JsonNode)$"urn:uuid:{c.Id}").ToArray()),
             };
+        // The project's step name, whatever bizStep CBV gives it, then the hash chain and what CBV has no field for.
+        node["ocop:step"] = info.Name;
         node["ocop:sequence"] = e.Sequence;
         node["ocop:hash"] = e.Hash;
-        if (e.PreviousHash is not null) node["ocop:previousHash"] = e.PreviousHash;
+        Add(node, "ocop:previousHash", e.PreviousHash);
         if (e.Corrects is { } corrected) node["ocop:corrects"] = $"urn:uuid:{corrected}";
-        if (e.Location?.Name is { } place) node["ocop:location"] = place;
-        if (e.Actor is not null) node["ocop:actor"] = e.Actor;
-        if (e.Note is not null) node["ocop:note"] = e.Note;
+        Add(node, "ocop:location", e.Location?.Name);
+        Add(node, "ocop:actor", e.Actor);
+        Add(node, "ocop:note", e.Note);
         if (e.Attributes.Count > 0) node["ocop:attributes"] = new JsonObject(e.Attributes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
         if (e.Certificates.Count > 0)
-            node["ocop:certificates"] = new JsonArray(e.Certificates.Select(c => (JsonNode)new JsonObject
+            node["ocop:certificates"] = new JsonArray(e.Certificates.Select(c =>
             {
-                ["name"] = c.Name, ["number"] = c.Number, ["issuedBy"] = c.IssuedBy,
-                ["validUntil"] = c.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["url"] = c.Url,
+                var certificate = new JsonObject { ["name"] = c.Name };
+                Add(certificate, "number", c.Number);
+                Add(certificate, "issuedBy", c.IssuedBy);
+                Add(certificate, "validUntil", c.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                Add(certificate, "url", c.Url);
+                return (JsonNode)certificate;
             }).ToArray());
         return node;
+    }
+
+    /// <summary>CBV's bizStep, or the project's term for a step CBV has none for; the step that creates the lot (the
+    /// first, ADD) is CBV's creating_class_instance when CBV has no name for the step itself.</summary>
+    private static string BizStep(string publicBase, EventTypeInfo info, bool createsLot)
+    {
+        if (!info.BizStep.StartsWith(EventTypes.ExtensionPrefix, StringComparison.Ordinal)) return info.BizStep;
+        return createsLot ? "creating_class_instance" : Vocabulary(publicBase) + info.BizStep[EventTypes.ExtensionPrefix.Length..];
+    }
+
+    /// <summary>Absent rather than null: GS1's tools (and its event hash) do not take nulls.</summary>
+    private static void Add(JsonObject node, string key, string? value)
+    {
+        if (value is not null) node[key] = value;
     }
 
     private static JsonObject Quantity(string epcClass, decimal? quantity, string? unit)
@@ -115,12 +162,14 @@ public static class EpcisDocument
         return q;
     }
 
+    /// <summary>Lot master data (CBV 2.0 ilmd): CBV's lot number and expiry date, GS1's production date, and the
+    /// batch's tracing code.</summary>
     private static JsonObject Ilmd(Batch batch)
     {
         var ilmd = new JsonObject { ["cbvmda:lotNumber"] = batch.LotNumber };
         if (batch.ExpiresOn is { } expires) ilmd["cbvmda:itemExpirationDate"] = expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        ilmd["gs1:productionDate"] = batch.ProducedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         ilmd["ocop:tracingCode"] = batch.Code;
-        ilmd["ocop:productionDate"] = batch.ProducedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return ilmd;
     }
 

@@ -7,15 +7,16 @@ public enum EventType
     Storing, Shipping, Receiving, RetailSelling, Other, Recalling,
 }
 
-/// <param name="BizStep">GS1 CBV 2.0 bizStep (short name), or an extension URI in the project's namespace where CBV has none.</param>
+/// <param name="BizStep">GS1 CBV 2.0 bizStep (short name), or "ocop:{step}" where CBV has none: a term of the project's
+/// vocabulary, {PublicBaseUrl}/voc/, as every EPCIS document the API writes defines the prefix.</param>
 /// <param name="Disposition">CBV disposition the step implies, if any.</param>
 /// <param name="Recordable">False for steps only the system records (a recall).</param>
 public sealed record EventTypeInfo(EventType Type, string Name, string LabelVi, string LabelEn, string BizStep, string? Disposition, bool Recordable);
 
 public static class EventTypes
 {
-    /// <summary>The project's own vocabulary namespace for steps CBV 2.0 does not name.</summary>
-    public const string ExtensionNamespace = "urn:ocop-traceability:bizstep:";
+    /// <summary>The prefix of the project's own vocabulary, for steps CBV 2.0 does not name.</summary>
+    public const string ExtensionPrefix = "ocop:";
 
     public static IReadOnlyList<EventTypeInfo> All { get; } =
     [
@@ -38,7 +39,7 @@ public static class EventTypes
 
     public static EventTypeInfo Of(EventType type) => ByType[type];
 
-    private static string Extension(string step) => ExtensionNamespace + step;
+    private static string Extension(string step) => ExtensionPrefix + step;
 
     private static EventTypeInfo Info(EventType type, string vi, string en, string bizStep, string? disposition = null, bool recordable = true) =>
         new(type, WireEnum<EventType>.Name(type), vi, en, bizStep, disposition, recordable);

@@ -8,7 +8,9 @@ using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Events;
 
-/// <summary>Every EPCIS document the API produces validates against GS1's official EPCIS 2.0 JSON Schema.</summary>
+/// <summary>Every EPCIS document the API produces validates against GS1's official EPCIS 2.0 JSON Schema, and reads as
+/// linked data with other people's tools (Tests/Standards/epcis-check.mjs: jsonld.js expansion in safe mode with GS1's
+/// context, GS1's SHACL shapes through rdf-validate-shacl): no term dropped, no shape violated.</summary>
 public sealed class EpcisExportTests : ApiTest
 {
     private static readonly string[] RecordableTypes =
@@ -69,6 +71,11 @@ public sealed class EpcisExportTests : ApiTest
         {
             Assert.That(leafEvents, Has.Count.EqualTo(RecordableTypes.Length + 2), "every event, the correction and the recall");
             Assert.That(leafEvents[0]!["action"]!.GetValue<string>(), Is.EqualTo("ADD"));
+            Assert.That(leafEvents[0]!["bizStep"]!.GetValue<string>(), Is.EqualTo("creating_class_instance"), "planting creates the lot; CBV has no planting");
+            Assert.That(leafEvents[0]!["ocop:step"]!.GetValue<string>(), Is.EqualTo("planting"));
+            Assert.That(leafEvents[1]!["bizStep"]!.GetValue<string>(), Is.EqualTo("https://trace.example.vn/voc/cultivating"));
+            Assert.That(leafEvents[0]!["ocop:attributes"]!["nhiệtĐộ"]!.GetValue<string>(), Is.EqualTo("25°C"));
+            Assert.That(leafEvents[0]!["ilmd"]!["gs1:productionDate"], Is.Not.Null);
             Assert.That(leafEvents[0]!["quantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://id.gs1.org/01/0{gtin}/10/LA%2F2025-1"));
             Assert.That(leafEvents[2]!["bizStep"]!.GetValue<string>(), Is.EqualTo("commissioning"));
             Assert.That(leafEvents[2]!["errorDeclaration"]!["correctiveEventIDs"]![0]!.GetValue<string>(), Is.EqualTo($"urn:uuid:{leafEvents[12]!["eventID"]!.GetValue<string>()[9..]}"));
@@ -83,10 +90,36 @@ public sealed class EpcisExportTests : ApiTest
             Assert.That(transformation["type"]!.GetValue<string>(), Is.EqualTo("TransformationEvent"));
             Assert.That(transformation["inputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://id.gs1.org/01/0{gtin}/10/LA%2F2025-1"));
             Assert.That(transformation["inputQuantityList"]![0]!["quantity"]!.GetValue<decimal>(), Is.EqualTo(200m));
-            Assert.That(transformation["outputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Does.StartWith("urn:ocop-traceability:lot:"));
+            Assert.That(transformation["outputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://trace.example.vn/p/{tea.GetProperty("code").GetString()}"),
+                "a lot without a GTIN is named by its public URL");
+            Assert.That(transformation["bizStep"]!.GetValue<string>(), Is.EqualTo("creating_class_instance"));
             Assert.That(teaEvents.Select(e => e!["type"]!.GetValue<string>()), Is.EqualTo(new[] { "TransformationEvent", "ObjectEvent", "ObjectEvent" }));
             Assert.That(teaEvents[^1]!["disposition"]!.GetValue<string>(), Is.EqualTo("recalled"), "the recall reached the tea made from the leaves");
         });
+        Assert.That(Nulls(leavesDoc).Concat(Nulls(teaDoc)), Is.Empty, "no null anywhere: GS1's event hash cannot take one");
+        await LinkedData.AssertReadsAsLinkedData(leavesDoc, teaDoc);
+    }
+
+    private static IEnumerable<string> Nulls(JsonNode? node, string path = "$") => node switch
+    {
+        null => [path],
+        JsonObject o => o.SelectMany(p => Nulls(p.Value, $"{path}.{p.Key}")),
+        JsonArray a => a.SelectMany((v, i) => Nulls(v, $"{path}[{i}]")),
+        _ => [],
+    };
+
+    [Test]
+    public async Task TheLinkedDataCheck_RejectsADocumentThatLosesATerm()
+    {
+        var (_, _, code) = await Producer.NewBatchAsync("LD-1");
+        var doc = await Epcis(code);
+        doc["epcisBody"]!["eventList"]!.AsArray().Add(JsonNode.Parse("""
+            {"type":"ObjectEvent","eventTime":"2025-01-01T00:00:00Z","eventTimeZoneOffset":"+07:00","action":"OBSERVE",
+             "epcList":[],"undefinedTerm":{"nhiệtĐộ":"25°C"}}
+            """));
+        var (passed, output) = await LinkedData.CheckAsync(doc);
+        Assert.That(passed, Is.False, "a term no context defines is dropped by a JSON-LD reader, so the check can fail");
+        Assert.That(output, Does.Contain("undefinedTerm"));
     }
 
     [Test]
