@@ -26,11 +26,32 @@ public static class EpcisDocument
         IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now)
     {
         var lot = LotUri(publicBase, batch.Code, batch.LotNumber, product.Gtin);
+        var prefixes = new Dictionary<string, string> { ["ocop"] = Vocabulary(publicBase) };
         var list = new JsonArray();
-        if (parents.Count > 0) list.Add(Transformation(publicBase, batch, lot, parents));
-        var correctedBy = events.Where(e => e.Corrects is not null).GroupBy(e => e.Corrects!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        if (parents.Count > 0) list.Add(WithHashId(Transformation(publicBase, batch, lot, parents), prefixes));
+        // Each eventID is the event's CBV 2.0 hash. A correction names the hash of the event it corrects, which comes
+        // before it; the corrected event's errorDeclaration (outside its hash) names the corrections' hashes.
+        var ids = new Dictionary<Guid, string>();
+        var nodes = new List<(SupplyChainEvent Event, JsonObject Node)>();
         foreach (var e in events)
-            list.Add(ObjectEvent(publicBase, e, batch, lot, first: e.Sequence == 1 && parents.Count == 0, correctedBy.GetValueOrDefault(e.Id)));
+        {
+            var node = WithHashId(ObjectEvent(publicBase, e, batch, lot, first: e.Sequence == 1 && parents.Count == 0,
+                e.Corrects is { } c ? ids.GetValueOrDefault(c) : null), prefixes);
+            ids[e.Id] = node["eventID"]!.GetValue<string>();
+            nodes.Add((e, node));
+        }
+        var correctedBy = events.Where(e => e.Corrects is not null).GroupBy(e => e.Corrects!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var (e, node) in nodes)
+        {
+            if (correctedBy.GetValueOrDefault(e.Id) is { } corrections)
+                node["errorDeclaration"] = new JsonObject
+                {
+                    ["declarationTime"] = HashChain.FormatRecordedAt(corrections[0].RecordedAt),
+                    ["reason"] = "incorrect_data",
+                    ["correctiveEventIDs"] = new JsonArray(corrections.Select(c => (JsonNode)ids[c.Id]).ToArray()),
+                };
+            list.Add(node);
+        }
         return new JsonObject
         {
             ["@context"] = new JsonArray(Context, ExtensionContext(publicBase)),
@@ -71,7 +92,7 @@ public static class EpcisDocument
         return new JsonObject
         {
             ["type"] = "TransformationEvent",
-            ["eventID"] = $"urn:uuid:{batch.Id}",
+            ["eventID"] = "",
             ["eventTime"] = HashChain.FormatOccurredAt(produced),
             ["eventTimeZoneOffset"] = Offset(produced),
             ["recordTime"] = HashChain.FormatRecordedAt(batch.CreatedAt),
@@ -83,13 +104,21 @@ public static class EpcisDocument
         };
     }
 
-    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, bool first, List<SupplyChainEvent>? corrections)
+    /// <summary>Sets the event's eventID to its CBV 2.0 hash (the eventID itself is outside the hash).</summary>
+    private static JsonObject WithHashId(JsonObject node, IReadOnlyDictionary<string, string> prefixes)
+    {
+        node["eventID"] = EventHash.Of(node, prefixes);
+        return node;
+    }
+
+    /// <param name="correctedId">The eventID of the event this one corrects, if it is a correction.</param>
+    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, bool first, string? correctedId)
     {
         var info = EventTypes.Of(e.Type);
         var node = new JsonObject
         {
             ["type"] = "ObjectEvent",
-            ["eventID"] = $"urn:uuid:{e.Id}",
+            ["eventID"] = "",
             ["eventTime"] = HashChain.FormatOccurredAt(e.OccurredAt),
             ["eventTimeZoneOffset"] = Offset(e.OccurredAt),
             ["recordTime"] = HashChain.FormatRecordedAt(e.RecordedAt),
@@ -107,19 +136,12 @@ public static class EpcisDocument
         var certificateUrls = e.Certificates.Where(c => c.Url is not null).Select(c => (JsonNode)c.Url!).ToArray();
         if (certificateUrls.Length > 0) node["certificationInfo"] = new JsonArray(certificateUrls);
         if (first) node["ilmd"] = Ilmd(batch);
-        if (corrections is { Count: > 0 })
-            node["errorDeclaration"] = new JsonObject
-            {
-                ["declarationTime"] = HashChain.FormatRecordedAt(corrections[0].RecordedAt),
-                ["reason"] = "incorrect_data",
-                ["correctiveEventIDs"] = new JsonArray(corrections.Select(c => (JsonNode)$"urn:uuid:{c.Id}").ToArray()),
-            };
         // The project's step name, whatever bizStep CBV gives it, then the hash chain and what CBV has no field for.
         node["ocop:step"] = info.Name;
         node["ocop:sequence"] = e.Sequence;
         node["ocop:hash"] = e.Hash;
         Add(node, "ocop:previousHash", e.PreviousHash);
-        if (e.Corrects is { } corrected) node["ocop:corrects"] = $"urn:uuid:{corrected}";
+        Add(node, "ocop:corrects", correctedId);
         Add(node, "ocop:location", e.Location?.Name);
         Add(node, "ocop:actor", e.Actor);
         Add(node, "ocop:note", e.Note);

@@ -50,7 +50,10 @@ public sealed class EpcisExportTests : ApiTest
                 type, occurredAt = "2025-11-20T06:30:00+07:00", actor = "Nguyễn Văn A", note = $"Bước {type}",
                 location = new { name = "Đồi chè", latitude = 19.93, longitude = 105.48, gln = type == "storing" ? "8935049500018" : null },
                 attributes = new Dictionary<string, string> { ["nhiệtĐộ"] = "25°C" },
-                certificates = new[] { new { name = "VietGAP", url = "https://example.vn/vietgap.pdf" } },
+                // One certificate, or two (each shape takes its own path through the event hash).
+                certificates = type == "inspecting"
+                    ? new[] { new { name = "VietGAP", url = "https://example.vn/vietgap.pdf" }, new { name = "HACCP", url = "https://example.vn/haccp.pdf" } }
+                    : new[] { new { name = "VietGAP", url = "https://example.vn/vietgap.pdf" } },
             }));
         await Producer.AppendAsync(leaves.Id(), new { type = "harvesting", occurredAt = "2025-11-20T06:30:00Z", note = "Sửa", corrects = events[2].Id() });
 
@@ -78,7 +81,9 @@ public sealed class EpcisExportTests : ApiTest
             Assert.That(leafEvents[0]!["ilmd"]!["gs1:productionDate"], Is.Not.Null);
             Assert.That(leafEvents[0]!["quantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo($"https://id.gs1.org/01/0{gtin}/10/LA%2F2025-1"));
             Assert.That(leafEvents[2]!["bizStep"]!.GetValue<string>(), Is.EqualTo("commissioning"));
-            Assert.That(leafEvents[2]!["errorDeclaration"]!["correctiveEventIDs"]![0]!.GetValue<string>(), Is.EqualTo($"urn:uuid:{leafEvents[12]!["eventID"]!.GetValue<string>()[9..]}"));
+            Assert.That(leafEvents[2]!["errorDeclaration"]!["correctiveEventIDs"]![0]!.GetValue<string>(), Is.EqualTo(leafEvents[12]!["eventID"]!.GetValue<string>()));
+            Assert.That(leafEvents[12]!["ocop:corrects"]!.GetValue<string>(), Is.EqualTo(leafEvents[2]!["eventID"]!.GetValue<string>()));
+            Assert.That(leafEvents.Select(e => e!["eventID"]!.GetValue<string>()), Has.All.Match(@"^ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0$"));
             Assert.That(leafEvents[^1]!["disposition"]!.GetValue<string>(), Is.EqualTo("recalled"));
             Assert.That(leafEvents[7]!["readPoint"]!["id"]!.GetValue<string>(), Is.EqualTo("https://id.gs1.org/414/8935049500018"));
         });
@@ -120,6 +125,19 @@ public sealed class EpcisExportTests : ApiTest
         var (passed, output) = await LinkedData.CheckAsync(doc);
         Assert.That(passed, Is.False, "a term no context defines is dropped by a JSON-LD reader, so the check can fail");
         Assert.That(output, Does.Contain("undefinedTerm"));
+    }
+
+    [Test]
+    public async Task TheEventHashCheck_RejectsAnEventChangedAfterItsIdWasComputed()
+    {
+        var (_, batchId, code) = await Producer.NewBatchAsync("LD-2");
+        await Producer.AppendAsync(batchId, EventScenario.Harvest());
+        var doc = await Epcis(code);
+        Assert.That((await LinkedData.CheckAsync(doc)).Passed, Is.True);
+        doc["epcisBody"]!["eventList"]![0]!["eventTime"] = "2025-11-20T07:30:00.000+07:00";
+        var (passed, output) = await LinkedData.CheckAsync(doc);
+        Assert.That(passed, Is.False, "epcis2.js computes another hash for the changed event");
+        Assert.That(output, Does.Contain("is not the CBV 2.0 hash"));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 // Reads EPCIS 2.0 documents the way GS1 tools do, with other people's implementations, offline:
 //  1. JSON-LD expansion with GS1's EPCIS context (jsonld.js in safe mode: a dropped term or a relative IRI is an error);
 //  2. GS1's SHACL shapes (EPCIS-SHACL.ttl) over the document's RDF (rdf-validate-shacl);
-//  3. each event's eventID against the CBV 2.0 event hash computed by epcis2.js (eventToHashedId), when EVENT_HASH=1.
+//  3. each event's eventID against the CBV 2.0 event hash computed by GS1's epcis2.js (eventToHashedId).
 // Prints one line per finding and "epcis-check: N documents, N problems"; exits 1 on any problem.
 //   NODE_TOOLS=<folder with node_modules> node epcis-check.mjs doc.json…
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ const tools = `${process.env.NODE_TOOLS}/node_modules`;
 const require = createRequire(`${process.env.NODE_TOOLS}/`);
 const jsonld = require('jsonld');
 const N3 = require('n3');
+const { eventToHashedId } = require('epcis2.js');
 const { default: SHACLValidator } = await import(pathToFileURL(`${tools}/rdf-validate-shacl/index.js`));
 const { default: rdf } = await import(pathToFileURL(`${tools}/rdf-validate-shacl/src/defaultEnv.js`));
 
@@ -60,13 +61,11 @@ for (const file of process.argv.slice(2)) {
   const describe = r => `${r.message.map(m => m.value).join('; ') || r.sourceConstraintComponent?.value} (focus ${r.focusNode?.value}, `
     + `path ${r.path?.value}, value ${r.value?.value})${(r.detail ?? []).map(d => ` ← ${describe(d)}`).join('')}`;
   for (const r of report.results) problem(file, `SHACL: ${describe(r)}`);
-  if (process.env.EVENT_HASH === '1') {
-    const { eventToHashedId } = require('epcis2.js');
-    const context = Object.assign({}, ...doc['@context'].filter(c => typeof c === 'object'));
-    for (const event of doc.epcisBody.eventList) {
-      const expected = eventToHashedId(structuredClone(event), context);
-      if (event.eventID !== expected) problem(file, `eventID ${event.eventID} is not the CBV 2.0 hash ${expected}`);
-    }
+  const context = Object.assign({}, ...doc['@context'].filter(c => typeof c === 'object'));
+  for (const event of doc.epcisBody.eventList) {
+    let expected;
+    try { expected = eventToHashedId(structuredClone(event), context); } catch (e) { expected = `(epcis2.js: ${e.message})`; }
+    if (event.eventID !== expected) problem(file, `eventID ${event.eventID} is not the CBV 2.0 hash ${expected}`);
   }
   console.log(`ok ${file}: ${doc.epcisBody.eventList.length} events, ${data.size} triples`);
 }

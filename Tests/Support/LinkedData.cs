@@ -4,7 +4,8 @@ using NUnit.Framework;
 
 namespace Traceability.Tests.Support;
 
-/// <summary>Runs Tests/Standards/epcis-check.mjs (JSON-LD expansion and GS1's SHACL shapes, with other people's tools)
+/// <summary>Runs Tests/Standards/epcis-check.mjs (JSON-LD expansion, GS1's SHACL shapes and the CBV 2.0 event hash as
+/// epcis2.js computes it: other people's tools)
 /// over EPCIS documents. It needs node and the npm packages .ci/run installs into NODE_TOOLS; without them the test is
 /// ignored, except in CI (CI=true), where it fails.</summary>
 public static class LinkedData
@@ -49,7 +50,7 @@ public static class LinkedData
 
     private static void RequireTools()
     {
-        string[] packages = ["jsonld", "n3", "rdf-validate-shacl"];
+        string[] packages = ["jsonld", "n3", "rdf-validate-shacl", "epcis2.js"];
         var missing = packages.Where(p => !Directory.Exists(Path.Combine(Tools, "node_modules", p))).ToList();
         var node = Environment.GetEnvironmentVariable("PATH")?.Split(':').Any(d => File.Exists(Path.Combine(d, "node"))) ?? false;
         if (node && missing.Count == 0) return;
