@@ -15,7 +15,8 @@ public static class EventEndpoints
     public static RouteGroupBuilder MapEventEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/event-types", ListEventTypes).WithTags("Events").AllowAnonymous().RequireRateLimiting(PublicRecords.PublicSetup.RatePolicy).WithName("ListEventTypes")
-            .WithSummary("The supply-chain steps, with Vietnamese and English labels and their GS1 CBV 2.0 bizStep.");
+            .WithSummary("The supply-chain steps, with Vietnamese and English labels and their GS1 CBV 2.0 bizStep.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var batch = api.MapGroup("/batches/{id:guid}").WithTags("Events").RequireAuthorization(Policies.Any);
         batch.MapPost("/events", AppendEvent).WithName("AppendEvent").RequireAuthorization(Policies.Producer)

@@ -30,9 +30,18 @@ public static class OpenApiSetup
                 Description = "An API key issued by this service: admin, authority or producer.",
             });
             o.OperationFilter<SecurityRequirementFilter>();
+            o.OperationFilter<OpenApiShape.ContentTypes>();
+            o.DocumentFilter<OpenApiShape.NullableReferences>();
+            o.DocumentFilter<OpenApiShape.TagDescriptions>();
             o.SchemaFilter<OneOfFilter>();
             o.OperationFilter<OpenApiExamples>();
             o.SupportNonNullableReferenceTypes();
+            // What is never null is also always there: generated clients then type it as non-nullable, and a wire that
+            // broke that would fail them loudly.
+            o.NonNullableReferenceTypesAsRequired();
+            // A reference that may be null (recall, location, ocop.current…) is written allOf: [$ref] with nullable: true,
+            // since OpenAPI 3.0 ignores anything beside a bare $ref.
+            o.UseAllOfToExtendReferenceSchemas();
         });
         return services;
     }
@@ -43,8 +52,10 @@ public static class OpenApiSetup
         // among them), which showed in the profile of the public reads.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            // No servers entry: the document must not depend on the host that asked for it.
-            swagger.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) => doc.Servers?.Clear()));
+            // The server is the deployment's public base URL (Traceability:PublicBaseUrl), never the host that asked.
+            var publicBase = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TraceabilityOptions>>().Value.PublicBase;
+            swagger.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) =>
+                doc.Servers = [new OpenApiServer { Url = publicBase, Description = "This deployment (Traceability:PublicBaseUrl)" }]));
             swagger.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
         });
         return app;
@@ -83,7 +94,13 @@ public static class OpenApiSetup
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
                 });
             }
-            if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any()) return;
+            if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any())
+            {
+                // Public, and says so: one empty requirement (security: [{}]) is OpenAPI's "no authentication"; an empty
+                // list would be the same, but the serializer leaves an empty list out.
+                operation.Security = [new OpenApiSecurityRequirement()];
+                return;
+            }
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
             operation.Responses ??= [];
@@ -91,7 +108,7 @@ public static class OpenApiSetup
             operation.Responses.TryAdd("403", Problem("The key's role may not perform this operation.", problem));
         }
 
-        private static OpenApiResponse Problem(string description, IOpenApiSchema schema) => new()
+        internal static OpenApiResponse Problem(string description, IOpenApiSchema schema) => new()
         {
             Description = description,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = schema } },

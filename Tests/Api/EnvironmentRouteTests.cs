@@ -94,6 +94,7 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}/foo", expected: HttpStatusCode.BadRequest);
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}?linkType=gs1:nosuchlt", expected: HttpStatusCode.NotFound);
         await Walk(anonymous, "GET", "/.well-known/gs1resolver", "/.well-known/gs1resolver");
+        await Walk(anonymous, "GET", "/{compressed}", "/AAAAAAAAAAAA", expected: HttpStatusCode.NotFound);
         await Walk(anonymous, "GET", "/api/v1/public/products/{gtin}", $"/api/v1/public/products/0{gtin}");
         await Walk(anonymous, "GET", "/api/v1/public/products/{gtin}/certification", $"/api/v1/public/products/0{gtin}/certification");
         await Walk(anonymous, "GET", "/p/{code}", "/p/ZZZZZZZZZZ", accept: "text/html", expected: HttpStatusCode.NotFound);

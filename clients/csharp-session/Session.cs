@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using Traceability.ClientSession.Generated;
+
+namespace Traceability.ClientSession;
+
+/// <summary>Each step is one or more calls; it passes when every answer parses as the document says and holds what
+/// the session expects. A step that fails stops the session (later steps need its answers).</summary>
+public sealed class Session(string baseUrl, string adminKey)
+{
+    private int _passed;
+    private int _failed;
+
+    private TraceabilityClient Client(string? key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
+        if (key is not null) http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return new TraceabilityClient(http);
+    }
+
+    public async Task<(int Passed, int Failed)> RunAsync()
+    {
+        try
+        {
+            await StepsAsync();
+        }
+        catch (Exception e)
+        {
+            _failed++;
+            Console.WriteLine($"FAIL {e.GetType().Name}: {e.Message}");
+        }
+        return (_passed, _failed);
+    }
+
+    private void Check(string step, bool holds, string? detail = null)
+    {
+        if (!holds) throw new InvalidOperationException($"{step}: {detail ?? "not as expected"}");
+        _passed++;
+        Console.WriteLine($"ok   {step}");
+    }
+
+    private async Task StepsAsync()
+    {
+        var ct = CancellationToken.None;
+        var adminClient = Client(adminKey);
+        var anonymous = Client(null);
+        Check("health", (await anonymous.ReadyAsync(ct)).Status == "healthy");
+
+        // The admin registers a cooperative; the answer holds its API key (shown once).
+        var coop = await adminClient.CreateProducerAsync(new CreateProducerRequest
+        {
+            Name = "Hợp tác xã Nông nghiệp Thọ Xuân", Kind = CreateProducerRequestKind.Cooperative, TaxCode = "2801234567",
+            Address = new AddressDto { Line = "Thôn 3", Commune = "Xã Thọ Xuân", Province = "Thanh Hóa", ProvinceCode = "38" },
+            Phone = "0237 3850 123",
+        }, ct);
+        Check("register a cooperative", coop.ApiKey.StartsWith("ocop_", StringComparison.Ordinal));
+        var producer = Client(coop.ApiKey);
+
+        // A product (its GTIN-13 stored as GTIN-14) and a batch.
+        var gtin13 = NewGtin13();
+        var product = await producer.CreateProductAsync(new ProductRequest
+        {
+            Name = "Chè lam Phủ Quảng", NameEn = "Phu Quang rice cake", Gtin = gtin13, Category = ProductRequestCategory.Food,
+            Standards = ["TCVN 12605:2019"], ShelfLifeDays = 90,
+        }, ct);
+        Check("register a product", product.Gtin == "0" + gtin13, product.Gtin);
+        var batch = await producer.CreateBatchAsync(null, new CreateBatchRequest
+        {
+            ProductId = product.Id, LotNumber = "CL-2511-01", ProducedOn = new DateTimeOffset(2025, 11, 20, 0, 0, 0, TimeSpan.Zero),
+            Quantity = 200, Unit = "H87", Origin = new Origin2 { Name = "Xưởng Phủ Quảng", Commune = "Xã Thọ Xuân", Province = "Thanh Hóa" },
+        }, ct);
+        Check("register a batch", batch.PublicUrl.EndsWith($"/01/0{gtin13}/10/CL-2511-01", StringComparison.Ordinal), batch.PublicUrl);
+
+        // An authority records the OCOP decision.
+        var authority = await adminClient.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Name = "Hội đồng OCOP tỉnh Thanh Hóa", Level = CreateAuthorityRequestLevel.Province, Province = "Thanh Hóa",
+        }, ct);
+        var authorityClient = Client(authority.ApiKey);
+        var certification = await authorityClient.CreateOcopCertificationAsync(product.Id, new CreateCertificationRequest
+        {
+            Stars = 4, DecisionNumber = "3981/QĐ-UBND", IssuedBy = "UBND tỉnh Thanh Hóa", IssuedOn = new DateTimeOffset(2025, 10, 15, 0, 0, 0, TimeSpan.Zero),
+        }, ct);
+        Check("certify 4 stars", certification.Stars == 4);
+        var history = await producer.ListOcopCertificationsAsync(product.Id, ct);
+        Check("certification history", history.Current?.Stars == 4);
+        var page = await producer.ListBatchesAsync(null, null, 20, ct);
+        Check("cursor-paged list", page.Items.Any(b => b.Id == batch.Id));
+
+        // The batch's story: append-only, hash-chained; an Idempotency-Key makes a retry safe.
+        var harvestRequest = new EventRequest
+        {
+            Type = EventRequestType.Harvesting, OccurredAt = "2025-11-20T06:30:00+07:00",
+            Location = new Location2 { Name = "Đồi chè Xuân Lập", Latitude = 19.93, Longitude = 105.48 },
+            Actor = "Tổ sản xuất số 2", Note = "Hái búp", Attributes = new Dictionary<string, string?> { ["khốiLượng"] = "120 kg" },
+            Certificates = [new EventCertificateDto { Name = "VietGAP", Number = "VG-38-0012", ValidUntil = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero) }],
+        };
+        var harvest = await producer.AppendEventAsync(batch.Id, $"harvest-{batch.Id}", harvestRequest, ct);
+        var again = await producer.AppendEventAsync(batch.Id, $"harvest-{batch.Id}", harvestRequest, ct);
+        Check("record an event, retry it", harvest.Sequence == 1 && again.Id == harvest.Id);
+        var synced = await producer.AppendEventsAsync($"sync-{batch.Id}-phone-7", new BulkEventsRequest
+        {
+            Events =
+            [
+                new BulkEventRequest { BatchId = batch.Id, Type = BulkEventRequestType.Cultivating, OccurredAt = "2025-11-18T07:00:00+07:00", Note = "Bón phân hữu cơ" },
+                new BulkEventRequest { BatchId = batch.Id, Type = BulkEventRequestType.Inspecting, OccurredAt = "2025-11-19T09:00:00+07:00" },
+            ],
+        }, ct);
+        Check("sync a phone's events", synced.Events.Select(e => e.Sequence).SequenceEqual([2L, 3L]));
+        var correction = await producer.AppendEventAsync(batch.Id, null, new EventRequest
+        {
+            Type = EventRequestType.Harvesting, OccurredAt = "2025-11-20T06:30:00+07:00", Note = "Sửa: 102 kg", Corrects = harvest.Id,
+        }, ct);
+        Check("correct an event", correction.Corrects == harvest.Id);
+        var events = await producer.ListEventsAsync(batch.Id, null, null, ct);
+        var verification = await producer.VerifyChainAsync(batch.Id, ct);
+        Check("the chain", events.Items.Count == 4 && verification.Valid && verification.EventCount == 4);
+
+        // A batch made from others: its own by id, the demo cooperative's by public code.
+        var bought = (await adminClient.ListBatchesAsync(null, null, 1, ct)).Items.First().Code;
+        var mixed = await producer.CreateBatchAsync(null, new CreateBatchRequest
+        {
+            ProductId = product.Id, LotNumber = "BM-2511", ProducedOn = new DateTimeOffset(2025, 11, 25, 0, 0, 0, TimeSpan.Zero),
+            Parents = [new ParentRequest { BatchId = batch.Id, Quantity = 5 }, new ParentRequest { Code = bought, Quantity = 20 }],
+        }, ct);
+        var lineage = await producer.GetBatchLineageAsync(mixed.Id, ct);
+        Check("lineage", lineage.Ancestors.Any(a => a.Code == batch.Code) && lineage.Ancestors.Any(a => a.Code == bought));
+
+        // A recall reaches everything made from the batch.
+        var recall = await authorityClient.RecallBatchAsync(batch.Id, new RecallRequest { Reason = "Phát hiện dư lượng kháng sinh vượt ngưỡng" }, ct);
+        Check("recall", recall.AffectedCodes.Contains(mixed.Code));
+
+        // What anyone reads, without a key.
+        var record = await anonymous.GetPublicRecordAsync(batch.Code, ct);
+        Check("public record", record.Recall is not null && record.Events.Count == 5 && record.Ocop.Current?.Stars == 4,
+            $"recall {record.Recall?.Reason}, {record.Events.Count} events (4 and the recall), {record.Ocop.Current?.Stars} stars");
+        var scanned = await anonymous.PublicPageAsync(batch.Code, null, ct);
+        Check("public page as JSON (a scan)", scanned.Code == batch.Code && scanned.Scans?.Count >= 1);
+        var productRecord = await anonymous.GetPublicProductRecordAsync(product.Gtin!, ct);
+        Check("product record", productRecord.Batches.Any(b => b.Code == batch.Code && b.Recalled));
+        var epcis = await anonymous.GetEpcisDocumentAsync(batch.Code, ct);
+        Check("EPCIS document", epcis is not null);
+        var resolver = await anonymous.ResolverDescriptionAsync(ct);
+        Check("resolver description", resolver.SupportedPrimaryKeys.Contains("01"));
+        using (var png = await anonymous.QrPngAsync(batch.Code, 300, null, ct))
+        {
+            var head = new byte[8];
+            await png.Stream.ReadExactlyAsync(head, ct);
+            Check("QR code PNG", head.SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+        }
+        var types = await anonymous.ListEventTypesAsync(ct);
+        Check("event types", types.Any(t => t.Type == "harvesting" && t.BizStep == "commissioning"));
+
+        // The cooperative rotates its key: a new one, then the old one revoked with it.
+        var newKey = await producer.CreateProducerApiKeyAsync(coop.Id, ct);
+        await Client(newKey.ApiKey).RevokeProducerApiKeyAsync(coop.Id, coop.ApiKeyId, ct);
+        try
+        {
+            await producer.GetProducerAsync(coop.Id, ct);
+            Check("revoked key refused", false, "the old key still works");
+        }
+        catch (ApiException e) when (e.StatusCode == 401)
+        {
+            Check("revoked key refused", true);
+        }
+    }
+
+    private static string NewGtin13()
+    {
+        var digits = "893" + RandomNumberGenerator.GetInt32(0, 1_000_000_000).ToString("D9");
+        var sum = digits.Reverse().Select((c, i) => (c - '0') * (i % 2 == 0 ? 3 : 1)).Sum();
+        return digits + (10 - sum % 10) % 10;
+    }
+}
