@@ -67,19 +67,38 @@ public static class OpenApiShape
         };
     }
 
-    /// <summary>A nullable reference is written allOf: [$ref] with nullable: true; OpenAPI 3.0.3 gives nullable a meaning
-    /// only beside a type, so the referenced schema's type goes beside it.</summary>
+    /// <summary>References as OpenAPI 3.0 reads them. Swashbuckle wraps every reference in allOf (so that nullable can sit
+    /// beside it); 3.0.3 gives nullable a meaning only beside a type, so a nullable one gets the referenced schema's
+    /// type beside it, and one that is not nullable (a request body, a required property) goes back to a bare $ref.</summary>
     public sealed class NullableReferences : IDocumentFilter
     {
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
         {
             foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
-            foreach (var property in schema.Properties?.Values.OfType<OpenApiSchema>() ?? [])
             {
-                if (property.AllOf is not { Count: 1 } || property.AllOf[0] is not OpenApiSchemaReference target) continue;
-                if (property.Type is not { } type || !type.HasFlag(JsonSchemaType.Null)) continue;
-                property.Type = (target.Target?.Type ?? JsonSchemaType.Object) | JsonSchemaType.Null;
+                if (schema.Properties is null) continue;
+                foreach (var name in schema.Properties.Keys.ToList())
+                    schema.Properties[name] = Reference(schema.Properties[name]);
             }
+            var operations = document.Paths?.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []) ?? [];
+            foreach (var operation in operations)
+            {
+                var media = (operation.RequestBody?.Content?.Values.AsEnumerable() ?? [])
+                    .Concat((operation.Responses?.Values.AsEnumerable() ?? []).SelectMany(r => r.Content?.Values.AsEnumerable() ?? []));
+                foreach (var m in media.OfType<OpenApiMediaType>())
+                    if (m.Schema is not null) m.Schema = Reference(m.Schema);
+            }
+        }
+
+        private static IOpenApiSchema Reference(IOpenApiSchema schema)
+        {
+            if (schema is not OpenApiSchema { AllOf: [OpenApiSchemaReference target] } wrapper) return schema;
+            if (wrapper.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+            {
+                wrapper.Type = (target.Target?.Type ?? JsonSchemaType.Object) | JsonSchemaType.Null;
+                return wrapper;
+            }
+            return target;
         }
     }
 

@@ -31,8 +31,11 @@ public sealed partial class BadInputTests
         return Resolve(schema);
     }
 
+    /// <summary>A schema, or the one it references: bare ($ref) or, when it may be null, as allOf: [$ref].</summary>
     private JsonElement Resolve(JsonElement schema) =>
-        schema.TryGetProperty("$ref", out var reference) ? _schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+        schema.TryGetProperty("$ref", out var reference) ? _schemas.GetProperty(reference.GetString()!.Split('/')[^1])
+        : schema.TryGetProperty("allOf", out var all) && all.GetArrayLength() == 1 ? Resolve(all[0])
+        : schema;
 
     private static IEnumerable<string> Required(JsonElement schema) =>
         schema.TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!) : [];
@@ -57,7 +60,7 @@ public sealed partial class BadInputTests
         {
             var property = schema.GetProperty("properties").GetProperty(name);
             var nested = Resolve(property);
-            if (property.TryGetProperty("$ref", out _) && nested.TryGetProperty("properties", out _))
+            if ((property.TryGetProperty("$ref", out _) || property.TryGetProperty("allOf", out _)) && nested.TryGetProperty("properties", out _))
             {
                 body[name] = new JsonObject();  // present but empty: its own required fields are checked
                 expected.AddRange(Required(nested).Select(n => $"{name}.{n}"));
