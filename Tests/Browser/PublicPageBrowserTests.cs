@@ -89,7 +89,10 @@ public sealed class PublicPageBrowserTests : BrowserFixture
 
         Assert.That(await page.EvaluateAsync<object?>("() => window.__xss"), Is.Null, "no injected script ran");
         Assert.That(dialogs, Is.Zero);
-        Assert.That(await page.EvaluateAsync<int>("() => document.scripts.length"), Is.Zero, "no script element exists");
+        Assert.That(await page.EvaluateAsync<string[]>("() => [...document.scripts].map(s => s.type)"), Is.EqualTo(new[] { "application/ld+json" }),
+            "no executable script element: the one there is the schema.org data block");
+        Assert.That(await page.EvaluateAsync<string>("() => JSON.parse(document.scripts[0].textContent).name"), Does.Contain("<script>window.__xss=1</script>"),
+            "the data block still reads as the producer wrote it");
         Assert.That(await page.EvaluateAsync<int>("() => document.querySelectorAll('img[src=\"x\"], [onerror], [onmouseover]').length"), Is.Zero);
         var text = await page.Locator("body").InnerTextAsync();
         Assert.That(text, Does.Contain("<script>window.__xss=1</script>"), "the payload is shown as text");

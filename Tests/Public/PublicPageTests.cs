@@ -43,8 +43,41 @@ public sealed class PublicPageTests : ApiTest
             Assert.That(html, Does.Contain("<dd>12,5 kg</dd>").And.Not.Contain("KGM"), "the quantity in words, in Vietnamese number format");
             Assert.That(html, Does.Match($"<link rel=\"linkset\" type=\"application/linkset(\\+|&#x2B;)json\" href=\"https://trace.example.vn/01/0{gtin}/10/P-1\\?linkType=linkset\""),
                 "GS1 tools find the linkset from the page");
-            Assert.That(html, Does.Not.Contain("<script"), "no JavaScript");
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>").Select(m => m.Value),
+                Is.EqualTo(new[] { "<script type=\"application/ld+json\">" }), "no JavaScript: the one script element is a JSON-LD data block");
         });
+    }
+
+    [Test]
+    public async Task Page_DescribesItsProductForSearchEnginesAndGs1Tools_AsSchemaOrgJsonLd()
+    {
+        var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "P-LD");
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        var block = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/ld\\+json\">(.*?)</script>").Groups[1].Value;
+        var product = System.Text.Json.JsonDocument.Parse(block).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(product.GetProperty("@context").GetString(), Is.EqualTo("https://schema.org"));
+            Assert.That(product.GetProperty("@type").GetString(), Is.EqualTo("Product"));
+            Assert.That(product.GetProperty("name").GetString(), Is.EqualTo("Chè Shan tuyết Pù Luông"));
+            Assert.That(product.GetProperty("gtin").GetString(), Is.EqualTo($"0{gtin}"));
+            Assert.That(product.GetProperty("hasGS1DigitalLink").GetString(), Is.EqualTo($"https://trace.example.vn/01/0{gtin}/10/P-LD"));
+            Assert.That(product.GetProperty("manufacturer").GetProperty("name").GetString(), Is.EqualTo("Hợp tác xã Nông nghiệp Thọ Xuân"));
+            var certification = product.GetProperty("hasCertification")[0];
+            Assert.That(certification.GetProperty("certificationIdentification").GetString(), Is.EqualTo("3981/QĐ-UBND"));
+            Assert.That(certification.GetProperty("certificationRating").GetProperty("ratingValue").GetInt32(), Is.EqualTo(4));
+            Assert.That(certification.GetProperty("certificationStatus").GetString(), Is.EqualTo("https://schema.org/CertificationActive"));
+        });
+    }
+
+    [Test]
+    public async Task ProducerText_CannotCloseTheJsonLdBlock()
+    {
+        var product = await Producer.CreateProductAsync(Scenario.NewGtin13(), name: "</script><script>alert(1)</script><!--@scan-count@-->");
+        var batch = await Producer.CreateBatchAsync(product.Id(), "P-XSS");
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}");
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "<script").Count, Is.EqualTo(1), "only the data block opens a script element");
+        Assert.That(html, Does.Contain("\\u003C/script\\u003E"), "the name is in the block, its angle brackets escaped");
     }
 
     [Test]
