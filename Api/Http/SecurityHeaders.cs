@@ -19,7 +19,7 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<SecurityOptio
 {
 
     /// <summary>The hashes of the pages' stylesheets, exactly as written inside their style elements.</summary>
-    private static readonly string StyleHashes = string.Join(' ', new[] { Styles.Css, Styles.LabelCss }
+    private static readonly string StyleHashes = string.Join(' ', new[] { Styles.Css }.Concat(Styles.LabelCss)
         .Select(css => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(css)))}'"));
 
     private readonly string _htmlPolicy = $"default-src 'none'; style-src {StyleHashes}; img-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors {FrameAncestors(options.Value)}";

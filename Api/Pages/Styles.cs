@@ -22,18 +22,6 @@ public static class Styles
         """;
 
     /// <summary>The label sheet's stylesheet: A4, 3 × 8 labels of 70 × 37 mm.</summary>
-    public const string LabelCss = """
-        @page { size: A4; margin: 12mm 0 0 0; }
-        * { box-sizing: border-box; }
-        body { margin: 0; font: 9pt/1.25 system-ui, Arial, sans-serif; color: #000; }
-        .defs { position: absolute; }
-        .sheet { display: grid; grid-template-columns: repeat(3, 70mm); grid-auto-rows: 37mm; width: 210mm; }
-        .label { display: flex; align-items: center; gap: 2mm; padding: 2mm 3mm; break-inside: avoid; overflow: hidden; }
-        .qr { width: 30mm; height: 30mm; flex: none; }
-        .text { min-width: 0; }
-        .name { font-weight: 700; font-size: 9.5pt; max-height: 2.5em; overflow: hidden; }
-        .code { font: 700 10pt ui-monospace, Menlo, Consolas, monospace; letter-spacing: .04em; }
-        .hint { font-size: 7pt; color: #333; }
-        @media screen { body { background: #eee; } .sheet { background: #fff; margin: 1rem auto; } .label { outline: 1px dashed #bbb; } }
-        """;
+    /// <summary>The label page's stylesheets, one per stock (see <see cref="LabelStock.Css"/>).</summary>
+    public static IEnumerable<string> LabelCss => LabelStock.All.Select(s => s.Css);
 }

@@ -112,8 +112,9 @@ public sealed class QrCodeTests : ApiTest
         var html = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
-        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "class=\"label\"").Count, Is.EqualTo(30));
-        Assert.That(html, Does.Contain("size: A4").And.Contain(code).And.Contain("LB-1"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "class=\"label c\\d r\\d\"").Count, Is.EqualTo(30));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "class=\"sheet\"").Count, Is.EqualTo(2), "24 to a sheet of stock");
+        Assert.That(html, Does.Contain("size: 210mm 297mm").And.Contain(code).And.Contain("LB-1"));
         Assert.That(html, Does.Contain("Mật ong &lt;b&gt;rừng&lt;/b&gt;"), "the name is HTML-encoded");
         var symbol = System.Text.RegularExpressions.Regex.Match(html, "<symbol id=\"qr\" viewBox=\"([^\"]+)\">(.*?)</symbol>", System.Text.RegularExpressions.RegexOptions.Singleline);
         Assert.That(QrDecoder.DecodeSvg($"<svg viewBox=\"{symbol.Groups[1].Value}\">{symbol.Groups[2].Value}</svg>"), Is.EqualTo($"https://trace.example.vn/p/{code}"));
