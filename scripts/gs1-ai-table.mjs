@@ -1,11 +1,11 @@
 // Writes Api/PublicRecords/Resolver/gs1-ai-table.json: every GS1 Application Identifier with the syntax GS1's own
 // Digital Link toolkit checks it against, and gs1-compression-tables.json: the toolkit's tables for GS1 Digital Link
 // compression (P: AI lengths by first two digits, F: how each AI's value is encoded, Opt: the optimised AI sequences).
-// The toolkit is Apache-2.0, ../shared/standards/gs1-resolver-testsuite/.
+// The toolkit is Apache-2.0, copied unmodified to Tests/Standards/gs1-resolver-testsuite/.
 // Run from the repository root: node scripts/gs1-ai-table.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const source = readFileSync('../shared/standards/gs1-resolver-testsuite/GS1DigitalLinkToolkit.js', 'utf8');
+const source = readFileSync('Tests/Standards/gs1-resolver-testsuite/GS1DigitalLinkToolkit.js', 'utf8');
 // Each table is one line of the toolkit: "const name = <JSON>;".
 const literal = name => {
   const line = source.split('\n').find(l => new RegExp(`^\\s*const ${name}\\s*=`).test(l));

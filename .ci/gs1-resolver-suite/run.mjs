@@ -1,4 +1,4 @@
-// Runs GS1's GS1-Conformant resolver test suite (../shared/standards/gs1-resolver-testsuite, unmodified) under Node,
+// Runs GS1's GS1-Conformant resolver test suite (a copy in Tests/Standards/gs1-resolver-testsuite, unmodified) under Node,
 // with jsdom as its browser window. Its helper, tester.php, runs on `php -S` at TESTER; its three remote look-ups
 // are answered from local copies (the linkset schema and link-type list GS1 publishes; the description-file schema
 // written here from the standard). Prints every result and "resolver-suite: N passed, N failed, N warned".
