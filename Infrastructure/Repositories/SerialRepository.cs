@@ -1,0 +1,288 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Traceability.Domain.Serials;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>Issued item serials, what shoppers did with them, and voiding. Serials are stored compactly (serial, issue,
+/// position); PINs never (see <see cref="ItemSerial.Pin"/>).</summary>
+public sealed class SerialRepository(Database db)
+{
+    public sealed record Issue(Guid Id, long Seq, Guid BatchId, int Count, bool WithPin, DateTimeOffset CreatedAt, string? RequestHash);
+
+    /// <summary>An item as a scan finds it: its batch, whether its issue has PINs, whether it was voided, what happened to it.</summary>
+    public sealed record Item(string Serial, Guid BatchId, bool WithPin, DateTimeOffset? VoidedAt, ItemActivity Activity);
+
+    /// <summary>Two serials of one issue, or of two, came out the same (1 in 10¹² for a million): issue again.</summary>
+    public sealed class DuplicateSerialException(Exception inner) : Exception("A serial was issued twice.", inner);
+
+    private const string InsertIssueSql = """
+        INSERT INTO serial_issues (id, batch_id, serial_count, with_pin, idempotency_key, request_hash, created_at)
+        VALUES (@Id, @BatchId, @Count, @WithPin, @Key, @RequestHash, @CreatedAt);
+        SELECT seq FROM serial_issues WHERE id = @Id;
+        """;
+
+    // A chunk of serials in one statement, from a JSON array of [serial, position] pairs, sorted by serial so that the
+    // primary key grows in order. (Constants ending in "Sqlite" are SQLite's own; the T-SQL parse test leaves them out.)
+    private const string InsertSerialsSqlite = """
+        INSERT INTO serials (serial, issue_seq, position)
+        SELECT j.value ->> 0, @Issue, j.value ->> 1 FROM json_each(@Serials) j
+        """;
+    private const string InsertSerialsSqlServer = """
+        INSERT INTO serials (serial, issue_seq, position)
+        SELECT JSON_VALUE(j.value, '$[0]'), @Issue, CONVERT(int, JSON_VALUE(j.value, '$[1]')) FROM OPENJSON(@Serials) j
+        """;
+
+    private const int Chunk = 20_000;
+
+    /// <summary>Stores an issue and its serials (in order: position 1 first) in one transaction.</summary>
+    /// <exception cref="DuplicateSerialException">A serial exists already; nothing was stored.</exception>
+    /// <exception cref="ConflictException">Another request stored an issue under the same Idempotency-Key first.</exception>
+    public async Task<long> IssueAsync(Issue issue, string? idempotencyKey, IReadOnlyList<string> serials, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        long seq;
+        try
+        {
+            seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertIssueSql), new
+            {
+                issue.Id, issue.BatchId, issue.Count, issue.WithPin, Key = idempotencyKey, issue.RequestHash, issue.CreatedAt,
+            }, transaction, cancellationToken: ct));
+        }
+        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            throw new Domain.ConflictException("Another request with this Idempotency-Key issued serials for this batch first; repeat it to get them.");
+        }
+        var sql = db.Dialect.Provider == DatabaseProvider.Sqlite ? InsertSerialsSqlite : InsertSerialsSqlServer;
+        for (var from = 0; from < serials.Count; from += Chunk)
+        {
+            var chunk = Enumerable.Range(from, Math.Min(Chunk, serials.Count - from)).OrderBy(i => serials[i], StringComparer.Ordinal);
+            var json = new StringBuilder("[");
+            foreach (var i in chunk)
+                json.Append(json.Length > 1 ? ",[\"" : "[\"").Append(serials[i]).Append("\",").Append((i + 1).ToString(CultureInfo.InvariantCulture)).Append(']');
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sql, new { Issue = seq, Serials = json.Append(']').ToString() }, transaction,
+                    commandTimeout: 300, cancellationToken: ct));
+            }
+            catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+            {
+                throw new DuplicateSerialException(e);
+            }
+        }
+        await db.CommitAsync(transaction, ct);
+        return seq;
+    }
+
+    private const string IssueColumns = "id, seq, batch_id, serial_count AS count, with_pin, created_at, request_hash";
+
+    private const string IssueByKeySql = $"SELECT {IssueColumns} FROM serial_issues WHERE batch_id = @BatchId AND idempotency_key = @Key";
+
+    public async Task<Issue?> FindByKeyAsync(Guid batchId, string key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<IssueRow>(new CommandDefinition(db.Sql(IssueByKeySql), new { BatchId = batchId, Key = key }, cancellationToken: ct)))
+            .Select(r => r.ToIssue()).SingleOrDefault();
+    }
+
+    private const string IssueSql = $"SELECT {IssueColumns} FROM serial_issues WHERE id = @Id";
+
+    public async Task<Issue?> GetIssueAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<IssueRow>(new CommandDefinition(db.Sql(IssueSql), new { Id = id }, cancellationToken: ct)))
+            .Select(r => r.ToIssue()).SingleOrDefault();
+    }
+
+    private const string IssuesSql = $"SELECT {IssueColumns} FROM serial_issues WHERE batch_id = @BatchId ORDER BY seq";
+
+    public async Task<IReadOnlyList<Issue>> ListIssuesAsync(Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<IssueRow>(new CommandDefinition(db.Sql(IssuesSql), new { BatchId = batchId }, cancellationToken: ct)))
+            .Select(r => r.ToIssue()).ToList();
+    }
+
+    private const string SerialsOfIssueSql = "SELECT position, serial, voided_at FROM serials WHERE issue_seq = @Issue ORDER BY position";
+
+    /// <summary>An issue's serials in the order of its file, read as they stream (a million do not sit in memory).</summary>
+    public async IAsyncEnumerable<(int Position, string Serial, bool Voided)> SerialsAsync(long issueSeq,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = db.Sql(SerialsOfIssueSql);
+        var p = command.CreateParameter();
+        p.ParameterName = "@Issue";
+        p.Value = issueSeq;
+        command.Parameters.Add(p);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return (reader.GetInt32(0), reader.GetString(1), !reader.IsDBNull(2));
+    }
+
+    private const string VoidRangeSql = """
+        UPDATE serials SET voided_at = @At
+        WHERE issue_seq = (SELECT seq FROM serial_issues WHERE id = @IssueId AND batch_id = @BatchId)
+          AND position BETWEEN @From AND @To AND voided_at IS NULL
+        """;
+
+    private const string VoidListSql = """
+        UPDATE serials SET voided_at = @At
+        WHERE serial IN @Serials AND voided_at IS NULL
+          AND issue_seq IN (SELECT seq FROM serial_issues WHERE batch_id = @BatchId)
+        """;
+
+    /// <summary>Voids an issue's positions from–to, or a list of serials, of this batch only; returns how many it voided.</summary>
+    public async Task<int> VoidAsync(Guid batchId, Guid? issueId, int from, int to, IReadOnlyList<string> serials, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var voided = 0;
+        if (issueId is not null)
+            voided += await connection.ExecuteAsync(new CommandDefinition(db.Sql(VoidRangeSql),
+                new { At = at, IssueId = issueId, BatchId = batchId, From = from, To = to }, transaction, cancellationToken: ct));
+        foreach (var part in serials.Chunk(500))
+            voided += await connection.ExecuteAsync(new CommandDefinition(db.Sql(VoidListSql),
+                new { At = at, Serials = part, BatchId = batchId }, transaction, cancellationToken: ct));
+        await db.CommitAsync(transaction, ct);
+        return voided;
+    }
+
+    private const string ItemSql = """
+        SELECT s.serial, i.batch_id, i.with_pin, s.voided_at, a.scan_count, a.first_scanned_at, a.last_scanned_at, a.verified_at,
+               a.verify_count, a.failed_pins, a.locked_until
+        FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq LEFT JOIN serial_activity a ON a.serial = s.serial
+        WHERE s.serial = @Serial
+        """;
+
+    /// <summary>An issued item by its serial, in one seek (null when no one issued it).</summary>
+    public async Task<Item?> FindAsync(string serial, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ItemRow>(new CommandDefinition(db.Sql(ItemSql), new { Serial = serial }, cancellationToken: ct));
+        return row?.ToItem();
+    }
+
+    public sealed record ScanTally(string Serial, long Count, DateTimeOffset First, DateTimeOffset Last);
+
+    private const string AddScansSqlite = """
+        INSERT INTO serial_activity (serial, scan_count, first_scanned_at, last_scanned_at)
+        SELECT j.value ->> '$.s', j.value ->> '$.n', j.value ->> '$.f', j.value ->> '$.l' FROM json_each(@Tallies) j
+        WHERE EXISTS (SELECT 1 FROM serials s WHERE s.serial = j.value ->> '$.s')
+        ON CONFLICT (serial) DO UPDATE SET scan_count = scan_count + excluded.scan_count,
+            first_scanned_at = coalesce(first_scanned_at, excluded.first_scanned_at), last_scanned_at = excluded.last_scanned_at
+        """;
+
+    private const string AddScansSqlServer = """
+        MERGE serial_activity WITH (HOLDLOCK) AS t
+        USING (SELECT JSON_VALUE(j.value, '$.s') AS serial, CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n,
+                      CONVERT(datetimeoffset(3), JSON_VALUE(j.value, '$.f')) AS f, CONVERT(datetimeoffset(3), JSON_VALUE(j.value, '$.l')) AS l
+               FROM OPENJSON(@Tallies) j
+               WHERE EXISTS (SELECT 1 FROM serials s WHERE s.serial = JSON_VALUE(j.value, '$.s'))) AS s
+        ON t.serial = s.serial
+        WHEN MATCHED THEN UPDATE SET scan_count = t.scan_count + s.n, first_scanned_at = coalesce(t.first_scanned_at, s.f), last_scanned_at = s.l
+        WHEN NOT MATCHED THEN INSERT (serial, scan_count, first_scanned_at, last_scanned_at) VALUES (s.serial, s.n, s.f, s.l);
+        """;
+
+    /// <summary>Adds buffered scans of issued items (a serial no one issued gets no row: scans of made-up codes store nothing).</summary>
+    public async Task AddScansAsync(IReadOnlyCollection<ScanTally> tallies, CancellationToken ct)
+    {
+        if (tallies.Count == 0) return;
+        var json = JsonSerializer.Serialize(tallies.Select(t => new Dictionary<string, object>
+        {
+            ["s"] = t.Serial, ["n"] = t.Count, ["f"] = t.First.ToString("O", CultureInfo.InvariantCulture), ["l"] = t.Last.ToString("O", CultureInfo.InvariantCulture),
+        }));
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Provider == DatabaseProvider.Sqlite ? AddScansSqlite : AddScansSqlServer,
+            new { Tallies = json }, cancellationToken: ct));
+    }
+
+    private const string EnsureActivitySqlite = "INSERT INTO serial_activity (serial) VALUES (@Serial) ON CONFLICT (serial) DO NOTHING";
+    private const string EnsureActivitySqlServer = """
+        INSERT INTO serial_activity (serial) SELECT @Serial WHERE NOT EXISTS (SELECT 1 FROM serial_activity WITH (UPDLOCK, HOLDLOCK) WHERE serial = @Serial)
+        """;
+    private const string ReadPinStateSql = "SELECT verified_at, verify_count, failed_pins, locked_until FROM serial_activity WHERE serial = @Serial";
+    private const string PinRightSql = """
+        UPDATE serial_activity SET verified_at = coalesce(verified_at, @At), verify_count = verify_count + 1, failed_pins = 0 WHERE serial = @Serial
+        """;
+    private const string PinWrongSql = """
+        UPDATE serial_activity SET failed_pins = @Failed, locked_until = @LockedUntil WHERE serial = @Serial
+        """;
+
+    public enum PinOutcome { FirstVerification, VerifiedBefore, Wrong, Locked }
+
+    /// <summary>One PIN entry for an issued item, decided and recorded in one write transaction (so that a lockout holds
+    /// across processes): a locked serial refuses any entry; a wrong one counts, and the last allowed locks the serial.</summary>
+    /// <param name="correct">Whether the entry matches the item's PIN (decided by the caller, who holds the secret).</param>
+    /// <returns>The outcome, and when the item was first verified (for "verified before").</returns>
+    public async Task<(PinOutcome Outcome, DateTimeOffset? VerifiedAt, DateTimeOffset? LockedUntil)> RecordPinAsync(
+        string serial, bool correct, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var sqlite = db.Dialect.Provider == DatabaseProvider.Sqlite;
+        await connection.ExecuteAsync(new CommandDefinition(sqlite ? EnsureActivitySqlite : EnsureActivitySqlServer, new { Serial = serial }, transaction, cancellationToken: ct));
+        var state = await connection.QuerySingleAsync<PinRow>(new CommandDefinition(db.Sql(ReadPinStateSql), new { Serial = serial }, transaction, cancellationToken: ct));
+        (PinOutcome, DateTimeOffset?, DateTimeOffset?) result;
+        if (state.LockedUntil is { } until && until > at) result = (PinOutcome.Locked, state.VerifiedAt, until);
+        else if (correct)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinRightSql), new { Serial = serial, At = at }, transaction, cancellationToken: ct));
+            result = state.VerifiedAt is null ? (PinOutcome.FirstVerification, at, null) : (PinOutcome.VerifiedBefore, state.VerifiedAt, null);
+        }
+        else
+        {
+            var failed = state.FailedPins + 1;
+            DateTimeOffset? lockedUntil = failed >= ItemActivity.FailuresBeforeLock ? at + ItemActivity.LockFor : null;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinWrongSql),
+                new { Serial = serial, Failed = lockedUntil is null ? failed : 0, LockedUntil = lockedUntil }, transaction, cancellationToken: ct));
+            result = lockedUntil is null ? (PinOutcome.Wrong, state.VerifiedAt, null) : (PinOutcome.Locked, state.VerifiedAt, lockedUntil);
+        }
+        await db.CommitAsync(transaction, ct);
+        return result;
+    }
+
+    private sealed class IssueRow
+    {
+        public Guid Id { get; set; }
+        public long Seq { get; set; }
+        public Guid BatchId { get; set; }
+        public int Count { get; set; }
+        public bool WithPin { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public string? RequestHash { get; set; }
+        public Issue ToIssue() => new(Id, Seq, BatchId, Count, WithPin, CreatedAt, RequestHash);
+    }
+
+    private sealed class ItemRow
+    {
+        public string Serial { get; set; } = "";
+        public Guid BatchId { get; set; }
+        public bool WithPin { get; set; }
+        public DateTimeOffset? VoidedAt { get; set; }
+        public long? ScanCount { get; set; }
+        public DateTimeOffset? FirstScannedAt { get; set; }
+        public DateTimeOffset? LastScannedAt { get; set; }
+        public DateTimeOffset? VerifiedAt { get; set; }
+        public long? VerifyCount { get; set; }
+        public int? FailedPins { get; set; }
+        public DateTimeOffset? LockedUntil { get; set; }
+        public Item ToItem() => new(Serial, BatchId, WithPin, VoidedAt,
+            new ItemActivity(ScanCount ?? 0, FirstScannedAt, LastScannedAt, VerifiedAt, VerifyCount ?? 0, FailedPins ?? 0, LockedUntil));
+    }
+
+    private sealed class PinRow
+    {
+        public DateTimeOffset? VerifiedAt { get; set; }
+        public long VerifyCount { get; set; }
+        public int FailedPins { get; set; }
+        public DateTimeOffset? LockedUntil { get; set; }
+    }
+}

@@ -1,0 +1,96 @@
+using NUnit.Framework;
+using Traceability.Domain;
+using Traceability.Domain.Serials;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Tests.Repositories;
+
+/// <summary>Item serials: issued, found, voided, scanned and PIN-checked the same way on every database.</summary>
+public abstract partial class RepositoryContract
+{
+    private async Task<(Batch Batch, SerialRepository.Issue Issue, List<string> Serials)> IssueSerials(int count, bool withPin, string? key = null)
+    {
+        var batch = await NewBatchWithGtin(NewGtin(), "S-" + TracingCode.New()[..6]);
+        var serials = Enumerable.Range(0, count).Select(_ => ItemSerial.New()).ToList();
+        var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, _now, "h1");
+        var seq = await new SerialRepository(_db).IssueAsync(issue, key, serials, default);
+        return (batch, issue with { Seq = seq }, serials);
+    }
+
+    [Test]
+    public async Task Serials_AreFoundByTheirText_AndComeBackInTheirFilesOrder()
+    {
+        var (batch, issue, serials) = await IssueSerials(2_500, withPin: true, key: "k-1");
+        var repository = new SerialRepository(_db);
+        var item = await repository.FindAsync(serials[1234], default);
+        Assert.That(item, Is.Not.Null);
+        Assert.That((item!.BatchId, item.WithPin, item.VoidedAt, item.Activity), Is.EqualTo((batch.Id, true, (DateTimeOffset?)null, ItemActivity.None)));
+        Assert.That(await repository.FindAsync(serials[1234].ToLowerInvariant() == serials[1234] ? "nope" : serials[1234].ToLowerInvariant(), default), Is.Null,
+            "serials are exact: case matters");
+
+        var back = new List<string>();
+        await foreach (var (position, serial, voided) in repository.SerialsAsync(issue.Seq, default))
+        {
+            Assert.That((position, voided), Is.EqualTo((back.Count + 1, false)));
+            back.Add(serial);
+        }
+        Assert.That(back, Is.EqualTo(serials), "the printer's file comes back in the same order");
+        Assert.That((await repository.FindByKeyAsync(batch.Id, "k-1", default))?.Id, Is.EqualTo(issue.Id));
+        Assert.That((await repository.ListIssuesAsync(batch.Id, default)).Select(i => i.Count), Is.EqualTo(new[] { 2_500 }));
+    }
+
+    [Test]
+    public async Task ASerialIssuedTwice_StoresNothing()
+    {
+        var (batch, _, serials) = await IssueSerials(10, withPin: false);
+        var again = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, 2, false, _now, null);
+        Assert.ThrowsAsync<SerialRepository.DuplicateSerialException>(() => new SerialRepository(_db).IssueAsync(again, null, [ItemSerial.New(), serials[3]], default));
+        Assert.That((await new SerialRepository(_db).ListIssuesAsync(batch.Id, default)), Has.Count.EqualTo(1), "the failed issue left no row");
+    }
+
+    [Test]
+    public async Task Voiding_TakesARangeOrAList_OfThisBatchOnly()
+    {
+        var (batch, issue, serials) = await IssueSerials(50, withPin: false);
+        var (other, _, otherSerials) = await IssueSerials(5, withPin: false);
+        var repository = new SerialRepository(_db);
+        Assert.That(await repository.VoidAsync(batch.Id, issue.Id, 11, 20, [serials[0], otherSerials[0]], _now, default), Is.EqualTo(11),
+            "positions 11–20 and the first serial; not the other batch's");
+        Assert.That((await repository.FindAsync(serials[10], default))!.VoidedAt, Is.Not.Null);
+        Assert.That((await repository.FindAsync(serials[20], default))!.VoidedAt, Is.Null);
+        Assert.That((await repository.FindAsync(otherSerials[0], default))!.VoidedAt, Is.Null);
+        Assert.That(await repository.VoidAsync(other.Id, issue.Id, 1, 50, [], _now, default), Is.Zero, "another batch cannot void this issue");
+    }
+
+    [Test]
+    public async Task Scans_AddUp_OnlyForIssuedSerials()
+    {
+        var (_, _, serials) = await IssueSerials(3, withPin: false);
+        var repository = new SerialRepository(_db);
+        var made = ItemSerial.New();
+        await repository.AddScansAsync([new(serials[0], 2, _now, _now.AddMinutes(1)), new(made, 5, _now, _now)], default);
+        await repository.AddScansAsync([new(serials[0], 1, _now.AddDays(1), _now.AddDays(1))], default);
+        var activity = (await repository.FindAsync(serials[0], default))!.Activity;
+        Assert.That((activity.ScanCount, activity.FirstScannedAt, activity.LastScannedAt), Is.EqualTo((3L, (DateTimeOffset?)_now, (DateTimeOffset?)_now.AddDays(1))));
+        Assert.That(await repository.FindAsync(made, default), Is.Null, "a made-up serial stays unknown and stores nothing");
+    }
+
+    [Test]
+    public async Task Pins_FirstRightEntryVerifies_LaterOnesSayWhen_WrongOnesLockAfterFive()
+    {
+        var (_, _, serials) = await IssueSerials(2, withPin: true);
+        var repository = new SerialRepository(_db);
+        Assert.That((await repository.RecordPinAsync(serials[0], true, _now, default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.FirstVerification));
+        var again = await repository.RecordPinAsync(serials[0], true, _now.AddHours(3), default);
+        Assert.That((again.Outcome, again.VerifiedAt), Is.EqualTo((SerialRepository.PinOutcome.VerifiedBefore, (DateTimeOffset?)_now)));
+
+        for (var i = 1; i < ItemActivity.FailuresBeforeLock; i++)
+            Assert.That((await repository.RecordPinAsync(serials[1], false, _now, default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.Wrong));
+        var locked = await repository.RecordPinAsync(serials[1], false, _now, default);
+        Assert.That((locked.Outcome, locked.LockedUntil), Is.EqualTo((SerialRepository.PinOutcome.Locked, (DateTimeOffset?)(_now + ItemActivity.LockFor))));
+        Assert.That((await repository.RecordPinAsync(serials[1], true, _now.AddMinutes(1), default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.Locked),
+            "even the right PIN is refused while locked");
+        Assert.That((await repository.RecordPinAsync(serials[1], true, _now + ItemActivity.LockFor + TimeSpan.FromSeconds(1), default)).Outcome,
+            Is.EqualTo(SerialRepository.PinOutcome.FirstVerification), "after the lock, the right PIN verifies");
+    }
+}
