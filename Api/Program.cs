@@ -33,6 +33,7 @@ api.MapBatchEndpoints();
 api.MapEventEndpoints();
 api.MapPublicRecordEndpoints();
 api.MapLabelEndpoints();
+api.MapSerialEndpoints();
 
 app.Run();
 

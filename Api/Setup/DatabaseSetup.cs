@@ -17,6 +17,7 @@ public static class DatabaseSetup
         services.AddSingleton<ProductRepository>();
         services.AddSingleton<CertificationRepository>();
         services.AddSingleton<BatchRepository>();
+        services.AddSingleton<SerialRepository>();
         services.AddSingleton<EventRepository>();
         services.AddSingleton<LineageRepository>();
         services.AddSingleton<RecallRepository>();

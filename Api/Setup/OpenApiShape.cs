@@ -115,6 +115,7 @@ public static class OpenApiShape
             ["OCOP certifications"] = "OCOP star ratings, recorded by authorities.",
             ["Producers"] = "Cooperatives and other producers, and their API keys.",
             ["Products"] = "A producer's OCOP products.",
+            ["Serials"] = "One code per item: serials (GS1 AI 21) with PINs for anti-counterfeit labels, the printer's file, voiding.",
             ["Public pages"] = "What a shopper's scan opens: the page of a batch or a product, and its QR images.",
             ["Public records"] = "The public records as JSON and EPCIS 2.0, for third-party apps (no key).",
         };

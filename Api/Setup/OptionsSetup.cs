@@ -11,6 +11,9 @@ public static class OptionsSetup
             .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
                 "Traceability:PublicBaseUrl must be an absolute http(s) URL.")
             .ValidateOnStart();
+        services.AddOptions<SerialOptions>().BindConfiguration("Serials")
+            .Validate(o => o.PinSecret is null || o.Secret is { Length: >= 32 }, "Serials:PinSecret must be base64 of at least 32 random bytes.")
+            .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
             .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))
             .ValidateOnStart();

@@ -78,6 +78,13 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/verification", $"/api/v1/batches/{batchId}/verification");
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/lineage", $"/api/v1/batches/{batchId}/lineage");
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/labels", $"/api/v1/batches/{batchId}/labels?count=3", accept: "text/html");
+        await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/serials", $"/api/v1/batches/{batchId}/serials", new { count = 5, withPin = true },
+            HttpStatusCode.Created, accept: "text/csv");
+        var issues = await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials", $"/api/v1/batches/{batchId}/serials");
+        var issueId = issues[0].GetProperty("id").GetGuid();
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}", $"/api/v1/batches/{batchId}/serials/{issueId}", accept: "text/csv");
+        await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/serials/void", $"/api/v1/batches/{batchId}/serials/void",
+            new { issueId, from = 5, to = 5 });
         await Walk(anonymous, "GET", "/api/v1/event-types", "/api/v1/event-types");
 
         foreach (var accept in new[] { "text/html", "application/json" })

@@ -15,6 +15,9 @@ namespace Traceability.Tests.Support;
 /// then runs on SQL Server; tests of SQLite's own behaviour call <see cref="RequireSqlite"/>).</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The PIN secret the test hosts run with, so that tests can derive the PINs they expect.</summary>
+    public const string TestPinSecret = "dGVzdC1waW4tc2VjcmV0LW9mLXRoaXJ0eS10d28tYnl0ZXMhIQ==";
+
     public const string AdminKey = "ocop_test-admin-key-0123456789abcdefghijklmnopqrstuv";
 
     /// <summary>The SQL Server the suite runs on, if any.</summary>
@@ -45,6 +48,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Traceability"] = ConnectionString,
             ["Traceability:AdminApiKey"] = AdminKey,
             ["Traceability:PublicBaseUrl"] = "https://trace.example.vn",
+            ["Serials:PinSecret"] = TestPinSecret,
             ["Traceability:SeedDemoData"] = "false",
             ["RateLimiting:Public:PermitLimit"] = "0",
             ["Traceability:ChainAuditMinutes"] = "0",

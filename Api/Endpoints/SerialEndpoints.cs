@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Traceability.Api.Auth;
+using Traceability.Api.Contracts;
+using Traceability.Api.Idempotency;
+using Traceability.Api.PublicRecords;
+using Traceability.Api.Serials;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Domain.Serials;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Endpoints;
+
+/// <summary>Item serials (GS1 AI 21) for a batch: issuing them (with the printer's file), the file again, voiding.</summary>
+public static class SerialEndpoints
+{
+    public static RouteGroupBuilder MapSerialEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/batches/{id:guid}/serials").WithTags("Serials").RequireAuthorization(Policies.Producer);
+        group.MapPost("/", IssueSerials).WithName("IssueSerials")
+            .WithSummary($"Issue count (1–{ItemSerial.MaxPerRequest:N0}) random item serials for the caller's batch, each with an 8-digit PIN when withPin. "
+                + "Answers the printer's file (CSV, streamed): position, serial, status, Digital Link, PIN. Idempotency-Key repeats the same issue and file.")
+            .Produces(StatusCodes.Status201Created, contentType: SerialFile.MediaType)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListIssues).WithName("ListSerialIssues")
+            .WithSummary("The batch's serial issues, oldest first, each with the address of its file.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{issueId:guid}", DownloadIssue).WithName("DownloadSerialIssue")
+            .WithSummary("An issue's printer file again (CSV, PINs derived again), while the batch is not recalled.")
+            .Produces(StatusCodes.Status200OK, contentType: SerialFile.MediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/void", VoidSerials).WithName("VoidSerials")
+            .WithSummary("Void serials (damaged labels): positions from–to of an issue, a list of serials, or both. A voided serial's page warns shoppers.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    public static async Task<IResult> IssueSerials(Guid id, IssueSerialsRequest request, HttpContext context, ClaimsPrincipal user,
+        BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (count, withPin) = request.Validate();
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        EnsureOpen(batch);
+        var secret = options.Value.Secret;
+        if (withPin && secret is null)
+            throw new ConflictException("This deployment has no Serials:PinSecret, so it cannot issue PINs; issue without withPin, or ask its operator to set one.");
+        var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
+        var prefix = SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin);
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{count}|{withPin}")));
+
+        // Idempotency-Key: the same issue again (its file streamed again), never a second one.
+        var key = context.Request.Headers[IdempotencyFilter.Header].ToString() is { Length: > 0 } raw
+            ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw))) : null;
+        if (key is not null && await serials.FindByKeyAsync(batch.Id, key, ct) is { } earlier)
+        {
+            if (earlier.RequestHash != requestHash)
+                throw new UnprocessableException("This Idempotency-Key was used for another request (count or withPin differ).");
+            context.Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
+            return new SerialFile(earlier, prefix, secret, serials, StatusCodes.Status201Created, FileUrl(links, batch.Id, earlier.Id));
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, clock.GetUtcNow(), requestHash);
+            var fresh = new HashSet<string>(count, StringComparer.Ordinal);
+            while (fresh.Count < count) fresh.Add(ItemSerial.New());
+            try
+            {
+                var seq = await serials.IssueAsync(issue, key, fresh.ToList(), ct);
+                return new SerialFile(issue with { Seq = seq }, prefix, secret, serials, StatusCodes.Status201Created, FileUrl(links, batch.Id, issue.Id));
+            }
+            catch (SerialRepository.DuplicateSerialException) when (attempt < 3)
+            {
+                // 66 random bits each: a repeat of an existing serial is a one-in-a-trillion event; draw them all again.
+            }
+        }
+    }
+
+    public static async Task<Ok<List<SerialIssueResponse>>> ListIssues(Guid id, ClaimsPrincipal user, BatchRepository batches,
+        SerialRepository serials, PublicLinks links, CancellationToken ct)
+    {
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        return TypedResults.Ok((await serials.ListIssuesAsync(batch.Id, ct))
+            .Select(i => new SerialIssueResponse(i.Id, i.Count, i.WithPin, i.CreatedAt, FileUrl(links, batch.Id, i.Id))).ToList());
+    }
+
+    public static async Task<IResult> DownloadIssue(Guid id, Guid issueId, ClaimsPrincipal user, BatchRepository batches, ProductRepository products,
+        SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options, CancellationToken ct)
+    {
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        var issue = await serials.GetIssueAsync(issueId, ct);
+        if (issue is null || issue.BatchId != batch.Id) throw new NotFoundException("Serial issue", issueId);
+        EnsureOpen(batch);
+        var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
+        return new SerialFile(issue, SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin), options.Value.Secret, serials,
+            StatusCodes.Status200OK, null);
+    }
+
+    public static async Task<Ok<VoidSerialsResponse>> VoidSerials(Guid id, VoidSerialsRequest request, ClaimsPrincipal user, BatchRepository batches,
+        SerialRepository serials, TimeProvider clock, CancellationToken ct)
+    {
+        var (issueId, from, to, list) = request.Validate();
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        if (issueId is { } named && (await serials.GetIssueAsync(named, ct))?.BatchId != batch.Id) throw new NotFoundException("Serial issue", named);
+        return TypedResults.Ok(new VoidSerialsResponse(await serials.VoidAsync(batch.Id, issueId, from, to, list, clock.GetUtcNow(), ct)));
+    }
+
+    /// <summary>A recalled batch gets no new labels, and its labels' files are not handed out again.</summary>
+    private static void EnsureOpen(Batch batch)
+    {
+        if (batch.RecalledAt is not null) throw new ConflictException("The batch has been recalled: no serials are issued or printed for it.");
+    }
+
+    private static string FileUrl(PublicLinks links, Guid batchId, Guid issueId) => $"{links.Base}/api/v1/batches/{batchId}/serials/{issueId}";
+}
