@@ -24,6 +24,7 @@ app.MapHealthEndpoints();
 app.MapPublicPageEndpoints();
 app.MapResolverEndpoints();
 app.MapProductRecordEndpoints();
+app.MapItemEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapAuthorityEndpoints();

@@ -24,9 +24,17 @@ public sealed class ReverseProxyOptions
     public List<string> TrustedProxies { get; set; } = [];
 }
 
+/// <summary>PIN entries per client address (RateLimiting:Pin): with the lock per serial, 10⁸ PINs cannot be walked.</summary>
+public sealed class PinRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 10;
+    public int WindowSeconds { get; set; } = 300;
+}
+
 public static class PublicSetup
 {
     public const string RatePolicy = "public";
+    public const string PinRatePolicy = "pin";
 
     /// <summary>Paths anyone may read; only these are compressed (no secrets in them, so no BREACH-style leak).</summary>
     public static bool IsPublicPath(PathString path) =>
@@ -46,6 +54,7 @@ public static class PublicSetup
         services.AddSingleton<ChainAuditRepository>();
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<ScanCounter>();
+        services.AddSingleton<ItemScanCounter>();
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<RecordReader>();
@@ -67,6 +76,8 @@ public static class PublicSetup
 
         services.AddOptions<PublicRateLimitOptions>().BindConfiguration("RateLimiting:Public")
             .Validate(o => o.PermitLimit >= 0 && o.WindowSeconds > 0, "RateLimiting:Public needs PermitLimit ≥ 0 and WindowSeconds > 0.").ValidateOnStart();
+        services.AddOptions<PinRateLimitOptions>().BindConfiguration("RateLimiting:Pin")
+            .Validate(o => o.PermitLimit > 0 && o.WindowSeconds > 0, "RateLimiting:Pin needs PermitLimit > 0 and WindowSeconds > 0.").ValidateOnStart();
         services.AddOptions<ReverseProxyOptions>().BindConfiguration("ReverseProxy")
             .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _)), "ReverseProxy:TrustedProxies must be IP addresses.").ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>((o, proxies) =>
@@ -90,6 +101,14 @@ public static class PublicSetup
                     ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = $"Slow down; try again in {retryAfter} s." },
                 });
             };
+            o.AddPolicy(PinRatePolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PinRateLimitOptions>>().CurrentValue;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.PermitLimit, Window = TimeSpan.FromSeconds(limits.WindowSeconds), QueueLimit = 0,
+                });
+            });
             o.AddPolicy(RatePolicy, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PublicRateLimitOptions>>().CurrentValue;

@@ -85,6 +85,13 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}", $"/api/v1/batches/{batchId}/serials/{issueId}", accept: "text/csv");
         await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/serials/void", $"/api/v1/batches/{batchId}/serials/void",
             new { issueId, from = 5, to = 5 });
+        foreach (var accept in new[] { "text/html", "application/json" })
+            await Walk(anonymous, "GET", "/p/{code}/{serial}", $"/p/{code}/NOT-ISSUED-1", accept: accept);
+        await Walk(anonymous, "GET", "/api/v1/public/records/{code}/items/{serial}", $"/api/v1/public/records/{code}/items/NOT-ISSUED-1");
+        var form = new HttpRequestMessage(HttpMethod.Post, $"/p/{code}/NOT-ISSUED-1")
+            { Content = new FormUrlEncodedContent([new("pin", "12345678")]) };
+        Assert.That((int)(await anonymous.SendAsync(form)).StatusCode, Is.EqualTo(200), $"{environment}: the PIN form");
+        _walked.Add(("POST", "/p/{code}/{serial}"));
         await Walk(anonymous, "GET", "/api/v1/event-types", "/api/v1/event-types");
 
         foreach (var accept in new[] { "text/html", "application/json" })

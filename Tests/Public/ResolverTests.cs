@@ -96,15 +96,16 @@ public sealed class ResolverTests : ApiTest
         var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-4");
         var code = batch.GetProperty("code").GetString()!;
         var link = $"/01/0{gtin}/10/R-4";
-        foreach (var request in new[] { PublicScenario.Get($"{link}?linkType=linkset"), PublicScenario.Get($"{link}/21/ITEM-9?linkType=all"),
-                     PublicScenario.Get(link, "application/linkset+json") })
+        foreach (var (request, itemLevel) in new[] { (PublicScenario.Get($"{link}?linkType=linkset"), false), (PublicScenario.Get($"{link}/21/ITEM-9?linkType=all"), true),
+                     (PublicScenario.Get(link, "application/linkset+json"), false) })
         {
             var response = await Anonymous.SendAsync(request);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/linkset+json"));
             Assert.That(response.Headers.GetValues("Link").Single(), Does.Contain(
                 "<https://ref.gs1.org/standards/resolver/linkset-context>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""));
-            var levels = (await response.Json(HttpStatusCode.OK)).GetProperty("linkset");
-            Assert.That(levels.GetArrayLength(), Is.EqualTo(2), "the lot, then its GTIN");
+            var all = (await response.Json(HttpStatusCode.OK)).GetProperty("linkset").EnumerateArray().ToList();
+            Assert.That(all, Has.Count.EqualTo(itemLevel ? 3 : 2), "the item when one is named, then the lot, then its GTIN");
+            var levels = all.Skip(itemLevel ? 1 : 0).ToList();
             var lot = levels[0];
             Assert.That(lot.GetProperty("anchor").GetString(), Is.EqualTo($"https://trace.example.vn{link}"));
             Assert.That(lot.GetProperty("itemDescription").GetString(), Is.EqualTo("Chè Shan tuyết Pù Luông, lô R-4"));
@@ -118,7 +119,7 @@ public sealed class ResolverTests : ApiTest
     }
 
     [Test]
-    public async Task AGtinAlone_OrALotOrSerialTheResolverDoesNotKnow_WalksUpToTheMostSpecificLevelWithLinks()
+    public async Task AGtinAlone_OrALotTheResolverDoesNotKnow_WalksUpToTheProduct_AnItemGoesToItsOwnPage()
     {
         var (_, batch, gtin) = await PublicScenario.RichBatchAsync(Api, Producer, "R-5");
         var code = batch.GetProperty("code").GetString()!;
@@ -127,8 +128,8 @@ public sealed class ResolverTests : ApiTest
                      ($"/01/0{gtin}", $"https://trace.example.vn/products/0{gtin}"),
                      ($"/01/0{gtin}/10/KL8G", $"https://trace.example.vn/products/0{gtin}"),
                      ($"/01/0{gtin}/22/V1", $"https://trace.example.vn/products/0{gtin}"),
-                     ($"/01/0{gtin}/10/R-5/21/ANY-SERIAL", $"https://trace.example.vn/p/{code}"),
-                     ($"/01/0{gtin}/22/V1/10/R-5/21/S1", $"https://trace.example.vn/p/{code}"),
+                     ($"/01/0{gtin}/10/R-5/21/ANY-SERIAL", $"https://trace.example.vn/p/{code}/ANY-SERIAL"),
+                     ($"/01/0{gtin}/22/V1/10/R-5/21/S1", $"https://trace.example.vn/p/{code}/S1"),
                      ($"/01/0{gtin}/10/KL8G?linkType=gs1:epcis", null),
                  })
         {
@@ -160,7 +161,7 @@ public sealed class ResolverTests : ApiTest
         foreach (var (compressed, location, sameAs) in new[]
                  {
                      ("/CxBBJhebpsYX2o", $"https://trace.example.vn/p/{code}", "https://trace.example.vn/01/08935999000019/10/C-1"),
-                     ("/GhBBJhebpsYX2qEb-ykJiGdg", $"https://trace.example.vn/p/{code}?17=271231",
+                     ("/GhBBJhebpsYX2qEb-ykJiGdg", $"https://trace.example.vn/p/{code}/ITEM7?17=271231",
                          "https://trace.example.vn/01/08935999000019/10/C-1/21/ITEM7?17=271231"),
                  })
         {

@@ -30,6 +30,11 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
         $"{_base}/api/v1/public/records/{code}", $"{_base}/api/v1/public/records/{code}/epcis",
         $"{_base}/api/v1/public/records/{code}/certification", $"{publicUrl}?linkType=linkset", QrPng(code), QrSvg(code));
 
+    /// <summary>An item's page: the lot's record with the item's panel.</summary>
+    public string ItemPage(string code, string serial) => $"{_base}/p/{code}/{Uri.EscapeDataString(serial)}";
+
+    public string ItemJson(string code, string serial) => $"{_base}/api/v1/public/records/{code}/items/{Uri.EscapeDataString(serial)}";
+
     /// <summary>A product's own page, for its GTIN alone (GS1 Digital Link walk-up from a lot the resolver does not know).</summary>
     public string ProductPage(string gtin14) => $"{_base}/products/{gtin14}";
 

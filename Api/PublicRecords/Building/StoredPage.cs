@@ -16,6 +16,8 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
     public const string ScanCountSlot = "<!--@scan-count@-->";
     public const string FirstScanSlot = "<!--@first-scan@-->";
     public const string OtherLanguageSlot = "<!--@other-language@-->";
+    /// <summary>An item's panel (its scans, warnings, PIN form) at the top of the page; empty when the view is the lot's.</summary>
+    public const string ItemSlot = "<!--@item@-->";
 
     public async Task<byte[]> RenderAsync(PublicRecordResponse record, string lang)
     {
@@ -38,14 +40,16 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
     [System.Text.RegularExpressions.GeneratedRegex("\n[ \t]+")]
     private static partial System.Text.RegularExpressions.Regex Indentation();
 
-    private static readonly byte[][] Slots = [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot)];
+    /// <summary>The page's slots by number; number 3 is the JSON's (<see cref="JsonScansSlot"/>), never in a page.</summary>
+    private static readonly byte[]?[] Slots =
+        [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot), null, Encoding.UTF8.GetBytes(ItemSlot)];
 
     /// <summary>The slot of the record's JSON: its scan figures, stored as <c>null</c> at the very end.</summary>
     public const int JsonScansSlot = 3;
     private static readonly byte[] JsonScansTail = "\"scans\":null}"u8.ToArray();
 
     /// <summary>The stored form of a rendered page (<see cref="SlottedGzip"/>), its slots left to fill per view.</summary>
-    public static byte[] Store(byte[] page) => SlottedGzip.Build(page, NextSlot, slot => Slots[slot].Length);
+    public static byte[] Store(byte[] page) => SlottedGzip.Build(page, NextSlot, slot => Slots[slot]!.Length);
 
     /// <summary>The stored form of the record's JSON (<see cref="SlottedGzip"/>), its scan figures left to fill per view.</summary>
     public static byte[] StoreJson(byte[] json)
@@ -55,20 +59,22 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
         return SlottedGzip.Build(json, (_, from) => from <= at ? (at, JsonScansSlot) : (-1, -1), _ => "null".Length);
     }
 
-    /// <summary>What this view writes into each slot (by slot number), as UTF-8: the page's three, HTML-encoded, and
-    /// the JSON's scan figures.</summary>
-    public static byte[][] SlotValues(PageText text, PublicScans scans, string otherLanguageUrl, System.Text.Json.JsonSerializerOptions json) =>
+    /// <summary>What this view writes into each slot (by slot number), as UTF-8: the page's, HTML-encoded (the item
+    /// panel is markup built with its texts encoded), and the JSON's scan figures.</summary>
+    public static byte[][] SlotValues(PageText text, PublicScans scans, string otherLanguageUrl, System.Text.Json.JsonSerializerOptions json,
+        string itemPanel = "") =>
     [
         Encoding.UTF8.GetBytes(scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
             ? text.Time(first.ToOffset(Traceability.Domain.VietnamTime.Offset)) : text.FirstScanNow)),
         Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json),
+        Encoding.UTF8.GetBytes(itemPanel),
     ];
 
     /// <summary>The JSON's slot values alone (the page's slots left empty).</summary>
     public static byte[][] JsonSlotValues(PublicScans? scans, System.Text.Json.JsonSerializerOptions json) =>
-        [[], [], [], System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json)];
+        [[], [], [], System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json), []];
 
     private static (int At, int Slot) NextSlot(byte[] stored, int from)
     {
@@ -76,7 +82,8 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
         var (at, slot) = (-1, -1);
         for (var i = 0; i < Slots.Length; i++)
         {
-            var found = rest.IndexOf(Slots[i]);
+            if (Slots[i] is not { } marker) continue;
+            var found = rest.IndexOf(marker);
             if (found >= 0 && (at < 0 || found < at)) (at, slot) = (found, i);
         }
         return at < 0 ? (-1, -1) : (from + at, slot);

@@ -38,6 +38,17 @@ public static class HttpCaching
         return Results.Bytes(loaded.Gzip(slotValues), contentType);
     }
 
+    /// <summary>A stored page with this view's slot values that no one may cache (an item's view: its scan count is this
+    /// scan's): gzip to a client that takes it, inflated otherwise.</summary>
+    public static IResult Uncached(HttpContext context, RecordReader.Loaded loaded, byte[][] slotValues, string contentType)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Vary = "Accept, Accept-Language, Accept-Encoding";
+        if (!SlottedGzip.Accepted(context.Request)) return Results.Bytes(loaded.Plain(slotValues), contentType);
+        context.Response.Headers.ContentEncoding = "gzip";
+        return Results.Bytes(loaded.Gzip(slotValues), contentType);
+    }
+
     public static bool WantsJson(HttpRequest request)
     {
         var accept = request.Headers.Accept.ToString();

@@ -85,8 +85,9 @@ public static class ResolverEndpoints
         if (target is null) return PublicPageEndpoints.NotFound(context, rawPath);
         if (!request.IsCanonical) return Results.Redirect(request.CanonicalPath + context.Request.QueryString, permanent: true);
 
-        // A serial or a variant has no links of its own: it resolves as its lot, or its product.
-        var levels = Linkset.LevelsFor(links, target.ProductName, request.Gtin14, target.Code, request.Lot);
+        // An item (a serial of a known lot) has its own page, which says whether the producer issued it; a variant has no
+        // links of its own: it resolves as its lot, or its product.
+        var levels = Linkset.LevelsFor(links, target.ProductName, request.Gtin14, target.Code, request.Lot, request.Serial);
         var linkHeader = Linkset.LinkHeader(links.Base + request.CanonicalPath);
         if (sameAs is not null) linkHeader += $", <{sameAs}>; rel=\"owl:sameAs\"";
         context.Response.Headers.Link = linkHeader;

@@ -53,6 +53,14 @@ public static class Linkset
         new("certificationInfo", links.Certification, "OCOP", "application/json"),
     ]);
 
+    /// <summary>An item's links: its page (the default, in Vietnamese and English) and its status as JSON.</summary>
+    public static Level ForItem(string anchor, string description, string page, string json) => new(anchor, description,
+    [
+        new("defaultLink", page, description),
+        new("pip", page, description, "text/html", ["vi", "en"]),
+        new("traceability", json, "Item (JSON)", "application/json"),
+    ]);
+
     /// <summary>A product's links, for its GTIN alone or a lot the resolver does not know.</summary>
     public static Level ForProduct(string anchor, string description, string page, string certification) => new(anchor, description,
     [
@@ -63,12 +71,16 @@ public static class Linkset
 
     /// <summary>The levels of a batch or product that have links, most specific first: the batch (when there is one),
     /// then its product (when it has a GTIN).</summary>
-    public static List<Level> LevelsFor(PublicLinks links, string productName, string? gtin14, string? code, string? lot)
+    public static List<Level> LevelsFor(PublicLinks links, string productName, string? gtin14, string? code, string? lot, string? serial = null)
     {
         var levels = new List<Level>();
         if (code is not null && lot is not null)
         {
             var anchor = links.For(code, lot, gtin14);
+            // An item: its own page (the lot's record with the item's panel: its scans, PIN, any warning), issued or not.
+            if (serial is not null)
+                levels.Add(ForItem(gtin14 is null ? links.ItemPage(code, serial) : $"{anchor}/21/{Uri.EscapeDataString(serial)}",
+                    $"{productName}, lô {lot}, mã {serial}", links.ItemPage(code, serial), links.ItemJson(code, serial)));
             levels.Add(ForLot(anchor, $"{productName}, lô {lot}", links.LinksFor(code, anchor)));
         }
         if (gtin14 is not null)

@@ -5,7 +5,8 @@ namespace Traceability.Api.PublicRecords;
 /// <summary>Writes the counted scans every second, and once more when the API stops. A busy second holds tens of
 /// thousands of tallies: they are written in the order their rows are stored, in chunks with a short pause between
 /// them, so that a flush never holds a core or the write lock for long, and each chunk touches its own pages.</summary>
-public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, Infrastructure.Database db, ILogger<ScanFlusher> logger) : BackgroundService
+public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemScanCounter items, Infrastructure.Repositories.SerialRepository serials,
+    Infrastructure.Database db, ILogger<ScanFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     /// <summary>Small enough that a chunk's JSON stays below the large-object heap (85,000 bytes).</summary>
@@ -33,7 +34,11 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, Infra
     private async Task FlushAsync(bool pause, CancellationToken ct)
     {
         await _flushing.WaitAsync(CancellationToken.None);
-        try { await FlushDrainedAsync(pause, ct); }
+        try
+        {
+            await FlushDrainedAsync(pause, ct);
+            await FlushItemsAsync(ct);
+        }
         finally { _flushing.Release(); }
     }
 
@@ -60,6 +65,25 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, Infra
                 return;
             }
             if (pause && start + ChunkSize < tallies.Count) await Task.Delay(ChunkPause, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Item scans: what is in flight stays in flight until written (a failed write is tried again next time).</summary>
+    private async Task FlushItemsAsync(CancellationToken ct)
+    {
+        var tallies = items.Drain();
+        try
+        {
+            foreach (var chunk in tallies.Chunk(ChunkSize))
+            {
+                await serials.AddScansAsync(chunk, ct);
+                items.Written(chunk);
+            }
+        }
+        catch (Exception e)
+        {
+            if (db.Fault(e) is { } cause) logger.LogWarning("Could not write {Count} item scan tallies ({Cause}); they are kept for the next flush", tallies.Count, cause);
+            else logger.LogWarning(e, "Could not write {Count} item scan tallies; they are kept for the next flush", tallies.Count);
         }
     }
 }

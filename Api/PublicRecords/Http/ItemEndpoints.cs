@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Traceability.Api.Pages;
+using Traceability.Api.PublicRecords.Items;
+using Traceability.Api.Setup;
+using Traceability.Domain;
+using Traceability.Domain.Serials;
+using Traceability.Infrastructure.PublicRecords;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.PublicRecords;
+
+/// <summary>What a shopper's scan of an item's own code opens: the lot's record with the item's panel first (its scans,
+/// a warning when the code was voided, never issued, or scanned far more than one item is), and the PIN check.</summary>
+public static class ItemEndpoints
+{
+    public static WebApplication MapItemEndpoints(this WebApplication app)
+    {
+        var pages = app.MapGroup("/p/{code}/{serial}").WithTags("Public pages").AllowAnonymous();
+        pages.MapGet("", ItemPage).WithName("ItemPage").RequireRateLimiting(PublicSetup.RatePolicy)
+            .WithSummary("An item's page: the lot's record headed by the item's panel (first scan, scan count, warnings, the PIN form). JSON (the item's status) for Accept: application/json. Counts as a scan of the item and of its lot.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<ItemResponse>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        pages.MapPost("", EnterPin).WithName("EnterItemPin").RequireRateLimiting(PublicSetup.PinRatePolicy)
+            .WithSummary("The PIN form of an item's page (application/x-www-form-urlencoded, field pin): the page again, saying whether the PIN matches and whether the item was verified before. A few wrong PINs lock the item for a while; entries are limited per address.")
+            .Accepts<PinForm>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapGet("/api/v1/public/records/{code}/items/{serial}", GetItem).WithTags("Public records").WithName("GetPublicItem").AllowAnonymous()
+            .RequireRateLimiting(PublicSetup.RatePolicy)
+            .WithSummary("An item's status for apps: issued, voided or not issued by the producer; its scans; whether it has a PIN and was verified. Not counted as a scan.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return app;
+    }
+
+    /// <summary>The PIN form's one field.</summary>
+    public sealed record PinForm(string? Pin);
+
+    public static async Task<IResult> ItemPage(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
+        ItemScanCounter itemScans, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (TracingCode.Normalize(code) is not { } normalized || !ItemSerial.IsValid(serial)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        if (normalized != code) return Results.Redirect($"/p/{normalized}/{Uri.EscapeDataString(serial)}{context.Request.QueryString}", permanent: true);
+        var now = clock.GetUtcNow();
+        if (HttpCaching.WantsJson(context.Request))
+        {
+            var record = await records.GetAsync(normalized, RecordStore.Part.Json, ct);
+            if (record is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+            var item = await View(serials, itemScans, record.BatchId, serial, now, countThisScan: true);
+            if (!Http.HeadRequests.IsHead(context)) Count(scans, itemScans, record.BatchId, item, now);
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(ItemResponse.From(item, $"{links.Base}/api/v1/public/records/{normalized}"));
+        }
+        var lang = HttpCaching.Language(context.Request);
+        var loaded = await records.GetAsync(normalized, lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi, ct);
+        if (loaded is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        var view = await View(serials, itemScans, loaded.BatchId, serial, now, countThisScan: true);
+        if (!Http.HeadRequests.IsHead(context)) Count(scans, itemScans, loaded.BatchId, view, now);
+        return Page(context, loaded, view, lang, null, json.Value.SerializerOptions, now);
+    }
+
+    public static async Task<IResult> EnterPin(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
+        ItemScanCounter itemScans, IOptions<SerialOptions> options, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (TracingCode.Normalize(code) is not { } normalized || !ItemSerial.IsValid(serial)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        var lang = HttpCaching.Language(context.Request);
+        var loaded = await records.GetAsync(normalized, lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi, ct);
+        if (loaded is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        var now = clock.GetUtcNow();
+        var view = await View(serials, itemScans, loaded.BatchId, serial, now, countThisScan: false);
+        var t = ItemText.For(lang);
+        (string, bool)? message = null;
+        if (view.Status == ItemStatus.Issued && view.WithPin)
+        {
+            var entry = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(ct))["pin"].ToString() : "";
+            if (options.Value.Secret is not { } secret) message = (t.PinUnavailable, false);
+            else
+            {
+                var (outcome, verifiedAt, lockedUntil) = await serials.RecordPinAsync(serial, ItemSerial.PinMatches(secret, serial, entry), now, ct);
+                message = outcome switch
+                {
+                    SerialRepository.PinOutcome.FirstVerification => (t.Genuine, true),
+                    SerialRepository.PinOutcome.VerifiedBefore => (string.Format(t.VerifiedBefore, t.Time(verifiedAt!.Value)), false),
+                    SerialRepository.PinOutcome.Locked => (string.Format(t.Locked, t.Time(lockedUntil!.Value)), false),
+                    _ => (t.WrongPin, false),
+                };
+            }
+        }
+        return Page(context, loaded, view, lang, message, json.Value.SerializerOptions, now);
+    }
+
+    public static async Task<Ok<ItemResponse>> GetItem(string code, string serial, RecordReader records, SerialRepository serials,
+        ItemScanCounter itemScans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+    {
+        var normalized = TracingCode.Normalize(code);
+        var record = normalized is not null && ItemSerial.IsValid(serial) ? await records.GetAsync(normalized, RecordStore.Part.Json, ct) : null;
+        if (record is null) throw new NotFoundException("Tracing code", code);
+        var view = await View(serials, itemScans, record.BatchId, serial, clock.GetUtcNow(), countThisScan: false);
+        return TypedResults.Ok(ItemResponse.From(view, $"{links.Base}/api/v1/public/records/{normalized}"));
+    }
+
+    /// <summary>The item under this batch: issued (and not voided), voided, or not issued — a serial of another batch is
+    /// not this lot's item either. Its scans are the stored ones, this process's pending ones and this one.</summary>
+    private static async Task<ItemView> View(SerialRepository serials, ItemScanCounter itemScans, Guid batchId, string serial, DateTimeOffset now,
+        bool countThisScan)
+    {
+        var item = await serials.FindAsync(serial, CancellationToken.None);
+        if (item is null || item.BatchId != batchId) return new ItemView(serial, ItemStatus.NotIssued, false, 0, null, false, null);
+        var (pending, pendingFirst) = itemScans.Pending(serial);
+        var activity = item.Activity with
+        {
+            ScanCount = item.Activity.ScanCount + pending + (countThisScan ? 1 : 0),
+            FirstScannedAt = item.Activity.FirstScannedAt ?? pendingFirst ?? (countThisScan ? now : null),
+        };
+        return new ItemView(serial, item.VoidedAt is null ? ItemStatus.Issued : ItemStatus.Voided, item.WithPin, activity.ScanCount,
+            activity.FirstScannedAt, activity.Suspicious(now), activity.VerifiedAt);
+    }
+
+    private static void Count(ScanCounter scans, ItemScanCounter itemScans, Guid batchId, ItemView view, DateTimeOffset now)
+    {
+        scans.Record(batchId, now);
+        if (view.Status != ItemStatus.NotIssued) itemScans.Record(view.Serial, now);
+    }
+
+    private static IResult Page(HttpContext context, RecordReader.Loaded loaded, ItemView view, string lang, (string, bool)? message,
+        System.Text.Json.JsonSerializerOptions json, DateTimeOffset now)
+    {
+        var text = PageText.For(lang);
+        var path = context.Request.Path.Value!;
+        var panel = ItemPanel.Html(ItemText.For(lang), view, message, lang == "en" ? $"{path}?lang=en" : path);
+        var lot = new PublicScans(loaded.Scans.Count + 1, loaded.Scans.FirstScannedAt ?? now);
+        var values = StoredPage.SlotValues(text, lot, $"{path}?lang={text.OtherLanguageCode}", json, panel);
+        return HttpCaching.Uncached(context, loaded, values, "text/html; charset=utf-8");
+    }
+}
+
+/// <summary>An item's status for apps.</summary>
+public sealed record ItemResponse(string Serial, string Status, long ScanCount, DateTimeOffset? FirstScannedAt, bool Suspicious, bool HasPin,
+    bool Verified, DateTimeOffset? VerifiedAt, string Record)
+{
+    public static ItemResponse From(ItemView v, string record) => new(v.Serial, v.Status switch
+    {
+        ItemStatus.Issued => "issued", ItemStatus.Voided => "voided", _ => "not_issued",
+    }, v.ScanCount, v.FirstScannedAt, v.Suspicious, v.WithPin, v.VerifiedAt is not null, v.VerifiedAt, record);
+}

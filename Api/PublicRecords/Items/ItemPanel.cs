@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Traceability.Domain.Serials;
+
+namespace Traceability.Api.PublicRecords.Items;
+
+/// <summary>The panel at the top of an item's page: its warnings (as visible as a recall), its scans in one plain
+/// sentence, the PIN form (a plain HTML form, no script) and the answer to a PIN entry. Every text is HTML-encoded.</summary>
+public static class ItemPanel
+{
+    /// <param name="view">What the shopper's scan tells about the item.</param>
+    /// <param name="pinMessage">The answer to the PIN just entered, if any, and whether it is good news.</param>
+    /// <param name="formAction">Where the PIN form posts (the item's page address).</param>
+    public static string Html(ItemText t, ItemView view, (string Text, bool Good)? pinMessage, string formAction)
+    {
+        var html = new StringBuilder("<section class=\"item\" id=\"item\">");
+        var warning = view.Status switch
+        {
+            ItemStatus.NotIssued => t.NotIssued,
+            ItemStatus.Voided => t.Voided,
+            _ when view.Suspicious => string.Format(t.Suspicious, view.ScanCount, view.FirstScannedAt is { } f ? t.Time(f) : "—"),
+            _ => null,
+        };
+        if (warning is not null) html.Append("<div class=\"recall\" role=\"alert\" id=\"item-warning\">").Append(E(warning)).Append("</div>");
+        html.Append("<h2>").Append(E(t.Heading)).Append("</h2>");
+        html.Append("<p>").Append(E(t.Serial)).Append(": <span class=\"code\">").Append(E(view.Serial)).Append("</span></p>");
+        if (view.Status == ItemStatus.Issued)
+        {
+            var sentence = view.ScanCount <= 1 || view.FirstScannedAt is null
+                ? t.FirstEver
+                : string.Format(t.FirstScan, t.Time(view.FirstScannedAt.Value), view.ScanCount);
+            html.Append("<p id=\"item-scans\">").Append(E(sentence)).Append("</p>");
+        }
+        if (pinMessage is { } message)
+            html.Append("<p class=\"badge ").Append(message.Good ? "ok" : "warn").Append("\" role=\"status\" id=\"pin-result\">").Append(E(message.Text)).Append("</p>");
+        if (view.Status == ItemStatus.Issued && view.WithPin)
+            html.Append("<form method=\"post\" action=\"").Append(E(formAction)).Append("\"><label>").Append(E(t.PinPrompt))
+                .Append(" <input name=\"pin\" inputmode=\"numeric\" pattern=\"[0-9]{8}\" maxlength=\"8\" autocomplete=\"off\" required></label> <button>")
+                .Append(E(t.PinButton)).Append("</button></form>");
+        return html.Append("</section>").ToString();
+    }
+
+    /// <summary>Vietnamese letters as themselves (the page's encoder does the same); &lt;, &gt;, &amp; and quotes encoded.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    private static string E(string text) => Encoder.Encode(text);
+}
+
+/// <summary>An item as a shopper's view shows it: issued, voided or never issued; its scans counting this one.</summary>
+public sealed record ItemView(string Serial, ItemStatus Status, bool WithPin, long ScanCount, DateTimeOffset? FirstScannedAt, bool Suspicious,
+    DateTimeOffset? VerifiedAt);

@@ -1,0 +1,48 @@
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.PublicRecords;
+
+/// <summary>Scans of item codes, counted in memory and written by <see cref="ScanFlusher"/> with the batches' scans
+/// (no personal data: the serial, a count, the first and last time). Counts taken by a flush stay visible until
+/// written, so a shown count never dips; a failed write puts them back.</summary>
+public sealed class ItemScanCounter
+{
+    private readonly Lock _lock = new();
+    private Dictionary<string, SerialRepository.ScanTally> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, SerialRepository.ScanTally> _inFlight = new(StringComparer.Ordinal);
+
+    public void Record(string serial, DateTimeOffset at)
+    {
+        lock (_lock)
+            _pending[serial] = _pending.TryGetValue(serial, out var t) ? t with { Count = t.Count + 1, Last = at } : new(serial, 1, at, at);
+    }
+
+    /// <summary>This process's scans of the item not yet written, and the first of them.</summary>
+    public (long Count, DateTimeOffset? First) Pending(string serial)
+    {
+        lock (_lock)
+        {
+            _inFlight.TryGetValue(serial, out var flying);
+            _pending.TryGetValue(serial, out var waiting);
+            return ((flying?.Count ?? 0) + (waiting?.Count ?? 0), flying?.First ?? waiting?.First);
+        }
+    }
+
+    public List<SerialRepository.ScanTally> Drain()
+    {
+        lock (_lock)
+        {
+            foreach (var (serial, t) in _pending)
+                _inFlight[serial] = _inFlight.TryGetValue(serial, out var f) ? f with { Count = f.Count + t.Count, Last = t.Last } : t;
+            _pending = new(StringComparer.Ordinal);
+            return _inFlight.Values.ToList();
+        }
+    }
+
+    /// <summary>These tallies are in the database now.</summary>
+    public void Written(IEnumerable<SerialRepository.ScanTally> tallies)
+    {
+        lock (_lock)
+            foreach (var t in tallies) _inFlight.Remove(t.Serial);
+    }
+}
