@@ -34,6 +34,12 @@ public static class SerialEndpoints
             .WithSummary("An issue's printer file again (CSV, PINs derived again), while the batch is not recalled.")
             .Produces(StatusCodes.Status200OK, contentType: SerialFile.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{issueId:guid}/labels", ItemLabels).WithName("GetItemLabels")
+            .WithSummary($"Printable sheets of item labels (HTML, print CSS, one page per sheet of stock), each with its own item's QR code and serial: "
+                + $"count (1–{LabelEndpoints.MaxLabels}, default {LabelEndpoints.DefaultLabels}) labels from position from (default 1), voided serials left out; "
+                + "stock as for the batch's labels. No PIN is printed: PINs go to a stamp printing house in the file.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/void", VoidSerials).WithName("VoidSerials")
             .WithSummary("Void serials (damaged labels): positions from–to of an issue, a list of serials, or both. A voided serial's page warns shoppers.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -100,6 +106,30 @@ public static class SerialEndpoints
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return new SerialFile(issue, SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin), options.Value.Secret, serials,
             StatusCodes.Status200OK, null);
+    }
+
+    public static async Task<IResult> ItemLabels(Guid id, Guid issueId, int? from, int? count, string? stock, ClaimsPrincipal user,
+        BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, CancellationToken ct)
+    {
+        var v = new FieldErrors();
+        if (from is < 1) v.Add("from", "A position, from 1.");
+        if (count is < 1 or > LabelEndpoints.MaxLabels) v.Add("count", $"Between 1 and {LabelEndpoints.MaxLabels}.");
+        var format = Pages.LabelStock.Find(stock);
+        if (format is null) v.Add("stock", "One of " + string.Join(", ", Pages.LabelStock.All.Select(s => s.Name)) + ".");
+        v.ThrowIfInvalid();
+        var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        var issue = await serials.GetIssueAsync(issueId, ct);
+        if (issue is null || issue.BatchId != batch.Id) throw new NotFoundException("Serial issue", issueId);
+        EnsureOpen(batch);
+        var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
+        var prefix = SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin);
+        var items = (await serials.RangeAsync(issue.Seq, from ?? 1, count ?? LabelEndpoints.DefaultLabels, ct))
+            .Select(s => (s.Serial, QrCodes.ScalableSvg(prefix + s.Serial))).ToList();
+        return new RazorComponentResult<Pages.LabelSheet>(new
+        {
+            ProductName = product.Name, batch.LotNumber, batch.Code, QrSvg = "", Count = items.Count, Stock = format!,
+            Items = (IReadOnlyList<(string, string)>)items,
+        });
     }
 
     public static async Task<Ok<VoidSerialsResponse>> VoidSerials(Guid id, VoidSerialsRequest request, ClaimsPrincipal user, BatchRepository batches,

@@ -125,6 +125,18 @@ public sealed class SerialRepository(Database db)
         while (await reader.ReadAsync(ct)) yield return (reader.GetInt32(0), reader.GetString(1), !reader.IsDBNull(2));
     }
 
+    private const string RangeSql = """
+        SELECT {top} position, serial FROM serials WHERE issue_seq = @Issue AND position >= @From AND voided_at IS NULL ORDER BY position {limit}
+        """;
+
+    /// <summary>Up to <paramref name="count"/> serials of an issue from a position on, voided ones left out (labels to print).</summary>
+    public async Task<IReadOnlyList<(int Position, string Serial)>> RangeAsync(long issueSeq, int from, int count, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<(int, string)>(new CommandDefinition(db.Sql(RangeSql),
+            new { Issue = issueSeq, From = from, Limit = count }, cancellationToken: ct))).ToList();
+    }
+
     private const string VoidRangeSql = """
         UPDATE serials SET voided_at = @At
         WHERE issue_seq = (SELECT seq FROM serial_issues WHERE id = @IssueId AND batch_id = @BatchId)

@@ -83,6 +83,8 @@ public sealed class EnvironmentRouteTests(string environment)
         var issues = await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials", $"/api/v1/batches/{batchId}/serials");
         var issueId = issues[0].GetProperty("id").GetGuid();
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}", $"/api/v1/batches/{batchId}/serials/{issueId}", accept: "text/csv");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}/labels", $"/api/v1/batches/{batchId}/serials/{issueId}/labels?count=2",
+            accept: "text/html");
         await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/serials/void", $"/api/v1/batches/{batchId}/serials/void",
             new { issueId, from = 5, to = 5 });
         foreach (var accept in new[] { "text/html", "application/json" })

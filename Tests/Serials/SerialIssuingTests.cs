@@ -108,4 +108,26 @@ public sealed class SerialIssuingTests : ApiTest
         Assert.That(again[15][2], Is.EqualTo("voided"));
         await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/serials/void", new { issueId, from = 5 })).Json(HttpStatusCode.BadRequest);
     }
+
+    [Test]
+    public async Task ItemLabels_EachCarryItsOwnItemsQrCode_InTheFilesOrder_VoidedOnesLeftOut()
+    {
+        var (batchId, _, _) = await NewBatch("NM-LBL");
+        var response = await Issue(batchId, new { count = 30 });
+        var rows = (await Csv(response, HttpStatusCode.Created)).Skip(1).ToList();
+        var file = new Uri(response.Headers.Location!.ToString()).PathAndQuery;
+        await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batchId}/serials/void", new { serials = new[] { rows[1][1] } })).Json(HttpStatusCode.OK);
+
+        var labels = await Producer.Client.GetAsync($"{file}/labels?count=30&stock=a4-3x8-70x36");
+        var html = await labels.Content.ReadAsStringAsync();
+        Assert.That(labels.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        var codes = System.Text.RegularExpressions.Regex.Matches(html, "<svg class=\"qr\" (viewBox=\"[^\"]+\")[^>]*>(.*?)</svg>",
+                System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => QrDecoder.DecodeSvg($"<svg {m.Groups[1].Value}>{m.Groups[2].Value}</svg>")).ToList();
+        Assert.That(codes, Is.EqualTo(rows.Where((_, i) => i != 1).Select(r => r[3])), "one label per item still issued, each with its own Digital Link");
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "class=\"sheet\"").Count, Is.EqualTo(2));
+        Assert.That(html, Does.Not.Contain(",pin").And.Not.Contain("PIN:"), "no PIN is printed on these labels");
+        var intruder = await Api.CreateProducerAsync("Hợp tác xã thứ ba");
+        await (await intruder.Client.GetAsync($"{file}/labels")).Json(HttpStatusCode.NotFound);
+    }
 }
