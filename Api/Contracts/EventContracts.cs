@@ -13,16 +13,19 @@ public sealed record EventCertificateDto([property: Required] string? Name, stri
 /// <summary>One supply-chain step as a producer reports it.</summary>
 /// <param name="OccurredAt">ISO 8601 with an offset, e.g. 2025-11-20T06:30:00+07:00; at most 10 minutes in the future.</param>
 /// <param name="Corrects">The id of an earlier event of the same batch that this one corrects.</param>
+/// <param name="Items">Serials of the batch's items the step concerns (a carton of 24 jars shipped), at most 1,000.</param>
 public sealed record EventRequest(
     [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt, EventLocationDto? Location,
-    string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects);
+    string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects,
+    List<string?>? Items = null);
 
 /// <summary>An event for the bulk upload, naming its batch.</summary>
 public sealed record BulkEventRequest(
     [property: Required] Guid? BatchId, [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt,
-    EventLocationDto? Location, string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects)
+    EventLocationDto? Location, string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects,
+    List<string?>? Items = null)
 {
-    public EventRequest ToEvent() => new(Type, OccurredAt, Location, Actor, Note, Attributes, Certificates, Corrects);
+    public EventRequest ToEvent() => new(Type, OccurredAt, Location, Actor, Note, Attributes, Certificates, Corrects, Items);
 }
 
 public sealed record BulkEventsRequest([property: Required] List<BulkEventRequest?>? Events);
@@ -32,6 +35,7 @@ public static partial class EventInput
     public const int MaxAttributes = 50;
     public const int MaxCertificates = 20;
     public const int MaxBulk = 1000;
+    public const int MaxItems = 1000;
     public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(10);
 
     /// <summary>Validates one event; field paths start with <paramref name="prefix"/> ("" or "events[3].").</summary>
@@ -76,8 +80,17 @@ public static partial class EventInput
             certificates.Add(new EventCertificate(v.Required(path + "name", c.Name, 200), v.Optional(path + "number", c.Number, 100),
                 v.Optional(path + "issuedBy", c.IssuedBy, 200), v.Date(path + "validUntil", c.ValidUntil), url));
         }
+        var items = new List<string>();
+        if (r.Items is { Count: > MaxItems }) v.Add(prefix + "items", $"At most {MaxItems:N0} items.");
+        for (var i = 0; i < (r.Items?.Count ?? 0); i++)
+        {
+            var serial = r.Items![i];
+            if (!Domain.Serials.ItemSerial.IsValid(serial)) v.Add($"{prefix}items[{i}]", "A serial: 1–20 characters of GS1's AI (21) set.");
+            else if (items.Contains(serial!)) v.Add($"{prefix}items[{i}]", "Named twice.");
+            else items.Add(serial!);
+        }
         return v.IsValid && type is not null && occurredAt is not null
-            ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects)
+            ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects) { Items = items }
             : null;
     }
 
@@ -104,14 +117,14 @@ public static partial class EventInput
 public sealed record EventResponse(
     Guid Id, Guid BatchId, string Batch, long Sequence, [property: OneOf(typeof(EventType))] string Type, string OccurredAt, string RecordedAt,
     EventLocationDto? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
-    IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash)
+    IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash, IReadOnlyList<string> Items)
 {
     /// <summary>The public JSON of an event: the strings are exactly those the hash was computed over.</summary>
     public static EventResponse From(SupplyChainEvent e) => new(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type),
         HashChain.FormatOccurredAt(e.OccurredAt), HashChain.FormatRecordedAt(e.RecordedAt),
         e.Location is { } l ? new EventLocationDto(l.Name, l.Latitude, l.Longitude, l.Gln) : null, e.Actor, e.Note, e.Attributes,
         e.Certificates.Select(c => new EventCertificateDto(c.Name, c.Number, c.IssuedBy, c.ValidUntil, c.Url)).ToList(),
-        e.Corrects, e.PreviousHash, e.Hash);
+        e.Corrects, e.PreviousHash, e.Hash, e.Items);
 }
 
 public sealed record BulkEventsResponse(IReadOnlyList<EventResponse> Events);

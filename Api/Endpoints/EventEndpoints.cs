@@ -43,7 +43,7 @@ public static class EventEndpoints
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>(EventTypes.All.Select(EventTypeResponse.From).ToList());
 
     public static async Task<Created<EventResponse>> AppendEvent(
-        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events,
+        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, SerialRepository serials,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
@@ -52,13 +52,14 @@ public static class EventEndpoints
         var e = EventInput.Read(request, id, now, v, "");
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
+        await CheckItemsAsync([e!], serials, _ => "items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = (await events.AppendAsync(connection, tx, [e!], now, ct))[0];
         return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
-        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events,
+        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, SerialRepository serials,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
@@ -81,6 +82,7 @@ public static class EventEndpoints
         }
         v.ThrowIfInvalid();
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
+        await CheckItemsAsync(accepted, serials, i => $"events[{i}].items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = await events.AppendAsync(connection, tx, accepted, now, ct);
         return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
@@ -96,6 +98,20 @@ public static class EventEndpoints
         for (var i = 0; i < incoming.Count; i++)
             if (incoming[i].Corrects is { } c && (!batchOf.TryGetValue(c, out var b) || b != incoming[i].BatchId))
                 v.Add(field(i), "No earlier event of this batch has this id.");
+        v.ThrowIfInvalid();
+    }
+
+    /// <summary>An event names only items issued for its own batch.</summary>
+    private static async Task CheckItemsAsync(IReadOnlyList<NewEvent> incoming, SerialRepository serials, Func<int, string> field, CancellationToken ct)
+    {
+        var named = incoming.SelectMany(e => e.Items).ToList();
+        if (named.Count == 0) return;
+        var batchOf = await serials.BatchesOfAsync(named, ct);
+        var v = new FieldErrors();
+        for (var i = 0; i < incoming.Count; i++)
+            for (var k = 0; k < incoming[i].Items.Count; k++)
+                if (!batchOf.TryGetValue(incoming[i].Items[k], out var b) || b != incoming[i].BatchId)
+                    v.Add($"{field(i)}[{k}]", "Not a serial issued for this batch.");
         v.ThrowIfInvalid();
     }
 

@@ -18,6 +18,10 @@ public static class EpcisDocument
     /// <summary>The project's vocabulary: the terms of the extension fields and of the steps CBV has no bizStep for.</summary>
     public static string Vocabulary(string publicBase) => $"{publicBase}/voc/";
 
+    public static string ItemUri(string publicBase, string code, string? gtin14, string serial) => gtin14 is null
+        ? $"{publicBase}/p/{code}/{Uri.EscapeDataString(serial)}"
+        : $"https://id.gs1.org/01/{gtin14}/21/{Uri.EscapeDataString(serial)}";
+
     public static string LotUri(string publicBase, string code, string lotNumber, string? gtin14) => gtin14 is null
         ? $"{publicBase}/p/{code}"
         : $"https://id.gs1.org/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
@@ -35,7 +39,7 @@ public static class EpcisDocument
         var nodes = new List<(SupplyChainEvent Event, JsonObject Node)>();
         foreach (var e in events)
         {
-            var node = WithHashId(ObjectEvent(publicBase, e, batch, lot, first: e.Sequence == 1 && parents.Count == 0,
+            var node = WithHashId(ObjectEvent(publicBase, e, batch, lot, product.Gtin, first: e.Sequence == 1 && parents.Count == 0,
                 e.Corrects is { } c ? ids.GetValueOrDefault(c) : null), prefixes);
             ids[e.Id] = node["eventID"]!.GetValue<string>();
             nodes.Add((e, node));
@@ -112,7 +116,7 @@ public static class EpcisDocument
     }
 
     /// <param name="correctedId">The eventID of the event this one corrects, if it is a correction.</param>
-    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, bool first, string? correctedId)
+    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, string? gtin14, bool first, string? correctedId)
     {
         var info = EventTypes.Of(e.Type);
         var node = new JsonObject
@@ -126,6 +130,8 @@ public static class EpcisDocument
             ["bizStep"] = BizStep(publicBase, info, first),
             ["quantityList"] = new JsonArray(first ? Quantity(lot, batch.Quantity, batch.Unit) : Quantity(lot, null, null)),
         };
+        // The items the step names (a carton shipped), each by its SGTIN Digital Link (or its page, without a GTIN).
+        if (e.Items.Count > 0) node["epcList"] = new JsonArray(e.Items.Select(serial => (JsonNode)ItemUri(publicBase, batch.Code, gtin14, serial)).ToArray());
         if (info.Disposition is { } disposition) node["disposition"] = disposition;
         if (e.Location is { } l && (l.Gln is not null || l.Latitude is not null))
             node["readPoint"] = new JsonObject

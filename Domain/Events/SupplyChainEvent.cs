@@ -7,7 +7,11 @@ public sealed record EventCertificate(string Name, string? Number, string? Issue
 /// <summary>What a producer reports about one step, before the chain gives it a place.</summary>
 public sealed record NewEvent(
     Guid BatchId, EventType Type, DateTimeOffset OccurredAt, EventLocation? Location, string? Actor, string? Note,
-    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<EventCertificate> Certificates, Guid? Corrects);
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<EventCertificate> Certificates, Guid? Corrects)
+{
+    /// <summary>The serials of the items the event concerns (a carton shipped), if it names any.</summary>
+    public IReadOnlyList<string> Items { get; init; } = [];
+}
 
 /// <summary>A recorded event: append-only, its place in the batch's hash chain fixed by
 /// <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> (see docs/hash-chain.md).</summary>
@@ -17,13 +21,17 @@ public sealed record SupplyChainEvent(
     IReadOnlyList<EventCertificate> Certificates, Guid? Corrects, string? PreviousHash, string Hash)
 {
     /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
+    /// <summary>The serials of the items the event concerns, in the order given (hashed when there are any).</summary>
+    public IReadOnlyList<string> Items { get; init; } = [];
+
     public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, t.Offset);
 
     /// <summary>Places <paramref name="e"/> after <paramref name="previousHash"/> as number <paramref name="sequence"/> of the chain.</summary>
     public static SupplyChainEvent Chain(Guid id, NewEvent e, string batchCode, long sequence, string? previousHash, DateTimeOffset recordedAt)
     {
         var unhashed = new SupplyChainEvent(id, e.BatchId, batchCode, sequence, e.Type, Truncate(e.OccurredAt),
-            Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "");
+            Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "")
+            { Items = e.Items };
         return unhashed with { Hash = HashChain.Compute(unhashed) };
     }
 }

@@ -20,10 +20,12 @@ public sealed class EventRepository(Database db)
 
     private const string InsertSql = """
         INSERT INTO events (id, batch_id, sequence, type, occurred_at, recorded_at, location_name, location_latitude,
-            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash)
+            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items)
         VALUES (@Id, @BatchId, @Sequence, @Type, @OccurredAt, @RecordedAt, @LocationName, @LocationLatitude,
-            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash)
+            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items)
         """;
+
+    private const string InsertItemSql = "INSERT INTO event_items (serial, event_id) VALUES (@Serial, @EventId)";
 
     /// <summary>Appends all events, all or nothing, each batch's in the given order.</summary>
     public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
@@ -60,6 +62,8 @@ public sealed class EventRepository(Database db)
                 previous = chained.Hash;
             }
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), rows, transaction, cancellationToken: ct));
+            var items = group.SelectMany(x => result[x.Index].Items.Select(serial => new { Serial = serial, EventId = result[x.Index].Id })).ToList();
+            if (items.Count > 0) await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertItemSql), items, transaction, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(SetHeadSql), new { Hash = previous, BatchId = batchId }, transaction, cancellationToken: ct));
         }
         return result;
@@ -117,7 +121,7 @@ public sealed class EventRepository(Database db)
     {
         public const string Columns = """
             e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,
-            e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash
+            e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash, e.items
             """;
 
         public Guid Id { get; set; }
@@ -138,6 +142,7 @@ public sealed class EventRepository(Database db)
         public Guid? CorrectsId { get; set; }
         public string? PreviousHash { get; set; }
         public string Hash { get; set; } = "";
+        public string? Items { get; set; }
 
         public SupplyChainEvent ToEvent() => new(Id, BatchId, BatchCode, Sequence, WireEnum<EventType>.Parse(Type), OccurredAt, RecordedAt,
             LocationName is null && LocationLatitude is null && LocationGln is null ? null
@@ -145,7 +150,8 @@ public sealed class EventRepository(Database db)
             Actor, Note,
             Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Options)!,
             Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Options)!,
-            CorrectsId, PreviousHash, Hash);
+            CorrectsId, PreviousHash, Hash)
+            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Options)! };
 
         public static object Parameters(SupplyChainEvent e) => new
         {
@@ -155,6 +161,7 @@ public sealed class EventRepository(Database db)
             Attributes = e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
             Certificates = e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
             CorrectsId = e.Corrects, e.PreviousHash, e.Hash,
+            Items = e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options),
         };
     }
 }

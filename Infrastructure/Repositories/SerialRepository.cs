@@ -137,6 +137,36 @@ public sealed class SerialRepository(Database db)
             new { Issue = issueSeq, From = from, Limit = count }, cancellationToken: ct))).ToList();
     }
 
+    private const string BatchesOfSql = """
+        SELECT s.serial, i.batch_id FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq WHERE s.serial IN @Serials
+        """;
+
+    /// <summary>The batch each of these serials was issued for (serials no one issued are absent).</summary>
+    public async Task<IReadOnlyDictionary<string, Guid>> BatchesOfAsync(IReadOnlyCollection<string> serials, CancellationToken ct)
+    {
+        var found = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (serials.Count == 0) return found;
+        await using var connection = await db.OpenAsync(ct);
+        foreach (var part in serials.Distinct().Chunk(500))
+            foreach (var (serial, batchId) in await connection.QueryAsync<(string, Guid)>(new CommandDefinition(db.Sql(BatchesOfSql), new { Serials = part }, cancellationToken: ct)))
+                found[serial] = batchId;
+        return found;
+    }
+
+    public sealed record Step(long Sequence, string Type, DateTimeOffset OccurredAt, string? LocationName);
+
+    private const string StepsSql = """
+        SELECT e.sequence, e.type, e.occurred_at, e.location_name FROM event_items i JOIN events e ON e.id = i.event_id
+        WHERE i.serial = @Serial AND e.batch_id = @BatchId ORDER BY e.sequence
+        """;
+
+    /// <summary>The steps of its batch's chain that name the item, in chain order.</summary>
+    public async Task<IReadOnlyList<Step>> StepsAsync(string serial, Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<Step>(new CommandDefinition(db.Sql(StepsSql), new { Serial = serial, BatchId = batchId }, cancellationToken: ct))).ToList();
+    }
+
     private const string VoidRangeSql = """
         UPDATE serials SET voided_at = @At
         WHERE issue_seq = (SELECT seq FROM serial_issues WHERE id = @IssueId AND batch_id = @BatchId)

@@ -18,6 +18,8 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
     public const string OtherLanguageSlot = "<!--@other-language@-->";
     /// <summary>An item's panel (its scans, warnings, PIN form) at the top of the page; empty when the view is the lot's.</summary>
     public const string ItemSlot = "<!--@item@-->";
+    /// <summary>The steps that name the item (a carton shipped), after the lot's; empty when the view is the lot's.</summary>
+    public const string ItemStepsSlot = "<!--@item-steps@-->";
 
     public async Task<byte[]> RenderAsync(PublicRecordResponse record, string lang)
     {
@@ -42,7 +44,8 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
 
     /// <summary>The page's slots by number; number 3 is the JSON's (<see cref="JsonScansSlot"/>), never in a page.</summary>
     private static readonly byte[]?[] Slots =
-        [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot), null, Encoding.UTF8.GetBytes(ItemSlot)];
+        [Encoding.UTF8.GetBytes(ScanCountSlot), Encoding.UTF8.GetBytes(FirstScanSlot), Encoding.UTF8.GetBytes(OtherLanguageSlot), null,
+         Encoding.UTF8.GetBytes(ItemSlot), Encoding.UTF8.GetBytes(ItemStepsSlot)];
 
     /// <summary>The slot of the record's JSON: its scan figures, stored as <c>null</c> at the very end.</summary>
     public const int JsonScansSlot = 3;
@@ -62,7 +65,7 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
     /// <summary>What this view writes into each slot (by slot number), as UTF-8: the page's, HTML-encoded (the item
     /// panel is markup built with its texts encoded), and the JSON's scan figures.</summary>
     public static byte[][] SlotValues(PageText text, PublicScans scans, string otherLanguageUrl, System.Text.Json.JsonSerializerOptions json,
-        string itemPanel = "") =>
+        string itemPanel = "", string itemSteps = "") =>
     [
         Encoding.UTF8.GetBytes(scans.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(scans.FirstScannedAt is { } first
@@ -70,11 +73,12 @@ public sealed partial class StoredPage(IServiceProvider services, ILoggerFactory
         Encoding.UTF8.GetBytes(HtmlEncoder.Default.Encode(otherLanguageUrl)),
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json),
         Encoding.UTF8.GetBytes(itemPanel),
+        Encoding.UTF8.GetBytes(itemSteps),
     ];
 
     /// <summary>The JSON's slot values alone (the page's slots left empty).</summary>
     public static byte[][] JsonSlotValues(PublicScans? scans, System.Text.Json.JsonSerializerOptions json) =>
-        [[], [], [], System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json), []];
+        [[], [], [], System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(scans, json), [], []];
 
     private static (int At, int Slot) NextSlot(byte[] stored, int from)
     {

@@ -57,7 +57,8 @@ public static class ItemEndpoints
         if (loaded is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
         var view = await View(serials, itemScans, loaded.BatchId, serial, now, countThisScan: true);
         if (!Http.HeadRequests.IsHead(context)) Count(scans, itemScans, loaded.BatchId, view, now);
-        return Page(context, loaded, view, lang, null, json.Value.SerializerOptions, now);
+        var steps = view.Status == ItemStatus.NotIssued ? [] : await serials.StepsAsync(serial, loaded.BatchId, ct);
+        return Page(context, loaded, view, lang, null, json.Value.SerializerOptions, now, steps);
     }
 
     public static async Task<IResult> EnterPin(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
@@ -87,7 +88,8 @@ public static class ItemEndpoints
                 };
             }
         }
-        return Page(context, loaded, view, lang, message, json.Value.SerializerOptions, now);
+        var steps = view.Status == ItemStatus.NotIssued ? [] : await serials.StepsAsync(serial, loaded.BatchId, ct);
+        return Page(context, loaded, view, lang, message, json.Value.SerializerOptions, now, steps);
     }
 
     public static async Task<Ok<ItemResponse>> GetItem(string code, string serial, RecordReader records, SerialRepository serials,
@@ -124,13 +126,14 @@ public static class ItemEndpoints
     }
 
     private static IResult Page(HttpContext context, RecordReader.Loaded loaded, ItemView view, string lang, (string, bool)? message,
-        System.Text.Json.JsonSerializerOptions json, DateTimeOffset now)
+        System.Text.Json.JsonSerializerOptions json, DateTimeOffset now, IReadOnlyList<SerialRepository.Step> steps)
     {
         var text = PageText.For(lang);
         var path = context.Request.Path.Value!;
         var panel = ItemPanel.Html(ItemText.For(lang), view, message, lang == "en" ? $"{path}?lang=en" : path);
         var lot = new PublicScans(loaded.Scans.Count + 1, loaded.Scans.FirstScannedAt ?? now);
-        var values = StoredPage.SlotValues(text, lot, $"{path}?lang={text.OtherLanguageCode}", json, panel);
+        var values = StoredPage.SlotValues(text, lot, $"{path}?lang={text.OtherLanguageCode}", json, panel,
+            ItemPanel.Steps(ItemText.For(lang), text, steps));
         return HttpCaching.Uncached(context, loaded, values, "text/html; charset=utf-8");
     }
 }

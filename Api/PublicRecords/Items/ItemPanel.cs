@@ -40,6 +40,20 @@ public static class ItemPanel
         return html.Append("</section>").ToString();
     }
 
+    /// <summary>The steps of the lot's chain that name the item (shipped in a carton, sold), after the lot's own.</summary>
+    public static string Steps(ItemText t, Pages.PageText page, IReadOnlyList<Infrastructure.Repositories.SerialRepository.Step> steps)
+    {
+        if (steps.Count == 0) return "";
+        var html = new StringBuilder("<section id=\"item-steps\"><h2>").Append(E(t.OwnSteps)).Append("</h2><ol>");
+        foreach (var s in steps)
+        {
+            html.Append("<li>").Append(E(page.Time(s.OccurredAt))).Append(" — ").Append(E(page.EventLabel(s.Type)));
+            if (s.LocationName is { } place) html.Append(" — ").Append(E(place));
+            html.Append("</li>");
+        }
+        return html.Append("</ol></section>").ToString();
+    }
+
     /// <summary>Vietnamese letters as themselves (the page's encoder does the same); &lt;, &gt;, &amp; and quotes encoded.</summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 

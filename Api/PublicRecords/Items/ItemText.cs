@@ -6,7 +6,8 @@ namespace Traceability.Api.PublicRecords.Items;
 /// <summary>The item panel's words, Vietnamese first, in sentences a shopper with little IT experience understands.</summary>
 public sealed record ItemText(
     string Heading, string Serial, string FirstScan, string FirstEver, string NotIssued, string Voided, string Suspicious,
-    string PinPrompt, string PinButton, string Genuine, string VerifiedBefore, string WrongPin, string Locked, string PinUnavailable)
+    string PinPrompt, string PinButton, string Genuine, string VerifiedBefore, string WrongPin, string Locked, string PinUnavailable,
+    string OwnSteps)
 {
     public static readonly ItemText Vi = new(
         "Mã riêng của sản phẩm này", "Mã sản phẩm",
@@ -20,7 +21,8 @@ public sealed record ItemText(
         "Mã này đã được xác thực lúc {0} — nếu bạn vừa mua, hãy cẩn thận.",
         "Mã PIN không khớp với sản phẩm này.",
         "Đã nhập sai quá nhiều lần. Hãy thử lại sau {0}.",
-        "Hiện chưa kiểm tra được mã PIN.");
+        "Hiện chưa kiểm tra được mã PIN.",
+        "Các bước riêng của sản phẩm này");
 
     public static readonly ItemText En = new(
         "This item's own code", "Item code",
@@ -34,7 +36,8 @@ public sealed record ItemText(
         "This code was already verified at {0} — if you just bought it, be careful.",
         "That PIN does not match this item.",
         "Too many wrong entries. Try again after {0}.",
-        "The PIN cannot be checked right now.");
+        "The PIN cannot be checked right now.",
+        "This item's own steps");
 
     public static ItemText For(string lang) => lang == "en" ? En : Vi;
 

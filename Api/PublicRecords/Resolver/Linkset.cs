@@ -81,6 +81,7 @@ public static class Linkset
             if (serial is not null)
                 levels.Add(ForItem(gtin14 is null ? links.ItemPage(code, serial) : $"{anchor}/21/{Uri.EscapeDataString(serial)}",
                     $"{productName}, lô {lot}, mã {serial}", links.ItemPage(code, serial), links.ItemJson(code, serial)));
+            // The item's EPCIS events are in its lot's document (each names its items in epcList): the lot level's link.
             levels.Add(ForLot(anchor, $"{productName}, lô {lot}", links.LinksFor(code, anchor)));
         }
         if (gtin14 is not null)
