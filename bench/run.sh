@@ -19,6 +19,8 @@ WORK=${WORK:-$ROOT/bench/.work}
 API_PORT=5180
 BASE_PORT=5181
 ADMIN_KEY=ocop_bench-admin-key-0000000000000000000000
+PIN_SECRET=$(head -c 32 /dev/urandom | base64)
+SERIAL_REQUESTS=${SERIAL_REQUESTS:-10}   # × 1,000,000 serials with PINs on the large database
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -60,6 +62,7 @@ start_api() { # DB
   ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
       Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY Traceability__ChainAuditMinutes=0 \
       Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
+      Serials__PinSecret=$PIN_SECRET RateLimiting__Pin__PermitLimit=1000000000 \
       dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
   API_PID=$!; pids+=("$API_PID")
 }
@@ -122,13 +125,23 @@ load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$W
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
 load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=1000
+echo "== item serials: $SERIAL_REQUESTS × 1,000,000 with PINs, each file streamed to the end"
+python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" 1000000 | tee -a "$META"
+warm "$WORK/large/items.txt" text/html
+load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
+load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
 echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
 stop_api
+sqlite3 "$WORK/large.db" "SELECT 'serial_rows=' || COUNT(*) FROM serials;
+  SELECT 'serial_bytes=' || SUM(pgsize) FROM dbstat WHERE name IN ('serials', 'ux_serials_issue_position');" >> "$META"
 
 echo "== reads on the small database (10,000 events)"
 start_api "$WORK/small.db"; wait_ready >/dev/null
 warm "$WORK/small/records.txt" application/json
 load record_json_small "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/small/records.txt" ACCEPT=application/json
+python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/small/writers.txt" "$WORK/small" 1 100000 > /dev/null
+warm "$WORK/small/items.txt" text/html
+load item_page_phone_small "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/small/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 stop_api
 
 {

@@ -45,6 +45,35 @@ public sealed class RecordStore(Database db)
     public Task<Stored?> GetAsync(string code, Part part, CancellationToken ct) =>
         db.Dialect.ReadRowAsync(db.Sql(GetSql), [code, (int)part], ReadStored, ct);
 
+    /// <summary>An issued item as its page reads it beside the lot's part: null <see cref="Item.BatchId"/> when no one
+    /// issued the serial; <see cref="Item.Steps"/> how many of its batch's events name it.</summary>
+    public sealed record Item(Guid? BatchId, bool WithPin, DateTimeOffset? VoidedAt, long ScanCount, DateTimeOffset? FirstScannedAt,
+        DateTimeOffset? VerifiedAt, long Steps);
+
+    private const string GetItemSql = $"""
+        SELECT {Columns}, i.batch_id, i.with_pin, sr.voided_at, a.scan_count, a.first_scanned_at, a.verified_at,
+            (SELECT COUNT(*) FROM event_items ei WHERE ei.serial = @p2) AS steps
+        FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id JOIN batches b ON b.id = p.batch_id
+        LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
+        LEFT JOIN serials sr ON sr.serial = @p2 LEFT JOIN serial_issues i ON i.seq = sr.issue_seq
+        LEFT JOIN serial_activity a ON a.serial = @p2
+        WHERE p.code = @p0 AND p.part = @p1
+        """;
+
+    /// <summary>One part of a lot's record and the item a serial names, in one statement (an item's scan reads one row,
+    /// as a lot's does).</summary>
+    public async Task<(Stored Record, Item Item)?> GetItemAsync(string code, Part part, string serial, CancellationToken ct)
+    {
+        var row = await db.Dialect.ReadRowAsync(db.Sql(GetItemSql), [code, (int)part, serial], r => new ItemRow(ReadStored(r), new Item(
+            r.IsDBNull(8) ? null : TypeHandlers.ToGuid(r.GetValue(8)), !r.IsDBNull(9) && Convert.ToInt64(r.GetValue(9), System.Globalization.CultureInfo.InvariantCulture) != 0,
+            r.IsDBNull(10) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(10)), r.IsDBNull(11) ? 0 : r.GetInt64(11),
+            r.IsDBNull(12) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(12)), r.IsDBNull(13) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(13)),
+            Convert.ToInt64(r.GetValue(14), System.Globalization.CultureInfo.InvariantCulture))), ct);
+        return row is null ? null : (row.Record, row.Item);
+    }
+
+    private sealed record ItemRow(Stored Record, Item Item);
+
     private const string GetByLotSql = $"""
         SELECT {Columns}
         FROM public_records r JOIN public_parts p ON p.code = r.code AND p.part = @p2 JOIN batches b ON b.id = r.batch_id

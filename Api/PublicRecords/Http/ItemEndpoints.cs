@@ -38,27 +38,26 @@ public static class ItemEndpoints
     public sealed record PinForm(string? Pin);
 
     public static async Task<IResult> ItemPage(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
-        ItemScanCounter itemScans, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+        ItemScanCounter itemScans, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> jsonOptions, CancellationToken ct)
     {
         if (TracingCode.Normalize(code) is not { } normalized || !ItemSerial.IsValid(serial)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
         if (normalized != code) return Results.Redirect($"/p/{normalized}/{Uri.EscapeDataString(serial)}{context.Request.QueryString}", permanent: true);
         var now = clock.GetUtcNow();
-        if (HttpCaching.WantsJson(context.Request))
-        {
-            var record = await records.GetAsync(normalized, RecordStore.Part.Json, ct);
-            if (record is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
-            var item = await View(serials, itemScans, record.BatchId, serial, now, countThisScan: true);
-            if (!Http.HeadRequests.IsHead(context)) Count(scans, itemScans, record.BatchId, item, now);
-            context.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Ok(ItemResponse.From(item, $"{links.Base}/api/v1/public/records/{normalized}"));
-        }
+        var json = HttpCaching.WantsJson(context.Request);
         var lang = HttpCaching.Language(context.Request);
-        var loaded = await records.GetAsync(normalized, lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi, ct);
-        if (loaded is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
-        var view = await View(serials, itemScans, loaded.BatchId, serial, now, countThisScan: true);
+        var part = json ? RecordStore.Part.Json : lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi;
+        // One row: the lot's stored part and the item, as a lot's scan reads one.
+        if (await records.GetItemAsync(normalized, part, serial, ct) is not var (loaded, item)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        var view = View(item, itemScans, loaded.BatchId, serial, now, countThisScan: true);
         if (!Http.HeadRequests.IsHead(context)) Count(scans, itemScans, loaded.BatchId, view, now);
-        var steps = view.Status == ItemStatus.NotIssued ? [] : await serials.StepsAsync(serial, loaded.BatchId, ct);
-        return Page(context, loaded, view, lang, null, json.Value.SerializerOptions, now, steps);
+        if (json)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(ItemResponse.From(view, $"{links.Base}/api/v1/public/records/{normalized}"));
+        }
+        // The steps that name the item: looked up only when it has some (most items never do).
+        var steps = item.Steps > 0 && view.Status != ItemStatus.NotIssued ? await serials.StepsAsync(serial, loaded.BatchId, ct) : [];
+        return Page(context, loaded, view, lang, null, jsonOptions.Value.SerializerOptions, now, steps);
     }
 
     public static async Task<IResult> EnterPin(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
@@ -66,10 +65,10 @@ public static class ItemEndpoints
     {
         if (TracingCode.Normalize(code) is not { } normalized || !ItemSerial.IsValid(serial)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
         var lang = HttpCaching.Language(context.Request);
-        var loaded = await records.GetAsync(normalized, lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi, ct);
-        if (loaded is null) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
+        if (await records.GetItemAsync(normalized, lang == "en" ? RecordStore.Part.PageEn : RecordStore.Part.PageVi, serial, ct) is not var (loaded, item))
+            return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
         var now = clock.GetUtcNow();
-        var view = await View(serials, itemScans, loaded.BatchId, serial, now, countThisScan: false);
+        var view = View(item, itemScans, loaded.BatchId, serial, now, countThisScan: false);
         var t = ItemText.For(lang);
         (string, bool)? message = null;
         if (view.Status == ItemStatus.Issued && view.WithPin)
@@ -88,7 +87,7 @@ public static class ItemEndpoints
                 };
             }
         }
-        var steps = view.Status == ItemStatus.NotIssued ? [] : await serials.StepsAsync(serial, loaded.BatchId, ct);
+        var steps = item.Steps > 0 && view.Status != ItemStatus.NotIssued ? await serials.StepsAsync(serial, loaded.BatchId, ct) : [];
         return Page(context, loaded, view, lang, message, json.Value.SerializerOptions, now, steps);
     }
 
@@ -96,25 +95,20 @@ public static class ItemEndpoints
         ItemScanCounter itemScans, PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
-        var record = normalized is not null && ItemSerial.IsValid(serial) ? await records.GetAsync(normalized, RecordStore.Part.Json, ct) : null;
-        if (record is null) throw new NotFoundException("Tracing code", code);
-        var view = await View(serials, itemScans, record.BatchId, serial, clock.GetUtcNow(), countThisScan: false);
+        var read = normalized is not null && ItemSerial.IsValid(serial) ? await records.GetItemAsync(normalized, RecordStore.Part.Json, serial, ct) : null;
+        if (read is not var (record, item)) throw new NotFoundException("Tracing code", code);
+        var view = View(item, itemScans, record.BatchId, serial, clock.GetUtcNow(), countThisScan: false);
         return TypedResults.Ok(ItemResponse.From(view, $"{links.Base}/api/v1/public/records/{normalized}"));
     }
 
     /// <summary>The item under this batch: issued (and not voided), voided, or not issued — a serial of another batch is
     /// not this lot's item either. Its scans are the stored ones, this process's pending ones and this one.</summary>
-    private static async Task<ItemView> View(SerialRepository serials, ItemScanCounter itemScans, Guid batchId, string serial, DateTimeOffset now,
-        bool countThisScan)
+    private static ItemView View(RecordStore.Item item, ItemScanCounter itemScans, Guid batchId, string serial, DateTimeOffset now, bool countThisScan)
     {
-        var item = await serials.FindAsync(serial, CancellationToken.None);
-        if (item is null || item.BatchId != batchId) return new ItemView(serial, ItemStatus.NotIssued, false, 0, null, false, null);
+        if (item.BatchId != batchId) return new ItemView(serial, ItemStatus.NotIssued, false, 0, null, false, null);
         var (pending, pendingFirst) = itemScans.Pending(serial);
-        var activity = item.Activity with
-        {
-            ScanCount = item.Activity.ScanCount + pending + (countThisScan ? 1 : 0),
-            FirstScannedAt = item.Activity.FirstScannedAt ?? pendingFirst ?? (countThisScan ? now : null),
-        };
+        var activity = new ItemActivity(item.ScanCount + pending + (countThisScan ? 1 : 0),
+            item.FirstScannedAt ?? pendingFirst ?? (countThisScan ? now : null), null, item.VerifiedAt, 0, 0, null);
         return new ItemView(serial, item.VoidedAt is null ? ItemStatus.Issued : ItemStatus.Voided, item.WithPin, activity.ScanCount,
             activity.FirstScannedAt, activity.Suspicious(now), activity.VerifiedAt);
     }

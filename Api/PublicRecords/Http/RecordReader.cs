@@ -53,6 +53,19 @@ public sealed class RecordReader(RecordStore store, RecordBuilder builder, Recor
 
     public Task<Loaded?> GetAsync(string code, CancellationToken ct) => GetAsync(code, RecordStore.Part.Json, ct);
 
+    /// <summary>One part of a lot's record with the item a serial names, in one row; built first when stale.</summary>
+    public async Task<(Loaded Record, RecordStore.Item Item)?> GetItemAsync(string code, RecordStore.Part part, string serial, CancellationToken ct)
+    {
+        var stored = await store.GetItemAsync(code, part, serial, ct);
+        if (stored is null || !stored.Value.Record.IsCurrentOn(Today))
+        {
+            await builder.BuildIfStaleAsync(code, part, ct);
+            stored = await store.GetItemAsync(code, part, serial, ct);
+            if (stored is null) return null;
+        }
+        return (Load(stored.Value.Record, part), stored.Value.Item);
+    }
+
     /// <summary>By GS1 Digital Link: one statement when the record is stored and current, else as by its code.</summary>
     public async Task<Loaded?> GetByLotAsync(string gtin14, string lot, RecordStore.Part part, CancellationToken ct)
     {
