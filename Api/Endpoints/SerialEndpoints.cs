@@ -74,16 +74,14 @@ public static class SerialEndpoints
         for (var attempt = 1; ; attempt++)
         {
             var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, clock.GetUtcNow(), requestHash);
-            var fresh = new HashSet<string>(count, StringComparer.Ordinal);
-            while (fresh.Count < count) fresh.Add(ItemSerial.New());
             try
             {
-                var seq = await serials.IssueAsync(issue, key, fresh.ToList(), ct);
+                var seq = await serials.IssueAsync(issue, key, n => Enumerable.Range(0, n).Select(_ => ItemSerial.New()).ToArray(), ct);
                 return new SerialFile(issue with { Seq = seq }, prefix, secret, serials, StatusCodes.Status201Created, FileUrl(links, batch.Id, issue.Id));
             }
             catch (SerialRepository.DuplicateSerialException) when (attempt < 3)
             {
-                // 66 random bits each: a repeat of an existing serial is a one-in-a-trillion event; draw them all again.
+                // 66 random bits each: a repeat (of a stored serial, or within the draw) is a one-in-a-trillion event; draw them all again.
             }
         }
     }

@@ -38,10 +38,11 @@ public sealed class SerialRepository(Database db)
 
     private const int Chunk = 20_000;
 
-    /// <summary>Stores an issue and its serials (in order: position 1 first) in one transaction.</summary>
-    /// <exception cref="DuplicateSerialException">A serial exists already; nothing was stored.</exception>
+    /// <summary>Stores an issue and <see cref="Issue.Count"/> serials in one transaction, drawing them a chunk at a time
+    /// (<paramref name="draw"/> gives n new serials), so a million never sit in memory at once; positions follow the draws.</summary>
+    /// <exception cref="DuplicateSerialException">A serial exists already (or was drawn twice); nothing was stored.</exception>
     /// <exception cref="ConflictException">Another request stored an issue under the same Idempotency-Key first.</exception>
-    public async Task<long> IssueAsync(Issue issue, string? idempotencyKey, IReadOnlyList<string> serials, CancellationToken ct)
+    public async Task<long> IssueAsync(Issue issue, string? idempotencyKey, Func<int, string[]> draw, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
@@ -59,12 +60,15 @@ public sealed class SerialRepository(Database db)
             throw new Domain.ConflictException("Another request with this Idempotency-Key issued serials for this batch first; repeat it to get them.");
         }
         var sql = db.Dialect.Provider == DatabaseProvider.Sqlite ? InsertSerialsSqlite : InsertSerialsSqlServer;
-        for (var from = 0; from < serials.Count; from += Chunk)
+        var json = new StringBuilder(Chunk * 24);
+        for (var from = 0; from < issue.Count; from += Chunk)
         {
-            var chunk = Enumerable.Range(from, Math.Min(Chunk, serials.Count - from)).OrderBy(i => serials[i], StringComparer.Ordinal);
-            var json = new StringBuilder("[");
-            foreach (var i in chunk)
-                json.Append(json.Length > 1 ? ",[\"" : "[\"").Append(serials[i]).Append("\",").Append((i + 1).ToString(CultureInfo.InvariantCulture)).Append(']');
+            var serials = draw(Math.Min(Chunk, issue.Count - from));
+            // Sorted by serial, so that the primary key grows in order; each keeps its position in the file.
+            var order = Enumerable.Range(0, serials.Length).OrderBy(i => serials[i], StringComparer.Ordinal);
+            json.Clear().Append('[');
+            foreach (var i in order)
+                json.Append(json.Length > 1 ? ",[\"" : "[\"").Append(serials[i]).Append("\",").Append((from + i + 1).ToString(CultureInfo.InvariantCulture)).Append(']');
             try
             {
                 await connection.ExecuteAsync(new CommandDefinition(sql, new { Issue = seq, Serials = json.Append(']').ToString() }, transaction,
@@ -77,6 +81,13 @@ public sealed class SerialRepository(Database db)
         }
         await db.CommitAsync(transaction, ct);
         return seq;
+    }
+
+    /// <summary>Stores an issue with the given serials (position 1 first).</summary>
+    public Task<long> IssueAsync(Issue issue, string? idempotencyKey, IReadOnlyList<string> serials, CancellationToken ct)
+    {
+        var next = 0;
+        return IssueAsync(issue with { Count = serials.Count }, idempotencyKey, n => { var drawn = serials.Skip(next).Take(n).ToArray(); next += n; return drawn; }, ct);
     }
 
     private const string IssueColumns = "id, seq, batch_id, serial_count AS count, with_pin, created_at, request_hash";
