@@ -60,6 +60,12 @@ MIXED_ID=$(post /batches "$KEY" -d '{
   "parents": [{"batchId": "'"$BATCH_ID"'", "quantity": 5}, {"code": "'"$BOUGHT"'", "quantity": 20}]}' | jq -r .id)
 get "/batches/$MIXED_ID/lineage" "$KEY" | jq '[.ancestors[] | {code, depth}]'   # ancestors and descendants with depth
 
+# One code per item: 100 serials with PINs, the printing house's file (CSV); a shopper scans one and checks its PIN.
+post "/batches/$BATCH_ID/serials" "$KEY" -H "Idempotency-Key: items-$BATCH_ID-1" -d '{"count": 100, "withPin": true}' > serials.csv
+IFS=, read -r _ SERIAL _ ITEM_URL PIN < <(sed -n 2p serials.csv)
+curl -sS --fail-with-body -L "$ITEM_URL" | grep -o 'Đây là lần quét đầu tiên của mã này.'
+curl -sS --fail-with-body -X POST "${BASE%/api/v1}/p/$CODE/$SERIAL" -d "pin=$PIN" | grep -o 'Sản phẩm chính hãng[^<]*'
+
 # Recall (the owner or any authority): the batch and everything made from it, transitively.
 post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượng kháng sinh vượt ngưỡng"}' | jq -c .
 # → {"code":"…","affectedCodes":["…","…"],"newlyRecalledCodes":[…]}

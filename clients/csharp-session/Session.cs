@@ -125,6 +125,18 @@ public sealed class Session(string baseUrl, string adminKey)
         var lineage = await producer.GetBatchLineageAsync(mixed.Id, ct);
         Check("lineage", lineage.Ancestors.Any(a => a.Code == batch.Code) && lineage.Ancestors.Any(a => a.Code == bought));
 
+        // One code per item: the printing house's file, then a shopper's scan of one item (the page, as JSON for an app).
+        string serial;
+        using (var file = await producer.IssueSerialsAsync(batch.Id, new IssueSerialsRequest { Count = 10, WithPin = true }, ct))
+        {
+            var lines = (await new StreamReader(file.Stream).ReadToEndAsync(ct)).TrimEnd('\n').Split('\n');
+            Check("issue item serials", lines.Length == 11 && lines[0] == "position,serial,status,digital_link,pin", $"{lines.Length} lines");
+            serial = lines[1].Split(',')[1];
+        }
+        var item = await anonymous.ItemPageAsync(batch.Code, serial, ct);
+        Check("scan an item", item.Status == "issued" && item.ScanCount == 1 && item.HasPin, $"{item.Status}, {item.ScanCount} scans");
+        Check("a code no one issued", (await anonymous.GetPublicItemAsync(batch.Code, "NOT-ISSUED-1", ct)).Status == "not_issued");
+
         // A recall reaches everything made from the batch.
         var recall = await authorityClient.RecallBatchAsync(batch.Id, new RecallRequest { Reason = "Phát hiện dư lượng kháng sinh vượt ngưỡng" }, ct);
         Check("recall", recall.AffectedCodes.Contains(mixed.Code));
