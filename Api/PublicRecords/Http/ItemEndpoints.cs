@@ -91,8 +91,8 @@ public static class ItemEndpoints
         return Page(context, loaded, view, lang, message, json.Value.SerializerOptions, now, steps);
     }
 
-    public static async Task<Ok<ItemResponse>> GetItem(string code, string serial, RecordReader records, SerialRepository serials,
-        ItemScanCounter itemScans, PublicLinks links, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<ItemResponse>> GetItem(string code, string serial, RecordReader records, ItemScanCounter itemScans,
+        PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
         var read = normalized is not null && ItemSerial.IsValid(serial) ? await records.GetItemAsync(normalized, RecordStore.Part.Json, serial, ct) : null;
