@@ -20,12 +20,43 @@ public static class ApiKey
     public static string Hint(string key) => key[..Math.Min(key.Length, Prefix.Length + 6)];
 }
 
-/// <summary>A stored key: whose it is, never the secret.</summary>
-public sealed record ApiKeyRecord(Guid Id, Role Role, Guid? OwnerId, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <summary>A stored key: whose it is, what it may do, never the secret. <paramref name="Scopes"/> null: every scope (an
+/// account's first key, and keys made before scopes existed).</summary>
+public sealed record ApiKeyRecord(Guid Id, Role Role, Guid? OwnerId, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt,
+    string? Name = null, string? Scopes = null, DateTimeOffset? ExpiresAt = null, DateTimeOffset? LastUsedAt = null);
 
-/// <summary>Who is calling, resolved from the key.</summary>
-public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null)
+/// <summary>What a key may do. A key minted for an app carries only the scopes it needs (a farm-diary app:
+/// <c>events:write</c>, perhaps <c>read</c>); a key without scopes may do everything its account may.</summary>
+public static class KeyScopes
 {
+    public const string Read = "read";
+    public const string EventsWrite = "events:write";
+    public const string BatchesWrite = "batches:write";
+    public const string SerialsWrite = "serials:write";
+    public const string WebhooksManage = "webhooks:manage";
+    public const string KeysManage = "keys:manage";
+
+    public static readonly IReadOnlyList<string> All = [Read, EventsWrite, BatchesWrite, SerialsWrite, WebhooksManage, KeysManage];
+
+    /// <summary>The stored form: known scopes, distinct, in <see cref="All"/>'s order, space-separated.</summary>
+    public static string Normalize(IEnumerable<string> scopes)
+    {
+        var set = scopes.ToHashSet(StringComparer.Ordinal);
+        return string.Join(' ', All.Where(set.Contains));
+    }
+
+    public static bool Includes(string? stored, string scope) =>
+        stored is null || stored.Split(' ').Contains(scope, StringComparer.Ordinal);
+}
+
+/// <summary>Who is calling, resolved from the key. <paramref name="Scopes"/> null: every scope.</summary>
+public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null, string? Scopes = null, Guid? KeyId = null)
+{
+    public bool HasScope(string scope) => KeyScopes.Includes(Scopes, scope);
+
+    /// <summary>A key may give another key only what it has itself.</summary>
+    public bool HasScopes(string? scopes) => Scopes is null || (scopes is not null && scopes.Split(' ').All(HasScope));
+
     public bool Is(Role role) => Role == role;
     public bool IsProducer(Guid producerId) => Role == Role.Producer && Id == producerId;
 

@@ -8,12 +8,16 @@ public static class CallerClaims
 {
     private const string IdClaim = "sub";
     private const string LevelClaim = "level";
+    private const string ScopeClaim = "scope";
+    private const string KeyClaim = "kid";
 
     public static ClaimsPrincipal ToPrincipal(Caller caller, string scheme)
     {
         var claims = new List<Claim> { new(ClaimTypes.Role, WireEnum<Role>.Name(caller.Role)) };
         if (caller.Id is { } id) claims.Add(new Claim(IdClaim, id.ToString()));
         if (caller.Level is { } level) claims.Add(new Claim(LevelClaim, WireEnum<AuthorityLevel>.Name(level)));
+        if (caller.Scopes is { } scopes) claims.Add(new Claim(ScopeClaim, scopes));
+        if (caller.KeyId is { } keyId) claims.Add(new Claim(KeyClaim, keyId.ToString()));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
@@ -22,6 +26,8 @@ public static class CallerClaims
         var role = WireEnum<Role>.Parse(user.FindFirstValue(ClaimTypes.Role) ?? throw new InvalidOperationException("No role claim."));
         var id = user.FindFirstValue(IdClaim) is { } s ? Guid.Parse(s) : (Guid?)null;
         var level = user.FindFirstValue(LevelClaim) is { } l ? WireEnum<AuthorityLevel>.Parse(l) : (AuthorityLevel?)null;
-        return new Caller(role, id, level);
+        var scopes = user.FindFirstValue(ScopeClaim);
+        var keyId = user.FindFirstValue(KeyClaim) is { } k ? Guid.Parse(k) : (Guid?)null;
+        return new Caller(role, id, level, scopes, keyId);
     }
 }

@@ -57,4 +57,8 @@ public sealed record ProducerResponse(
 public sealed record AccountCreatedResponse<T>(Guid Id, Guid ApiKeyId, string ApiKey, T Account);
 
 /// <summary>A new API key, shown this once; only its hash is stored.</summary>
-public sealed record ApiKeyCreatedResponse(Guid Id, string ApiKey);
+public sealed record ApiKeyCreatedResponse(Guid Id, string ApiKey, string? Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt)
+{
+    public static ApiKeyCreatedResponse From(Auth.IssuedKey key) =>
+        new(key.Record.Id, key.Secret, key.Record.Name, ApiKeyResponse.ScopeList(key.Record.Scopes), key.Record.ExpiresAt);
+}

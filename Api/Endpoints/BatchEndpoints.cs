@@ -16,7 +16,7 @@ public static class BatchEndpoints
     {
         var group = api.MapGroup("/batches").WithTags("Batches").RequireAuthorization(Policies.Any);
 
-        group.MapPost("/", CreateBatch).WithName("CreateBatch").RequireAuthorization(Policies.Producer)
+        group.MapPost("/", CreateBatch).RequireScope(KeyScopes.BatchesWrite).WithName("CreateBatch").RequireAuthorization(Policies.Producer)
             .WithSummary("Register a production batch (lot) of one of the caller's products, optionally made from other batches; returns its public tracing code and URL.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .Idempotent();
@@ -29,7 +29,7 @@ public static class BatchEndpoints
         group.MapGet("/{id:guid}/lineage", GetLineage).WithName("GetBatchLineage")
             .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN. Each batch once, at its nearest depth, up to 64 steps; more than 10,000 batches → 422.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/{id:guid}/recall", RecallBatch).WithName("RecallBatch")
+        group.MapPost("/{id:guid}/recall", RecallBatch).RequireScope(KeyScopes.BatchesWrite).WithName("RecallBatch")
             .WithSummary("Recall a batch and, transitively, every batch made from it (the owner or any authority). The recall is recorded in each chain; a recalled batch stays recalled.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;

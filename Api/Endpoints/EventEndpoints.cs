@@ -19,7 +19,7 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var batch = api.MapGroup("/batches/{id:guid}").WithTags("Events").RequireAuthorization(Policies.Any);
-        batch.MapPost("/events", AppendEvent).WithName("AppendEvent").RequireAuthorization(Policies.Producer)
+        batch.MapPost("/events", AppendEvent).RequireScope(KeyScopes.EventsWrite).WithName("AppendEvent").RequireAuthorization(Policies.Producer)
             .WithSummary("Record a supply-chain event of one of the caller's batches. Events are append-only: fix a mistake with a new event that `corrects` it.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).Idempotent();
         batch.MapGet("/events", ListEvents).WithName("ListEvents")
@@ -32,7 +32,7 @@ public static class EventEndpoints
             .WithSummary("Recomputes the batch's hash chain: valid, the event count, the head hash, and the first sequence that fails.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/events", AppendEvents).WithTags("Events").RequireAuthorization(Policies.Producer).WithName("AppendEvents")
+        api.MapPost("/events", AppendEvents).RequireScope(KeyScopes.EventsWrite).WithTags("Events").RequireAuthorization(Policies.Producer).WithName("AppendEvents")
             .WithSummary($"Sync up to 1000 events across the caller's batches, all or nothing (an app that collected them offline).")
             .WithMetadata(new RequestSizeLimitAttribute(16 * 1024 * 1024))
             .ProducesValidationProblem().Idempotent();

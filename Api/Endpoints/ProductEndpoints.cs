@@ -16,7 +16,7 @@ public static class ProductEndpoints
     {
         var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Policies.Any);
 
-        group.MapPost("/", CreateProduct).WithName("CreateProduct").RequireAuthorization(Policies.Producer)
+        group.MapPost("/", CreateProduct).RequireScope(KeyScopes.BatchesWrite).WithName("CreateProduct").RequireAuthorization(Policies.Producer)
             .WithSummary("Register one of the calling producer's OCOP products.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListProducts).WithName("ListProducts")
@@ -25,7 +25,7 @@ public static class ProductEndpoints
         group.MapGet("/{id:guid}", GetProduct).WithName("GetProduct")
             .WithSummary("Read a product (its producer, any authority, admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPatch("/{id:guid}", PatchProduct).WithName("PatchProduct").RequireAuthorization(Policies.Producer)
+        group.MapPatch("/{id:guid}", PatchProduct).RequireScope(KeyScopes.BatchesWrite).WithName("PatchProduct").RequireAuthorization(Policies.Producer)
             .WithSummary("Change a product with a JSON merge patch (RFC 7396): absent fields stay, null clears. The GTIN is fixed once the product has batches.")
             .Accepts<ProductPatchRequest>("application/merge-patch+json", "application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

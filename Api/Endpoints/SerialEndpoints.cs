@@ -21,7 +21,7 @@ public static class SerialEndpoints
     public static RouteGroupBuilder MapSerialEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/batches/{id:guid}/serials").WithTags("Serials").RequireAuthorization(Policies.Producer);
-        group.MapPost("/", IssueSerials).WithName("IssueSerials")
+        group.MapPost("/", IssueSerials).RequireScope(KeyScopes.SerialsWrite).WithName("IssueSerials")
             .WithSummary($"Issue count (1–{ItemSerial.MaxPerRequest:N0}) random item serials for the caller's batch, each with an 8-digit PIN when withPin. "
                 + "Answers the printer's file (CSV, streamed): position, serial, status, Digital Link, PIN. Idempotency-Key repeats the same issue and file.")
             .Produces(StatusCodes.Status201Created, contentType: SerialFile.MediaType)
@@ -30,17 +30,17 @@ public static class SerialEndpoints
         group.MapGet("/", ListIssues).WithName("ListSerialIssues")
             .WithSummary("The batch's serial issues, oldest first, each with the address of its file.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{issueId:guid}", DownloadIssue).WithName("DownloadSerialIssue")
+        group.MapGet("/{issueId:guid}", DownloadIssue).RequireScope(KeyScopes.SerialsWrite).WithName("DownloadSerialIssue")
             .WithSummary("An issue's printer file again (CSV, PINs derived again), while the batch is not recalled.")
             .Produces(StatusCodes.Status200OK, contentType: SerialFile.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{issueId:guid}/labels", ItemLabels).WithName("GetItemLabels")
+        group.MapGet("/{issueId:guid}/labels", ItemLabels).RequireScope(KeyScopes.SerialsWrite).WithName("GetItemLabels")
             .WithSummary($"Printable sheets of item labels (HTML, print CSS, one page per sheet of stock), each with its own item's QR code and serial: "
                 + $"count (1–{LabelEndpoints.MaxLabels}, default {LabelEndpoints.DefaultLabels}) labels from position from (default 1), voided serials left out; "
                 + "stock as for the batch's labels. No PIN is printed: PINs go to a stamp printing house in the file.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/void", VoidSerials).WithName("VoidSerials")
+        group.MapPost("/void", VoidSerials).RequireScope(KeyScopes.SerialsWrite).WithName("VoidSerials")
             .WithSummary("Void serials (damaged labels): positions from–to of an issue, a list of serials, or both. A voided serial's page warns shoppers.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return api;

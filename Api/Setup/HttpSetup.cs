@@ -61,6 +61,8 @@ public static class HttpSetup
         app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<Auth.ScopeCheck>();
+        app.UseMiddleware<Auth.KeyRateLimits>();
         app.UseMiddleware<Idempotency.IdempotencyBuffering>();
         return app;
     }

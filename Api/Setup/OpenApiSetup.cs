@@ -105,7 +105,15 @@ public static class OpenApiSetup
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
             operation.Responses ??= [];
             operation.Responses.TryAdd("401", Problem("No API key, or an unknown or revoked one.", problem));
-            operation.Responses.TryAdd("403", Problem("The key's role may not perform this operation.", problem));
+            var method = context.ApiDescription.HttpMethod ?? "GET";
+            var scope = metadata.OfType<Auth.RequiredScope>().FirstOrDefault()?.Scope
+                        ?? (method is "GET" or "HEAD" ? Domain.KeyScopes.Read : null);
+            operation.Responses.TryAdd("403", Problem(scope is null
+                ? "The key's role may not perform this operation, or the key lacks one of the scopes (this operation needs a key with every scope)."
+                : $"The key's role may not perform this operation, or the key lacks the scope `{scope}` (named in `missingScope`).", problem));
+            operation.Responses.TryAdd("429", Problem("This API key made too many reads or writes in the window (RateLimiting:Keys); see Retry-After and the RateLimit fields.", problem));
+            operation.Description = (operation.Description is { Length: > 0 } d ? d + "\n\n" : "")
+                                    + (scope is null ? "Key scope: every scope." : $"Key scope: `{scope}`.");
         }
 
         internal static OpenApiResponse Problem(string description, IOpenApiSchema schema) => new()

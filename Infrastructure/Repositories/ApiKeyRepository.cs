@@ -7,31 +7,57 @@ namespace Traceability.Infrastructure.Repositories;
 public sealed class ApiKeyRepository(Database db)
 {
     private const string FindCallerSql = """
-        SELECT k.id AS KeyId, k.role AS Role, k.owner_id AS OwnerId, a.level AS Level
+        SELECT k.id AS KeyId, k.role AS Role, k.owner_id AS OwnerId, a.level AS Level, k.scopes AS Scopes, k.expires_at AS ExpiresAt
         FROM api_keys k LEFT JOIN authorities a ON a.id = k.owner_id
         WHERE k.key_hash = @Hash AND k.revoked_at IS NULL
         """;
 
-    /// <summary>The caller a key belongs to and the key's id, or null for an unknown or revoked key.</summary>
-    public async Task<(Caller Caller, Guid KeyId)?> FindCallerAsync(byte[] hash, CancellationToken ct)
+    /// <summary>The caller a key belongs to, the key's id and its expiry, or null for an unknown or revoked key (an
+    /// expired one is returned with its expiry: the caller decides against its own clock).</summary>
+    public async Task<(Caller Caller, Guid KeyId, DateTimeOffset? ExpiresAt)?> FindCallerAsync(byte[] hash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(db.Sql(FindCallerSql), new { Hash = hash }, cancellationToken: ct));
         if (row is null) return null;
         var level = row.Level is null ? (AuthorityLevel?)null : WireEnum<AuthorityLevel>.Parse(row.Level);
-        return (new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level), row.KeyId);
+        return (new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level, row.Scopes), row.KeyId, row.ExpiresAt);
     }
 
     private const string InsertSql = """
-        INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at)
-        VALUES (@Id, @Hash, @Role, @OwnerId, @Hint, @CreatedAt)
+        INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at, name, scopes, expires_at)
+        VALUES (@Id, @Hash, @Role, @OwnerId, @Hint, @CreatedAt, @Name, @Scopes, @ExpiresAt)
         """;
 
     private static Task InsertAsync(DbConnection connection, DbTransaction? transaction, Database db, ApiKeyRecord key, byte[] hash, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), new
         {
-            key.Id, Hash = hash, Role = WireEnum<Role>.Name(key.Role), key.OwnerId, key.Hint, key.CreatedAt,
+            key.Id, Hash = hash, Role = WireEnum<Role>.Name(key.Role), key.OwnerId, key.Hint, key.CreatedAt, key.Name, key.Scopes, key.ExpiresAt,
         }, transaction, cancellationToken: ct));
+
+    private const string ListSql = """
+        SELECT id AS Id, role AS Role, owner_id AS OwnerId, hint AS Hint, created_at AS CreatedAt, revoked_at AS RevokedAt,
+            name AS Name, scopes AS Scopes, expires_at AS ExpiresAt, last_used_at AS LastUsedAt
+        FROM api_keys WHERE owner_id = @OwnerId ORDER BY seq
+        """;
+
+    /// <summary>An owner's keys, revoked ones included, oldest first; never a secret or a hash.</summary>
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(Guid ownerId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(db.Sql(ListSql), new { OwnerId = ownerId }, cancellationToken: ct));
+        return rows.Select(r => new ApiKeyRecord(r.Id, WireEnum<Role>.Parse(r.Role), r.OwnerId, r.Hint, r.CreatedAt, r.RevokedAt, r.Name, r.Scopes,
+            r.ExpiresAt, r.LastUsedAt)).ToList();
+    }
+
+    private const string TouchSql = "UPDATE api_keys SET last_used_at = @Now WHERE id = @Id";
+
+    /// <summary>Records that a key was used (the caller limits this to once a minute per key).</summary>
+    public async Task TouchAsync(Guid keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(TouchSql), new { Id = keyId, Now = now }, cancellationToken: ct));
+    }
 
     /// <summary>Another key for an existing account (or the admin's key at first start).</summary>
     public async Task CreateAsync(ApiKeyRecord key, byte[] hash, CancellationToken ct)
@@ -80,5 +106,21 @@ public sealed class ApiKeyRepository(Database db)
         public string Role { get; set; } = "";
         public Guid? OwnerId { get; set; }
         public string? Level { get; set; }
+        public string? Scopes { get; set; }
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
+
+    private sealed class KeyRow
+    {
+        public Guid Id { get; set; }
+        public string Role { get; set; } = "";
+        public Guid? OwnerId { get; set; }
+        public string Hint { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public string? Name { get; set; }
+        public string? Scopes { get; set; }
+        public DateTimeOffset? ExpiresAt { get; set; }
+        public DateTimeOffset? LastUsedAt { get; set; }
     }
 }

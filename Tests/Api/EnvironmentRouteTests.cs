@@ -53,6 +53,7 @@ public sealed class EnvironmentRouteTests(string environment)
             address = new { line = "Thôn 1", commune = "Xã Quảng Phú", province = "Thanh Hóa" },
         }, HttpStatusCode.Created);
         var key = await Walk(producer.Client, "POST", "/api/v1/producers/{id:guid}/api-keys", $"/api/v1/producers/{producerId}/api-keys", null, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/producers/{id:guid}/api-keys", $"/api/v1/producers/{producerId}/api-keys");
         await Walk(producer.Client, "DELETE", "/api/v1/producers/{id:guid}/api-keys/{keyId:guid}",
             $"/api/v1/producers/{producerId}/api-keys/{key.GetProperty("id").GetGuid()}", null, HttpStatusCode.NoContent);
         var newAuthority = await Walk(admin, "POST", "/api/v1/authorities", "/api/v1/authorities",

@@ -51,6 +51,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Serials:PinSecret"] = TestPinSecret,
             ["Traceability:SeedDemoData"] = "false",
             ["RateLimiting:Public:PermitLimit"] = "0",
+            ["RateLimiting:Keys:ReadsPerWindow"] = "0",
+            ["RateLimiting:Keys:WritesPerWindow"] = "0",
             ["Traceability:ChainAuditMinutes"] = "0",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
