@@ -3,6 +3,7 @@ using Traceability.Api.Endpoints;
 using Traceability.Api.PublicRecords;
 using Traceability.Api.Setup;
 using Traceability.Api.Startup;
+using Traceability.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ builder.Services.AddTraceabilityHttp();
 builder.Services.AddTraceabilityAuth();
 builder.Services.AddTraceabilityOpenApi();
 builder.Services.AddTraceabilityPublic();
+builder.Services.AddTraceabilityWebhooks();
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ api.MapEventEndpoints();
 api.MapPublicRecordEndpoints();
 api.MapLabelEndpoints();
 api.MapSerialEndpoints();
+api.MapWebhookEndpoints();
 
 app.Run();
 

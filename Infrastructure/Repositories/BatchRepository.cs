@@ -4,7 +4,7 @@ using Traceability.Domain;
 
 namespace Traceability.Infrastructure.Repositories;
 
-public sealed class BatchRepository(Database db)
+public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
 {
     internal const string Columns = """
         seq, id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
@@ -48,6 +48,7 @@ public sealed class BatchRepository(Database db)
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), transaction, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertParentSql),
                     parents.Select(p => new { ChildId = batch.Id, p.ParentId, p.Quantity }), transaction, cancellationToken: ct));
+                if (outbox is not null) await outbox.AddAsync(connection, transaction, [Announcement(batch, parents)], batch.CreatedAt, ct);
                 return batch;
             }
             catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
@@ -61,6 +62,13 @@ public sealed class BatchRepository(Database db)
             }
         }
     }
+
+    /// <summary>batch.created, to its producer.</summary>
+    private Webhooks.WebhookOutbox.Message Announcement(Batch b, IReadOnlyList<BatchParent> parents) => new(Domain.Webhooks.WebhookKinds.BatchCreated, new
+    {
+        BatchId = b.Id, b.Code, b.ProductId, b.LotNumber, b.ProducedOn, MadeFrom = parents.Select(p => p.ParentId).ToList(),
+        Links = new { Batch = $"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", Record = $"{outbox.BaseUrl}/p/{b.Code}" },
+    }, [b.ProducerId]);
 
     private static object Parameters(Batch b) => new
     {

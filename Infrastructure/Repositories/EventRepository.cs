@@ -7,12 +7,12 @@ using Traceability.Domain.Events;
 namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Appends events to batches' hash chains and reads them back. Events are never updated or deleted.</summary>
-public sealed class EventRepository(Database db)
+public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
 {
     // Taking the batch row first serialises appends to one batch: SQLite holds the database write lock
     // (BEGIN IMMEDIATE), SQL Server an exclusive row lock until commit. Sequence numbers come from the counter.
     private const string ReserveSql = "UPDATE batches SET last_sequence = last_sequence + @Count WHERE id = @BatchId";
-    private const string HeadSql = "SELECT code, last_sequence, head_hash FROM batches WHERE id = @BatchId";
+    private const string HeadSql = "SELECT code, last_sequence, head_hash, producer_id FROM batches WHERE id = @BatchId";
     // The head moves and the batch's public record is marked stale (batches.record_version, docs/public-records.md) in
     // one statement: every other change is marked by a trigger (migration 0009), but a trigger per appended event cost
     // a fifth of the write throughput.
@@ -43,6 +43,7 @@ public sealed class EventRepository(Database db)
         DbConnection connection, DbTransaction transaction, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
     {
         var result = new SupplyChainEvent[events.Count];
+        var announcements = outbox is null ? null : new List<Webhooks.WebhookOutbox.Message>(events.Count);
         // Batches are locked in a fixed order so that two bulk requests never wait on each other in a cycle.
         foreach (var group in events.Select((e, i) => (Event: e, Index: i)).GroupBy(x => x.Event.BatchId).OrderBy(g => g.Key))
         {
@@ -65,7 +66,9 @@ public sealed class EventRepository(Database db)
             var items = group.SelectMany(x => result[x.Index].Items.Select(serial => new { Serial = serial, EventId = result[x.Index].Id })).ToList();
             if (items.Count > 0) await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertItemSql), items, transaction, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(SetHeadSql), new { Hash = previous, BatchId = batchId }, transaction, cancellationToken: ct));
+            announcements?.AddRange(group.Select(x => Announcement(result[x.Index], head.ProducerId)));
         }
+        if (announcements is not null) await outbox!.AddAsync(connection, transaction, announcements, now, ct);
         return result;
     }
 
@@ -110,8 +113,21 @@ public sealed class EventRepository(Database db)
         return rows.ToDictionary(r => r.Id, r => r.Value);
     }
 
+    /// <summary>event.recorded, to the batch's producer.</summary>
+    private Webhooks.WebhookOutbox.Message Announcement(SupplyChainEvent e, Guid producerId) => new(Domain.Webhooks.WebhookKinds.EventRecorded, new
+    {
+        EventId = e.Id, e.BatchId, Code = e.BatchCode, e.Sequence, Type = WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
+        Links = new
+        {
+            Event = $"{outbox!.BaseUrl}/api/v1/batches/{e.BatchId}/events/{e.Id}",
+            Batch = $"{outbox.BaseUrl}/api/v1/batches/{e.BatchId}",
+            Record = $"{outbox.BaseUrl}/p/{e.BatchCode}",
+        },
+    }, [producerId]);
+
     private sealed class HeadRow
     {
+        public Guid ProducerId { get; set; }
         public string Code { get; set; } = "";
         public long LastSequence { get; set; }
         public string? HeadHash { get; set; }

@@ -6,9 +6,9 @@ namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Recalls a batch and everything made from it, transitively; each newly recalled batch gets a "recalling"
 /// event in its hash chain.</summary>
-public sealed class RecallRepository(Database db, EventRepository events, LineageRepository lineage)
+public sealed class RecallRepository(Database db, EventRepository events, LineageRepository lineage, Webhooks.WebhookOutbox? outbox = null)
 {
-    private const string CodesSql = "SELECT id, code, seq FROM batches WHERE id IN @Ids";
+    private const string CodesSql = "SELECT id, code, seq, producer_id FROM batches WHERE id IN @Ids";
 
     private const string MarkSql = """
         UPDATE batches SET recalled_at = @Now, recall_reason = @Reason
@@ -29,21 +29,21 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
             var closure = await ClosureAsync(root.Id, ct);
             var fresh = closure.Where(c => !affected.ContainsKey(c.Id)).ToList();
             if (fresh.Count == 0) break;
-            foreach (var (id, code) in fresh) affected[id] = code;
+            foreach (var (id, code, _) in fresh) affected[id] = code;
             newly.AddRange(await MarkAsync(root, fresh, reason, recordedBy, now, ct));
         }
         return new Result(affected.Values.ToList(), newly);
     }
 
     /// <summary>The batch and every batch made from it, in registration order.</summary>
-    private async Task<List<(Guid Id, string Code)>> ClosureAsync(Guid rootId, CancellationToken ct)
+    private async Task<List<(Guid Id, string Code, Guid ProducerId)>> ClosureAsync(Guid rootId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var ids = (await lineage.WalkAsync(connection, null, rootId, LineageRepository.Direction.Descendants, LineageRepository.MaxNodes, ct)).Keys.Prepend(rootId).ToList();
         var rows = new List<CodeRow>();
         foreach (var chunk in ids.Chunk(500))
             rows.AddRange(await connection.QueryAsync<CodeRow>(new CommandDefinition(db.Sql(CodesSql), new { Ids = chunk }, cancellationToken: ct)));
-        return rows.OrderBy(r => r.Seq).Select(r => (r.Id, r.Code)).ToList();
+        return rows.OrderBy(r => r.Seq).Select(r => (r.Id, r.Code, r.ProducerId)).ToList();
     }
 
     private sealed class CodeRow
@@ -51,16 +51,27 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
         public Guid Id { get; set; }
         public string Code { get; set; } = "";
         public long Seq { get; set; }
+        public Guid ProducerId { get; set; }
     }
 
+    /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
+    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
+    private Webhooks.WebhookOutbox.Message Announcement(Batch root, Guid id, string code, Guid producerId, string reason, DateTimeOffset now) =>
+        new(Domain.Webhooks.WebhookKinds.BatchRecalled, new
+        {
+            BatchId = id, Code = code, ProducerId = producerId, Reason = reason, RecalledAt = now,
+            RecalledBecauseOf = id == root.Id ? null : new { BatchId = root.Id, root.Code },
+            Links = new { Batch = $"{outbox!.BaseUrl}/api/v1/batches/{id}", Record = $"{outbox.BaseUrl}/p/{code}" },
+        }, [producerId], ToAuthorities: true);
+
     /// <summary>Marks the batches recalled and records the recall in each newly recalled one's chain, in one short transaction.</summary>
-    private async Task<List<string>> MarkAsync(Batch root, List<(Guid Id, string Code)> batches, string reason, string recordedBy,
+    private async Task<List<string>> MarkAsync(Batch root, List<(Guid Id, string Code, Guid ProducerId)> batches, string reason, string recordedBy,
         DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var newly = new List<(Guid Id, string Code)>();
+        var newly = new List<(Guid Id, string Code, Guid ProducerId)>();
         foreach (var batch in batches)
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkSql), new { batch.Id, Now = now, Reason = reason }, transaction, cancellationToken: ct)) == 1)
                 newly.Add(batch);
@@ -69,6 +80,8 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
             b.Id == root.Id ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = root.Code },
             [], null)).ToList();
         await events.AppendAsync(connection, transaction, recallEvents, now, ct);
+        if (outbox is not null)
+            await outbox.AddAsync(connection, transaction, newly.Select(b => Announcement(root, b.Id, b.Code, b.ProducerId, reason, now)).ToList(), now, ct);
         await db.CommitAsync(transaction, ct);
         return newly.Select(n => n.Code).ToList();
     }

@@ -9,7 +9,7 @@ namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Issued item serials, what shoppers did with them, and voiding. Serials are stored compactly (serial, issue,
 /// position); PINs never (see <see cref="ItemSerial.Pin"/>).</summary>
-public sealed class SerialRepository(Database db)
+public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
 {
     public sealed record Issue(Guid Id, long Seq, Guid BatchId, int Count, bool WithPin, DateTimeOffset CreatedAt, string? RequestHash);
 
@@ -79,8 +79,29 @@ public sealed class SerialRepository(Database db)
                 throw new DuplicateSerialException(e);
             }
         }
+        if (outbox is not null)
+        {
+            var batch = await connection.QuerySingleAsync<BatchOwner>(new CommandDefinition(db.Sql(BatchOfIssueSql), new { issue.BatchId }, transaction, cancellationToken: ct));
+            await outbox.AddAsync(connection, transaction, [new(Domain.Webhooks.WebhookKinds.SerialsIssued, new
+            {
+                IssueId = issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
+                Links = new
+                {
+                    File = $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}",
+                    Labels = $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}/labels",
+                },
+            }, [batch.ProducerId])], issue.CreatedAt, ct);
+        }
         await db.CommitAsync(transaction, ct);
         return seq;
+    }
+
+    private const string BatchOfIssueSql = "SELECT producer_id, code FROM batches WHERE id = @BatchId";
+
+    private sealed class BatchOwner
+    {
+        public Guid ProducerId { get; set; }
+        public string Code { get; set; } = "";
     }
 
     /// <summary>Stores an issue with the given serials (position 1 first).</summary>

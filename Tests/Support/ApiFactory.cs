@@ -53,6 +53,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["RateLimiting:Public:PermitLimit"] = "0",
             ["RateLimiting:Keys:ReadsPerWindow"] = "0",
             ["RateLimiting:Keys:WritesPerWindow"] = "0",
+            // Webhook receivers in the tests listen on loopback over http.
+            ["Webhooks:AllowPrivateTargets"] = "true",
+            ["Webhooks:PollMilliseconds"] = "100",
             ["Traceability:ChainAuditMinutes"] = "0",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;

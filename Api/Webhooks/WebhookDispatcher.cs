@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using Traceability.Domain;
+using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Webhooks;
+
+/// <summary>Delivers the outbox: takes due deliveries by lease, sends them in parallel, records each attempt. At least
+/// once: a process that dies between a send and its bookkeeping leaves the lease to run out, and the message is sent
+/// again (receivers deduplicate on webhook-id). In order per subscription: only its oldest pending delivery is taken, so
+/// a failing delivery holds back the next until it succeeds or is given up. Retries back off exponentially (5 s, 10 s,
+/// 20 s … capped at an hour, each with jitter) for <see cref="WebhookOptions.RetryHours"/>; then the delivery fails.
+/// Also announces certifications' coming expiry, once a day's worth of checks.</summary>
+public sealed class WebhookDispatcher(
+    WebhookRepository webhooks, WebhookSender sender, Database db, TimeProvider clock, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
+{
+    private readonly string _holder = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private DateTimeOffset _nextExpiryCheck = DateTimeOffset.MinValue;
+
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
+
+    /// <summary>When to try again after <paramref name="attempts"/> failed attempts: 5 s × 2^(attempts−1), at most an
+    /// hour, times a random factor between 0.5 and 1 so that many subscriptions failing together do not retry together.</summary>
+    public static TimeSpan Backoff(int attempts, double random)
+    {
+        var exponent = Math.Min(attempts - 1, 20);
+        var wait = Math.Min(FirstRetry.TotalSeconds * Math.Pow(2, exponent), LongestWait.TotalSeconds);
+        return TimeSpan.FromSeconds(wait * (0.5 + random / 2));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var o = options.Value;
+        if (!o.Dispatch) return;
+        await Task.Yield();
+        while (!stopping.IsCancellationRequested)
+        {
+            var busy = false;
+            try
+            {
+                await CheckExpiriesAsync(stopping);
+                busy = await DeliverOnceAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var fault = db.Fault(e);
+                if (fault is not null) logger.LogWarning("Webhook delivery paused: the database is unavailable ({Cause}).", fault);
+                else logger.LogError(e, "Webhook dispatcher failed; retrying.");
+            }
+            if (!busy)
+                try { await Task.Delay(o.PollMilliseconds, stopping); }
+                catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>One round: take, send, record. True when it found a full batch (more may be waiting).</summary>
+    public async Task<bool> DeliverOnceAsync(CancellationToken stopping)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var due = await webhooks.ClaimAsync(_holder, now, TimeSpan.FromSeconds(o.LeaseSeconds), o.BatchSize, stopping);
+        if (due.Count == 0) return false;
+        var results = await Task.WhenAll(due.Select(d => sender.SendAsync(d, clock.GetUtcNow(), stopping)));
+        // Stopped between the sends and the books: record nothing, as a process killed here would; the leases run out and
+        // the messages are sent again.
+        stopping.ThrowIfCancellationRequested();
+        var at = clock.GetUtcNow();
+        var outcomes = due.Zip(results, (d, r) =>
+        {
+            var attempts = d.Attempts + 1;
+            var retryAt = at + Backoff(attempts, Random.Shared.NextDouble());
+            var giveUp = r.Delivered || r.StatusCode == 410 || retryAt - d.CreatedAt > TimeSpan.FromHours(o.RetryHours);
+            return new WebhookRepository.Outcome(d.Id, d.WebhookId, _holder, r.Delivered, giveUp ? null : retryAt, r.StatusCode, r.LatencyMs, r.Error,
+                r.Excerpt, at, GoneForGood: r.StatusCode == 410);
+        }).ToList();
+        await webhooks.RecordAsync(outcomes, TimeSpan.FromDays(o.DisableAfterDays), CancellationToken.None);
+        var failed = outcomes.Count(x => !x.Delivered);
+        if (failed > 0) logger.LogInformation("Webhooks: {Delivered} delivered, {Failed} attempts failed.", outcomes.Count - failed, failed);
+        return due.Count == o.BatchSize;
+    }
+
+    private async Task CheckExpiriesAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextExpiryCheck) return;
+        _nextExpiryCheck = now + TimeSpan.FromMinutes(options.Value.ExpiryCheckMinutes);
+        var queued = await webhooks.QueueExpiringAsync(VietnamTime.Today(now), now, ct);
+        if (queued > 0) logger.LogInformation("Webhooks: {Count} certification expiry notices queued.", queued);
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using Traceability.Api.Setup;
+using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
+
+namespace Traceability.Api.Webhooks;
+
+public static class WebhookSetup
+{
+    public static IServiceCollection AddTraceabilityWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks")
+            .Validate(o => o.TimeoutSeconds > 0 && o.LeaseSeconds > o.TimeoutSeconds && o.PollMilliseconds > 0 && o.BatchSize is > 0 and <= 1000
+                           && o.RetryHours > 0 && o.DisableAfterDays > 0 && o.ExpiryCheckMinutes > 0,
+                "Webhooks: TimeoutSeconds > 0, LeaseSeconds > TimeoutSeconds, PollMilliseconds > 0, BatchSize 1–1000, RetryHours, DisableAfterDays and ExpiryCheckMinutes > 0.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new WebhookOutbox(sp.GetRequiredService<Database>(), sp.GetRequiredService<IOptions<TraceabilityOptions>>().Value.PublicBase));
+        services.AddSingleton<WebhookRepository>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}

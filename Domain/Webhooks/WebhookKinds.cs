@@ -1,0 +1,28 @@
+namespace Traceability.Domain.Webhooks;
+
+/// <summary>What a webhook can announce. Payloads are small and versioned (<see cref="PayloadVersion"/>): ids, codes and
+/// links back to the API, never a whole record.</summary>
+public static class WebhookKinds
+{
+    public const int PayloadVersion = 1;
+
+    public const string BatchCreated = "batch.created";
+    public const string EventRecorded = "event.recorded";
+    public const string BatchRecalled = "batch.recalled";
+    public const string CertificationRecorded = "certification.recorded";
+    public const string CertificationExpiring = "certification.expiring";
+    public const string SerialsIssued = "serials.issued";
+
+    public static readonly IReadOnlyList<string> All = [BatchCreated, EventRecorded, BatchRecalled, CertificationRecorded, CertificationExpiring, SerialsIssued];
+
+    /// <summary>What each role hears about: a producer its own data (and recalls that reach its batches), an authority
+    /// every recall and the certifications it recorded, the admin everything.</summary>
+    public static IReadOnlyList<string> For(Role role) => role switch
+    {
+        Role.Authority => [BatchRecalled, CertificationRecorded, CertificationExpiring],
+        _ => All,
+    };
+
+    /// <summary>How many days before a certification's validUntil it is announced as expiring.</summary>
+    public static readonly IReadOnlyList<int> ExpiryNoticeDays = [30, 7];
+}

@@ -1,0 +1,356 @@
+using Dapper;
+using Traceability.Domain;
+using Traceability.Domain.Webhooks;
+using Traceability.Infrastructure.Webhooks;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>Webhook subscriptions, and the deliveries the dispatcher takes by lease, attempts and records
+/// (migration 0013_webhooks.sql). Times that decide who may take a delivery are Unix milliseconds.</summary>
+public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
+{
+    private const string Columns = """
+        id, owner_role, owner_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until,
+        failing_since, created_at, updated_at
+        """;
+
+    private const string InsertSql = $"""
+        INSERT INTO webhooks ({Columns})
+        VALUES (@Id, @OwnerRole, @OwnerId, @Url, @Events, @Description, @Enabled, @DisabledReason, @Secret, @PreviousSecret, @PreviousSecretUntil,
+            @FailingSince, @CreatedAt, @UpdatedAt)
+        """;
+
+    public async Task CreateAsync(Webhook w, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(w), cancellationToken: ct));
+    }
+
+    private const string GetSql = $"SELECT {Columns} FROM webhooks WHERE id = @Id";
+
+    public async Task<Webhook?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct)))?.ToWebhook();
+    }
+
+    private const string ListSql = $"SELECT {Columns} FROM webhooks WHERE owner_role = @OwnerRole AND (owner_id = @OwnerId OR (owner_id IS NULL AND @OwnerId IS NULL)) ORDER BY seq";
+
+    /// <summary>An account's subscriptions, oldest first.</summary>
+    public async Task<IReadOnlyList<Webhook>> ListAsync(Role ownerRole, Guid? ownerId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(ListSql), new { OwnerRole = WireEnum<Role>.Name(ownerRole), OwnerId = ownerId }, cancellationToken: ct));
+        return rows.Select(r => r.ToWebhook()).ToList();
+    }
+
+    private const string UpdateSql = """
+        UPDATE webhooks SET url = @Url, events = @Events, description = @Description, enabled = @Enabled, disabled_reason = @DisabledReason,
+            secret = @Secret, previous_secret = @PreviousSecret, previous_secret_until = @PreviousSecretUntil, failing_since = @FailingSince,
+            updated_at = @UpdatedAt
+        WHERE id = @Id
+        """;
+
+    /// <summary>Stores what an owner changed (url, kinds, description, enabled, a rotated secret).</summary>
+    public async Task UpdateAsync(Webhook w, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), Parameters(w), cancellationToken: ct));
+    }
+
+    private const string DeleteAttemptsSql = "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = @Id)";
+    private const string DeleteDeliveriesSql = "DELETE FROM webhook_deliveries WHERE webhook_id = @Id";
+    private const string DeleteSql = "DELETE FROM webhooks WHERE id = @Id";
+
+    /// <summary>Deletes a subscription with its deliveries and their attempts; nothing more is sent to it.</summary>
+    public async Task DeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var sql in new[] { DeleteAttemptsSql, DeleteDeliveriesSql, DeleteSql })
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new { Id = id }, transaction, cancellationToken: ct));
+        await db.CommitAsync(transaction, ct);
+    }
+
+    // ---- Deliveries, as their owner sees them
+
+    public sealed record Attempt(DateTimeOffset AttemptedAt, int? StatusCode, int LatencyMs, string? Error, string? ResponseExcerpt);
+
+    public sealed record Delivery(Guid Id, long Seq, Guid MessageId, string Kind, string Status, int Attempts, DateTimeOffset? NextAttemptAt,
+        DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, IReadOnlyList<Attempt> AttemptLog);
+
+    private const string DeliveriesSql = """
+        SELECT {top} d.id, d.seq, d.message_id, m.kind, d.status, d.attempts, d.next_attempt_unix_ms, d.created_at, d.finished_at
+        FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id
+        WHERE d.webhook_id = @WebhookId AND d.seq < @Before
+        ORDER BY d.seq DESC {limit}
+        """;
+
+    private const string AttemptsSql = """
+        SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_excerpt
+        FROM webhook_attempts WHERE delivery_id IN @Ids ORDER BY seq
+        """;
+
+    /// <summary>A subscription's deliveries, newest first, a page at a time (before: a seq from the previous page), each
+    /// with its attempts.</summary>
+    public async Task<IReadOnlyList<Delivery>> DeliveriesAsync(Guid webhookId, long before, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(db.Sql(DeliveriesSql),
+            new { WebhookId = webhookId, Before = before, Limit = limit }, cancellationToken: ct))).ToList();
+        if (rows.Count == 0) return [];
+        var attempts = (await connection.QueryAsync<AttemptRow>(new CommandDefinition(db.Sql(AttemptsSql), new { Ids = rows.Select(r => r.Id).ToList() }, cancellationToken: ct)))
+            .ToLookup(a => a.DeliveryId);
+        return rows.Select(r => new Delivery(r.Id, r.Seq, r.MessageId, r.Kind, r.Status, r.Attempts,
+            r.Status == "pending" ? DateTimeOffset.FromUnixTimeMilliseconds(r.NextAttemptUnixMs) : null, r.CreatedAt, r.FinishedAt,
+            attempts[r.Id].Select(a => new Attempt(a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error, a.ResponseExcerpt)).ToList())).ToList();
+    }
+
+    private const string MessageOfSql = "SELECT message_id FROM webhook_deliveries WHERE id = @Id AND webhook_id = @WebhookId";
+
+    private const string InsertDeliverySql = """
+        INSERT INTO webhook_deliveries (id, webhook_id, message_id, status, attempts, next_attempt_unix_ms, lease_until_unix_ms, created_at)
+        VALUES (@Id, @WebhookId, @MessageId, 'pending', 0, @Due, 0, @CreatedAt)
+        """;
+
+    /// <summary>Queues a message again for a subscription (the same webhook-id, so a receiver that has it can tell); null
+    /// when the subscription has no such delivery.</summary>
+    public async Task<Guid?> RedeliverAsync(Guid webhookId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        var messageId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(db.Sql(MessageOfSql), new { Id = deliveryId, WebhookId = webhookId }, cancellationToken: ct));
+        if (messageId is null) return null;
+        var id = Guid.CreateVersion7(now);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql),
+            new { Id = id, WebhookId = webhookId, MessageId = messageId, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }, cancellationToken: ct));
+        return id;
+    }
+
+    // ---- The dispatcher's side
+
+    /// <summary>A delivery taken by a dispatcher: what to send, where, signed with which secrets.</summary>
+    public sealed record Due(Guid Id, Guid WebhookId, string Url, IReadOnlyList<string> Secrets, Guid MessageId, string Payload, int Attempts,
+        DateTimeOffset CreatedAt);
+
+    // The oldest pending delivery of each subscription that is due and not leased: one at a time per subscription keeps
+    // its messages in order.
+    private const string DueSql = """
+        SELECT {top} d.seq FROM webhook_deliveries d
+        WHERE d.status = 'pending' AND d.next_attempt_unix_ms <= @Now AND d.lease_until_unix_ms < @Now
+          AND d.seq = (SELECT MIN(e.seq) FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id AND e.status = 'pending')
+          AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled = 1)
+        ORDER BY d.next_attempt_unix_ms {limit}
+        """;
+
+    private const string LeaseSql = """
+        UPDATE webhook_deliveries SET lease_holder = @Holder, lease_until_unix_ms = @Until
+        WHERE seq IN @Seqs AND status = 'pending' AND lease_until_unix_ms < @Now
+        """;
+
+    private const string LeasedSql = """
+        SELECT d.id, d.webhook_id, w.url, w.secret, w.previous_secret, w.previous_secret_until, d.message_id, m.payload, d.attempts, d.created_at
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_messages m ON m.id = d.message_id
+        WHERE d.seq IN @Seqs AND d.lease_holder = @Holder AND d.lease_until_unix_ms = @Until AND w.enabled = 1
+        ORDER BY d.seq
+        """;
+
+    /// <summary>Takes up to <paramref name="limit"/> due deliveries for <paramref name="holder"/> until now +
+    /// <paramref name="lease"/>. A lease is taken by one holder only (the UPDATE re-checks it row by row), so several
+    /// processes deliver each message once per attempt; a holder that dies lets its leases run out.</summary>
+    public async Task<IReadOnlyList<Due>> ClaimAsync(string holder, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var connection = await db.OpenAsync(ct);
+        var seqs = (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(DueSql), new { Now = nowMs, Limit = limit }, cancellationToken: ct))).ToList();
+        if (seqs.Count == 0) return [];
+        var args = new { Holder = holder, Until = (now + lease).ToUnixTimeMilliseconds(), Now = nowMs, Seqs = seqs };
+        using (await db.EnterWriteAsync(ct))
+            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(LeaseSql), args, cancellationToken: ct)) == 0) return [];
+        var rows = await connection.QueryAsync<DueRow>(new CommandDefinition(db.Sql(LeasedSql), args, cancellationToken: ct));
+        return rows.Select(r => new Due(r.Id, r.WebhookId, r.Url,
+            r.PreviousSecret is { } p && r.PreviousSecretUntil > now ? [r.Secret, p] : [r.Secret], r.MessageId, r.Payload, r.Attempts, r.CreatedAt)).ToList();
+    }
+
+    /// <summary>What one attempt came to. <paramref name="RetryAt"/>: when to try again (null: delivered, or given up);
+    /// <paramref name="DisableReason"/>: the subscription is disabled (a receiver answered 410 Gone, or it failed for days).</summary>
+    public sealed record Outcome(Guid DeliveryId, Guid WebhookId, string Holder, bool Delivered, DateTimeOffset? RetryAt, int? StatusCode, int LatencyMs,
+        string? Error, string? ResponseExcerpt, DateTimeOffset AttemptedAt, bool GoneForGood = false);
+
+    private const string RecordAttemptSql = """
+        INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_excerpt)
+        VALUES (@DeliveryId, @AttemptedAt, @StatusCode, @LatencyMs, @Error, @ResponseExcerpt)
+        """;
+
+    // Only the lease's holder records: a holder whose lease ran out (and was taken over) leaves the books to the new one.
+    private const string FinishSql = """
+        UPDATE webhook_deliveries SET status = @Status, attempts = attempts + 1, next_attempt_unix_ms = @NextMs, lease_holder = NULL,
+            lease_until_unix_ms = 0, finished_at = @FinishedAt
+        WHERE id = @DeliveryId AND lease_holder = @Holder
+        """;
+
+    private const string SucceededSql = "UPDATE webhooks SET failing_since = NULL WHERE id = @WebhookId AND failing_since IS NOT NULL";
+    private const string FailedSql = "UPDATE webhooks SET failing_since = @AttemptedAt WHERE id = @WebhookId AND failing_since IS NULL";
+    private const string FailingSinceSql = "SELECT failing_since FROM webhooks WHERE id = @WebhookId";
+    private const string DisableSql = "UPDATE webhooks SET enabled = 0, disabled_reason = @Reason, updated_at = @Now WHERE id = @WebhookId AND enabled = 1";
+
+    /// <summary>Records attempts and their consequences in one transaction. A subscription that has been failing for
+    /// <paramref name="disableAfter"/> is disabled, and its owner sees why.</summary>
+    public async Task RecordAsync(IReadOnlyList<Outcome> outcomes, TimeSpan disableAfter, CancellationToken ct)
+    {
+        if (outcomes.Count == 0) return;
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var o in outcomes)
+        {
+            var status = o.Delivered ? "delivered" : o.RetryAt is null ? "failed" : "pending";
+            var updated = await connection.ExecuteAsync(new CommandDefinition(db.Sql(FinishSql), new
+            {
+                Status = status, NextMs = (o.RetryAt ?? o.AttemptedAt).ToUnixTimeMilliseconds(), FinishedAt = status == "pending" ? (DateTimeOffset?)null : o.AttemptedAt,
+                o.DeliveryId, o.Holder,
+            }, transaction, cancellationToken: ct));
+            if (updated == 0) continue;
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(RecordAttemptSql), o, transaction, cancellationToken: ct));
+            if (o.Delivered)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(SucceededSql), o, transaction, cancellationToken: ct));
+                continue;
+            }
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(FailedSql), o, transaction, cancellationToken: ct));
+            var since = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(db.Sql(FailingSinceSql), o, transaction, cancellationToken: ct));
+            string? reason = o.GoneForGood
+                ? $"The receiver answered 410 Gone at {o.AttemptedAt:u}."
+                : since is { } s && o.AttemptedAt - s >= disableAfter
+                    ? $"Every delivery failed from {s:u} to {o.AttemptedAt:u} (last: {o.Error ?? $"HTTP {o.StatusCode}"})."
+                    : null;
+            if (reason is not null)
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(DisableSql), new { o.WebhookId, Reason = reason, Now = o.AttemptedAt }, transaction, cancellationToken: ct));
+        }
+        await db.CommitAsync(transaction, ct);
+    }
+
+    // ---- Announcements made by the calendar
+
+    private const string ExpiringSql = """
+        SELECT c.id, c.product_id, c.authority_id, c.stars, c.decision_number, c.issued_by, c.issued_on, c.valid_until, c.created_at, p.producer_id
+        FROM ocop_certifications c JOIN products p ON p.id = c.product_id
+        WHERE c.valid_until >= @Today AND c.valid_until <= @Horizon
+          AND NOT EXISTS (SELECT 1 FROM ocop_certifications n WHERE n.product_id = c.product_id AND n.valid_until > c.valid_until)
+        """;
+
+    private const string AnnouncedSql = "SELECT COUNT(*) FROM webhook_messages WHERE dedupe_key = @Key";
+
+    /// <summary>Announces certification.expiring for each product's latest certification 30 days before its validUntil
+    /// (from 30 down to 8 days left) and 7 days before (7 down to 0), once each (a dedupe key), counted in Vietnam time.
+    /// Returns how many deliveries were queued.</summary>
+    public async Task<int> QueueExpiringAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        var horizon = today.AddDays(WebhookKinds.ExpiryNoticeDays.Max());
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<ExpiringRow>(new CommandDefinition(db.Sql(ExpiringSql), new { Today = today, Horizon = horizon }, cancellationToken: ct))).ToList();
+        var queued = 0;
+        foreach (var r in rows)
+        {
+            var daysLeft = r.ValidUntil.DayNumber - today.DayNumber;
+            var notice = WebhookKinds.ExpiryNoticeDays.Where(d => daysLeft <= d).Min();
+            var message = CertificationRepository.Announcement(outbox, WebhookKinds.CertificationExpiring,
+                new OcopCertification(r.Id, r.ProductId, r.AuthorityId, r.Stars, r.DecisionNumber, r.IssuedBy, r.IssuedOn, r.ValidUntil, r.CreatedAt),
+                r.ProducerId, (daysLeft, notice));
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(AnnouncedSql), new { Key = message.DedupeKey }, cancellationToken: ct)) > 0) continue;
+            using var turn = await db.EnterWriteAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                queued += await outbox.AddAsync(connection, transaction, [message], now, ct);
+                await db.CommitAsync(transaction, ct);
+            }
+            catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
+            {
+                await transaction.RollbackAsync(ct);  // another process announced it first
+            }
+        }
+        return queued;
+    }
+
+    private static object Parameters(Webhook w) => new
+    {
+        w.Id, OwnerRole = WireEnum<Role>.Name(w.OwnerRole), w.OwnerId, w.Url, Events = string.Join(' ', w.Events), w.Description, w.Enabled, w.DisabledReason,
+        w.Secret, w.PreviousSecret, w.PreviousSecretUntil, w.FailingSince, w.CreatedAt, w.UpdatedAt,
+    };
+
+    private sealed class Row
+    {
+        public Guid Id { get; set; }
+        public string OwnerRole { get; set; } = "";
+        public Guid? OwnerId { get; set; }
+        public string Url { get; set; } = "";
+        public string Events { get; set; } = "";
+        public string? Description { get; set; }
+        public bool Enabled { get; set; }
+        public string? DisabledReason { get; set; }
+        public string Secret { get; set; } = "";
+        public string? PreviousSecret { get; set; }
+        public DateTimeOffset? PreviousSecretUntil { get; set; }
+        public DateTimeOffset? FailingSince { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
+
+        public Webhook ToWebhook() => new(Id, WireEnum<Role>.Parse(OwnerRole), OwnerId, Url, Events.Split(' ', StringSplitOptions.RemoveEmptyEntries), Description,
+            Enabled, DisabledReason, Secret, PreviousSecret, PreviousSecretUntil, FailingSince, CreatedAt, UpdatedAt);
+    }
+
+    private sealed class DeliveryRow
+    {
+        public Guid Id { get; set; }
+        public long Seq { get; set; }
+        public Guid MessageId { get; set; }
+        public string Kind { get; set; } = "";
+        public string Status { get; set; } = "";
+        public int Attempts { get; set; }
+        public long NextAttemptUnixMs { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? FinishedAt { get; set; }
+    }
+
+    private sealed class AttemptRow
+    {
+        public Guid DeliveryId { get; set; }
+        public DateTimeOffset AttemptedAt { get; set; }
+        public int? StatusCode { get; set; }
+        public int LatencyMs { get; set; }
+        public string? Error { get; set; }
+        public string? ResponseExcerpt { get; set; }
+    }
+
+    private sealed class DueRow
+    {
+        public Guid Id { get; set; }
+        public Guid WebhookId { get; set; }
+        public string Url { get; set; } = "";
+        public string Secret { get; set; } = "";
+        public string? PreviousSecret { get; set; }
+        public DateTimeOffset? PreviousSecretUntil { get; set; }
+        public Guid MessageId { get; set; }
+        public string Payload { get; set; } = "";
+        public int Attempts { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class ExpiringRow
+    {
+        public Guid Id { get; set; }
+        public Guid ProductId { get; set; }
+        public Guid AuthorityId { get; set; }
+        public int Stars { get; set; }
+        public string DecisionNumber { get; set; } = "";
+        public string IssuedBy { get; set; } = "";
+        public DateOnly IssuedOn { get; set; }
+        public DateOnly ValidUntil { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public Guid ProducerId { get; set; }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Traceability.Domain.Webhooks;
+
+namespace Traceability.Infrastructure.Webhooks;
+
+/// <summary>The transactional outbox: a change that a webhook announces writes its announcement, and one delivery per
+/// subscription that hears it, in the change's own transaction. So an announcement exists exactly when its change was
+/// committed: none is lost when a process dies after the commit, none is sent for a change rolled back. The dispatcher
+/// (Api/Webhooks) delivers from here. When no enabled subscription hears a kind, nothing is written (one small read).</summary>
+public sealed class WebhookOutbox(Database db, string baseUrl)
+{
+    /// <summary>The API's public base URL, for the links in payloads.</summary>
+    public string BaseUrl { get; } = baseUrl.TrimEnd('/');
+
+    /// <summary>One announcement: its kind, its data, and who hears it — the accounts in <paramref name="Audience"/>,
+    /// every authority when <paramref name="ToAuthorities"/>, and the admin's subscriptions always.</summary>
+    public sealed record Message(string Kind, object Data, IReadOnlyCollection<Guid> Audience, bool ToAuthorities = false, string? DedupeKey = null);
+
+    private const string SubscriptionsSql = "SELECT id AS Id, owner_role AS OwnerRole, owner_id AS OwnerId, events AS Events FROM webhooks WHERE enabled = 1";
+
+    private const string InsertMessageSql = """
+        INSERT INTO webhook_messages (id, kind, payload, dedupe_key, created_at) VALUES (@Id, @Kind, @Payload, @DedupeKey, @CreatedAt)
+        """;
+
+    private const string InsertDeliverySql = """
+        INSERT INTO webhook_deliveries (id, webhook_id, message_id, status, attempts, next_attempt_unix_ms, lease_until_unix_ms, created_at)
+        VALUES (@Id, @WebhookId, @MessageId, 'pending', 0, @Due, 0, @CreatedAt)
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Writes the messages some subscription hears, and their deliveries, inside the caller's transaction.
+    /// Returns how many deliveries were queued.</summary>
+    public async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Message> messages, DateTimeOffset now, CancellationToken ct)
+    {
+        if (messages.Count == 0) return 0;
+        var subscriptions = (await connection.QueryAsync<Subscription>(new CommandDefinition(db.Sql(SubscriptionsSql), transaction: transaction, cancellationToken: ct))).ToList();
+        if (subscriptions.Count == 0) return 0;
+        var rows = new List<object>();
+        var deliveries = new List<object>();
+        foreach (var message in messages)
+        {
+            var hearing = subscriptions.Where(s => s.Hears(message)).ToList();
+            if (hearing.Count == 0) continue;
+            var id = Guid.CreateVersion7(now);
+            rows.Add(new
+            {
+                Id = id, message.Kind, message.DedupeKey, CreatedAt = now,
+                Payload = JsonSerializer.Serialize(new Envelope(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json),
+            });
+            deliveries.AddRange(hearing.Select(s => new { Id = Guid.CreateVersion7(now), WebhookId = s.Id, MessageId = id, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }));
+        }
+        if (rows.Count == 0) return 0;
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertMessageSql), rows, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql), deliveries, transaction, cancellationToken: ct));
+        return deliveries.Count;
+    }
+
+    /// <summary>The body every webhook carries (Standard Webhooks' recommended shape, with a payload version).</summary>
+    public sealed record Envelope(string Type, int Version, DateTimeOffset Timestamp, object Data);
+
+    private sealed class Subscription
+    {
+        public Guid Id { get; set; }
+        public string OwnerRole { get; set; } = "";
+        public Guid? OwnerId { get; set; }
+        public string Events { get; set; } = "";
+
+        public bool Hears(Message m) =>
+            Events.Split(' ').Contains(m.Kind, StringComparer.Ordinal)
+            && (OwnerRole == "admin" || (OwnerId is { } owner && m.Audience.Contains(owner)) || (m.ToAuthorities && OwnerRole == "authority"));
+    }
+}
