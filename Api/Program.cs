@@ -38,6 +38,7 @@ api.MapPublicRecordEndpoints();
 api.MapLabelEndpoints();
 api.MapSerialEndpoints();
 api.MapWebhookEndpoints();
+api.MapEpcisEndpoints();
 
 app.Run();
 

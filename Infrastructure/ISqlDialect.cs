@@ -12,7 +12,8 @@ public interface ISqlDialect
     /// <summary>Opens a connection prepared for use (pragmas on SQLite, retry logic on SQL Server).</summary>
     Task<DbConnection> OpenAsync(CancellationToken ct);
 
-    /// <summary>Replaces the portable paging tokens <c>{top}</c> and <c>{limit}</c> (both read <c>@Limit</c>).</summary>
+    /// <summary>Replaces the portable paging tokens <c>{top}</c> and <c>{limit}</c> (both read <c>@Limit</c>), and
+    /// <c>{instant}(x)</c>, which compares a stored time as an instant whatever offset it was written with.</summary>
     string Render(string sql);
 
     bool IsUniqueViolation(Exception exception);

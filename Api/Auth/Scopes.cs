@@ -54,3 +54,6 @@ public static class ScopeEndpointExtensions
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredScope(scope));
 }
+
+/// <summary>A public endpoint that answers more to a caller with a key (the EPCIS query: a producer's own events).</summary>
+public sealed record OptionalApiKey;

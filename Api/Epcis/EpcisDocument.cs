@@ -66,6 +66,26 @@ public static class EpcisDocument
         };
     }
 
+    /// <summary>Steps after which the goods are not at the step's place (shipped, sold, recalled): no bizLocation.</summary>
+    public static readonly IReadOnlySet<EventType> StepsWithoutBizLocation = new HashSet<EventType> { EventType.Shipping, EventType.RetailSelling, EventType.Recalling };
+
+    /// <summary>A SimpleEventQuery's answer: the events as an EPCISQueryDocument, with the same contexts as the export.</summary>
+    public static JsonObject QueryDocument(string publicBase, JsonArray events, DateTimeOffset now) => new()
+    {
+        ["@context"] = new JsonArray(Context, ExtensionContext(publicBase)),
+        ["type"] = "EPCISQueryDocument",
+        ["schemaVersion"] = "2.0",
+        ["creationDate"] = HashChain.FormatRecordedAt(now),
+        ["epcisBody"] = new JsonObject
+        {
+            ["queryResults"] = new JsonObject
+            {
+                ["queryName"] = "SimpleEventQuery",
+                ["resultsBody"] = new JsonObject { ["eventList"] = events },
+            },
+        },
+    };
+
     /// <summary>The extension terms, so that a JSON-LD processor keeps every one of them.</summary>
     private static JsonObject ExtensionContext(string publicBase) => new()
     {
@@ -140,6 +160,9 @@ public static class EpcisDocument
                     : $"geo:{CanonicalJson.FormatNumber(l.Latitude!.Value)},{CanonicalJson.FormatNumber(l.Longitude!.Value)}",
             };
         var certificateUrls = e.Certificates.Where(c => c.Url is not null).Select(c => (JsonNode)c.Url!).ToArray();
+        // Where the goods are after the step, when it is a known place they stay at (not on their way out).
+        if (e.Location?.Gln is { } gln && !StepsWithoutBizLocation.Contains(e.Type))
+            node["bizLocation"] = new JsonObject { ["id"] = $"https://id.gs1.org/414/{gln}" };
         if (certificateUrls.Length > 0) node["certificationInfo"] = new JsonArray(certificateUrls);
         if (first) node["ilmd"] = Ilmd(batch);
         // The project's step name, whatever bizStep CBV gives it, then the hash chain and what CBV has no field for.

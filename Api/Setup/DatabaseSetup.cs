@@ -25,6 +25,7 @@ public static class DatabaseSetup
         services.AddSingleton<HealthRepository>();
         services.AddSingleton<LeaseRepository>();
         services.AddSingleton<SettingsRepository>();
+        services.AddSingleton<EpcisRepository>();
         services.AddSingleton<Startup.DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

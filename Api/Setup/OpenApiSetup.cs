@@ -94,6 +94,12 @@ public static class OpenApiSetup
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
                 });
             }
+            if (metadata.OfType<Auth.OptionalApiKey>().Any())
+            {
+                // Anyone, or with a key: either requirement is met.
+                operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] }];
+                return;
+            }
             if (metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any())
             {
                 // Public, and says so: one empty requirement (security: [{}]) is OpenAPI's "no authentication"; an empty

@@ -22,7 +22,8 @@ public sealed class SqlServerDialect(string connectionString) : ISqlDialect
         return connection;
     }
 
-    public string Render(string sql) => sql.Replace("{top}", "TOP (@Limit)").Replace("{limit}", "");
+    // {instant}(x): datetimeoffset already compares as an instant.
+    public string Render(string sql) => sql.Replace("{top}", "TOP (@Limit)").Replace("{limit}", "").Replace("{instant}", "");
 
     // 2627: unique constraint; 2601: unique index.
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };

@@ -156,7 +156,8 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
     public void Dispose() => _readers.Dispose();
 
 
-    public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit");
+    // {instant}(x): a time stored as text with its offset, compared as the instant it is (julianday reads the offset).
+    public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit").Replace("{instant}", "julianday");
 
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public bool IsUniqueViolation(Exception exception) =>

@@ -36,6 +36,9 @@ public sealed class EnvironmentRouteTests(string environment)
         var gtin = Scenario.NewGtin13();
 
         var producerId = producer.Id;
+        // A subscription to everything, aimed at a port where nothing listens: its deliveries fail and are retried.
+        var hook = (await Walk(producer.Client, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+            new { url = "http://127.0.0.1:9/hooks", events = new[] { "batch.created", "event.recorded", "serials.issued", "batch.recalled" } }, HttpStatusCode.Created)).Id();
         var product = await Walk(producer.Client, "POST", "/api/v1/products", "/api/v1/products",
             new { name = "Chè lam Phủ Quảng", gtin, category = "food", shelfLifeDays = 90 }, HttpStatusCode.Created);
         var productId = product.Id();
@@ -124,6 +127,28 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(authority.Client, "POST", "/api/v1/batches/{id:guid}/recall", $"/api/v1/batches/{parent.Id()}/recall",
             new { reason = "Kiểm tra định kỳ phát hiện vi sinh vượt ngưỡng" });
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{parent.GetProperty("code").GetString()}", accept: "text/html");
+        var capture = await Walk(producer.Client, "POST", "/api/v1/epcis/capture", "/api/v1/epcis/capture", new Dictionary<string, object>
+        {
+            ["@context"] = new[] { "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld" }, ["type"] = "EPCISDocument", ["schemaVersion"] = "2.0",
+            ["creationDate"] = "2025-11-21T10:00:00Z",
+            ["epcisBody"] = new { eventList = new[] { new Dictionary<string, object>
+            {
+                ["type"] = "ObjectEvent", ["eventTime"] = "2025-11-21T09:30:00+07:00", ["eventTimeZoneOffset"] = "+07:00", ["action"] = "OBSERVE",
+                ["bizStep"] = "storing", ["quantityList"] = new[] { new { epcClass = $"https://id.gs1.org/01/0{gtin}/10/{lot}" } },
+            } } },
+        }, HttpStatusCode.Accepted, contentType: "application/ld+json");
+        await Walk(producer.Client, "GET", "/api/v1/epcis/capture/{captureId:guid}", $"/api/v1/epcis/capture/{capture.GetProperty("captureID").GetString()}");
+        foreach (var query in new[] { "", $"?MATCH_anyEPCClass=https://id.gs1.org/01/0{gtin}/10/{lot}&EQ_bizStep=storing|packing&perPage=1" })
+            foreach (var client in new[] { anonymous, producer.Client })
+                await Walk(client, "GET", "/api/v1/epcis/events", "/api/v1/epcis/events" + query);
+        await Walk(producer.Client, "GET", "/api/v1/webhooks", "/api/v1/webhooks");
+        await Walk(producer.Client, "GET", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}");
+        await Walk(producer.Client, "PATCH", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}", new { description = "Thử nghiệm" });
+        await Walk(producer.Client, "POST", "/api/v1/webhooks/{id:guid}/rotate-secret", $"/api/v1/webhooks/{hook}/rotate-secret");
+        var deliveries = await Walk(producer.Client, "GET", "/api/v1/webhooks/{id:guid}/deliveries", $"/api/v1/webhooks/{hook}/deliveries");
+        await Walk(producer.Client, "POST", "/api/v1/webhooks/{id:guid}/deliveries/{deliveryId:guid}/redeliver",
+            $"/api/v1/webhooks/{hook}/deliveries/{deliveries.GetProperty("items")[0].Id()}/redeliver", expected: HttpStatusCode.Accepted);
+        await Walk(producer.Client, "DELETE", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}", expected: HttpStatusCode.NoContent);
         await Walk(anonymous, "GET", "/health/live", "/health/live");
         await Walk(anonymous, "GET", "/health/ready", "/health/ready");
         await Walk(anonymous, "GET", "/swagger/v1/swagger.yaml", "/swagger/v1/swagger.yaml", expected: HttpStatusCode.OK, track: false);

@@ -22,7 +22,7 @@ public sealed class EpcisExportTests : ApiTest
     public async Task LoadSchema()
     {
         var path = Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-2.0", "EPCIS-JSON-Schema.json");
-        _schema = JsonSchema.FromText(await File.ReadAllTextAsync(path));
+        _schema = JsonSchema.FromText(await File.ReadAllTextAsync(path), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     }
 
     private async Task<JsonNode> Epcis(string code)

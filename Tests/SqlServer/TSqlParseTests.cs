@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using NUnit.Framework;
 using Traceability.Infrastructure;
+using Traceability.Infrastructure.Repositories;
 using Traceability.Infrastructure.Migrations;
 using Traceability.Infrastructure.SqlServer;
 
@@ -40,6 +41,15 @@ public sealed partial class TSqlParseTests
         Assert.That(names, Has.Count.GreaterThanOrEqualTo(20));
         Assert.That(names, Has.Some.Contains("BatchRepository.ListByProductSql"));
         Assert.That(MigrationScripts().Count(), Is.GreaterThanOrEqualTo(1));
+    }
+
+    /// <summary>The EPCIS event query is put together from the conditions a query names: with every one of them.</summary>
+    [Test]
+    public void EpcisQuery_WithEveryCondition_ParsesAsTSql160()
+    {
+        var filter = new EpcisRepository.Filter(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
+            ["packing"], [Guid.NewGuid()], ["AbC"], ["8930000000019"], ["8930000000019"], ["shipping"]);
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10).Sql)));
     }
 
     [Test]

@@ -1,4 +1,4 @@
-// Reads EPCIS 2.0 documents the way GS1 tools do, with other people's implementations, offline:
+// Reads EPCIS 2.0 documents (EPCISDocument, EPCISQueryDocument) the way GS1 tools do, with other people's implementations, offline:
 //  1. JSON-LD expansion with GS1's EPCIS context (jsonld.js in safe mode: a dropped term or a relative IRI is an error);
 //  2. GS1's SHACL shapes (EPCIS-SHACL.ttl) over the document's RDF (rdf-validate-shacl);
 //  3. each event's eventID against the CBV 2.0 event hash computed by GS1's epcis2.js (eventToHashedId).
@@ -62,12 +62,14 @@ for (const file of process.argv.slice(2)) {
     + `path ${r.path?.value}, value ${r.value?.value})${(r.detail ?? []).map(d => ` ← ${describe(d)}`).join('')}`;
   for (const r of report.results) problem(file, `SHACL: ${describe(r)}`);
   const context = Object.assign({}, ...doc['@context'].filter(c => typeof c === 'object'));
-  for (const event of doc.epcisBody.eventList) {
+  // An EPCISDocument lists its events in epcisBody; an EPCISQueryDocument (a query's answer) in its query results.
+  const events = doc.epcisBody.eventList ?? doc.epcisBody.queryResults.resultsBody.eventList;
+  for (const event of events) {
     let expected;
     try { expected = eventToHashedId(structuredClone(event), context); } catch (e) { expected = `(epcis2.js: ${e.message})`; }
     if (event.eventID !== expected) problem(file, `eventID ${event.eventID} is not the CBV 2.0 hash ${expected}`);
   }
-  console.log(`ok ${file}: ${doc.epcisBody.eventList.length} events, ${data.size} triples`);
+  console.log(`ok ${file}: ${events.length} events, ${data.size} triples`);
 }
 console.log(`epcis-check: ${process.argv.length - 2} documents, ${problems} problems`);
 process.exit(problems === 0 ? 0 : 1);

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Json.Schema;
+
+namespace Traceability.Api.Epcis;
+
+/// <summary>GS1's EPCIS 2.0 JSON Schema (embedded, unmodified): what a captured document must be before anything in it
+/// is read.</summary>
+public static class EpcisSchema
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    {
+        using var stream = typeof(EpcisSchema).Assembly.GetManifestResourceStream("epcis-json-schema.json")!;
+        using var reader = new StreamReader(stream);
+        // A registry of its own: the global one would clash with anything else in the process that loads GS1's schema.
+        return JsonSchema.FromText(reader.ReadToEnd(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    });
+
+    /// <summary>The schema's complaints, each as (where in the document, what is wrong); empty when the document is valid.
+    /// At most <paramref name="max"/>.</summary>
+    public static IReadOnlyList<(string Path, string Message)> Problems(JsonElement document, int max = 20)
+    {
+        var result = Schema.Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        if (result.IsValid) return [];
+        var problems = new List<(string, string)>();
+        foreach (var detail in result.Details ?? [])
+        {
+            if (detail.Errors is not { Count: > 0 } errors) continue;
+            var path = Field(detail.InstanceLocation.ToString());
+            foreach (var (keyword, message) in errors)
+            {
+                // if/then and allOf restate their branches' failures; the branches say what is actually wrong.
+                if (keyword is "if" or "then" or "allOf" or "anyOf" or "oneOf" or "$ref") continue;
+                problems.Add((path, message));
+                if (problems.Count >= max) return problems;
+            }
+        }
+        return problems.Count > 0 ? problems : [("body", "The document does not meet GS1's EPCIS 2.0 JSON Schema.")];
+    }
+
+    /// <summary>"/epcisBody/eventList/3/action" → "epcisBody.eventList[3].action".</summary>
+    public static string Field(string pointer)
+    {
+        if (pointer is "" or "/" or "#") return "body";
+        var parts = pointer.TrimStart('#').Trim('/').Split('/').Select(p => p.Replace("~1", "/").Replace("~0", "~"));
+        var field = new System.Text.StringBuilder();
+        foreach (var part in parts)
+            if (int.TryParse(part, out var index)) field.Append('[').Append(index).Append(']');
+            else field.Append(field.Length > 0 ? "." : "").Append(part);
+        return field.ToString();
+    }
+}

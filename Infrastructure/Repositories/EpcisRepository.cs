@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Dapper;
+using Traceability.Domain.Events;
+
+namespace Traceability.Infrastructure.Repositories;
+
+/// <summary>The EPCIS 2.0 REST binding's storage: capture jobs and the eventIDs they captured (migration
+/// 0014_epcis_captures.sql), the lots a document names, and the event query.</summary>
+public sealed class EpcisRepository(Database db)
+{
+    public sealed record Capture(Guid Id, Guid ProducerId, int EventCount, int SkippedCount, DateTimeOffset CreatedAt);
+
+    /// <summary>A lot a document names, with its owner.</summary>
+    public sealed record Lot(Guid BatchId, Guid ProducerId);
+
+    private const string LotByGtinSql = """
+        SELECT b.id AS BatchId, b.producer_id AS ProducerId FROM batches b JOIN products p ON p.id = b.product_id
+        WHERE p.gtin = @Gtin AND b.lot_number = @Lot
+        """;
+
+    private const string LotByCodeSql = "SELECT id AS BatchId, producer_id AS ProducerId FROM batches WHERE code = @Code";
+
+    public async Task<Lot?> LotAsync(string gtin14, string lotNumber, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Lot>(new CommandDefinition(db.Sql(LotByGtinSql), new { Gtin = gtin14, Lot = lotNumber }, cancellationToken: ct));
+    }
+
+    public async Task<Lot?> LotByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Lot>(new CommandDefinition(db.Sql(LotByCodeSql), new { Code = code }, cancellationToken: ct));
+    }
+
+    private const string OwnerSql = "SELECT producer_id FROM batches WHERE id = @Id";
+
+    public async Task<Guid?> OwnerOfAsync(Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(db.Sql(OwnerSql), new { Id = batchId }, cancellationToken: ct));
+    }
+
+    private const string CapturedSql = "SELECT event_uri FROM epcis_captured_events WHERE producer_id = @ProducerId AND event_uri IN @Uris";
+
+    /// <summary>Which of these eventIDs the producer captured before.</summary>
+    public async Task<IReadOnlySet<string>> CapturedAsync(Guid producerId, IReadOnlyCollection<string> eventUris, CancellationToken ct)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (eventUris.Count == 0) return found;
+        await using var connection = await db.OpenAsync(ct);
+        foreach (var part in eventUris.Distinct().Chunk(500))
+            found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(db.Sql(CapturedSql), new { ProducerId = producerId, Uris = part }, cancellationToken: ct)));
+        return found;
+    }
+
+    private const string InsertCaptureSql = """
+        INSERT INTO epcis_captures (id, producer_id, event_count, skipped_count, created_at)
+        VALUES (@Id, @ProducerId, @EventCount, @SkippedCount, @CreatedAt)
+        """;
+
+    private const string InsertCapturedSql = """
+        INSERT INTO epcis_captured_events (producer_id, event_uri, event_id, capture_id) VALUES (@ProducerId, @Uri, @EventId, @CaptureId)
+        """;
+
+    /// <summary>Records a capture and the eventIDs it stored, in the transaction that appended its events. An eventID
+    /// captured meanwhile by a concurrent request is a unique violation: the whole capture rolls back.</summary>
+    public async Task RecordAsync(DbConnection connection, DbTransaction transaction, Capture capture, IReadOnlyList<(string Uri, Guid EventId)> captured, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertCaptureSql), capture, transaction, cancellationToken: ct));
+        if (captured.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertCapturedSql),
+                captured.Select(c => new { capture.ProducerId, c.Uri, c.EventId, CaptureId = capture.Id }), transaction, cancellationToken: ct));
+    }
+
+    public bool IsUniqueViolation(Exception e) => db.Dialect.IsUniqueViolation(e);
+
+    private const string GetCaptureSql = "SELECT id, producer_id, event_count, skipped_count, created_at FROM epcis_captures WHERE id = @Id";
+
+    public async Task<Capture?> GetCaptureAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<CaptureRow>(new CommandDefinition(db.Sql(GetCaptureSql), new { Id = id }, cancellationToken: ct));
+        return row is null ? null : new Capture(row.Id, row.ProducerId, row.EventCount, row.SkippedCount, row.CreatedAt);
+    }
+
+    /// <summary>What a SimpleEventQuery asks, in the data's own terms. Null: no condition. Lists: any of them.</summary>
+    public sealed record Filter(
+        Guid? ProducerId, DateTimeOffset? GeEventTime, DateTimeOffset? LtEventTime, DateTimeOffset? GeRecordTime, DateTimeOffset? LtRecordTime,
+        IReadOnlyList<string>? Types, IReadOnlyList<Guid>? BatchIds, IReadOnlyList<string>? Serials, IReadOnlyList<string>? ReadPointGlns,
+        IReadOnlyList<string>? BizLocationGlns, IReadOnlyList<string>? TypesWithoutBizLocation);
+
+    /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain.</summary>
+    public sealed record Match(Guid BatchId, long BatchSeq, long Sequence);
+
+    /// <summary>Events matching <paramref name="f"/>, in (batch, chain) order after <paramref name="after"/>, at most
+    /// <paramref name="limit"/>. (Batch, chain) order walks the clustered keys with no index of its own, which would cost
+    /// every write; a partner polling by recordTime reads the events of the batches it names, or all of them.</summary>
+    public async Task<IReadOnlyList<Match>> QueryAsync(Filter f, (long BatchSeq, long Sequence) after, int limit, CancellationToken ct)
+    {
+        var (sql, args) = Statement(f, after, limit);
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<Match>(new CommandDefinition(db.Sql(sql), args, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The query's statement: fixed fragments, one for each condition the query names, never its values.</summary>
+    public static (string Sql, DynamicParameters Args) Statement(Filter f, (long BatchSeq, long Sequence) after, int limit)
+    {
+        var sql = "SELECT {top} b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
+                  + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
+        var args = new DynamicParameters(new { AfterBatch = after.BatchSeq, AfterSequence = after.Sequence, Limit = limit });
+        if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
+        if (f.GeEventTime is { } geEvent) { sql += " AND {instant}(e.occurred_at) >= {instant}(@GeEventTime)"; args.Add("GeEventTime", geEvent); }
+        if (f.LtEventTime is { } ltEvent) { sql += " AND {instant}(e.occurred_at) < {instant}(@LtEventTime)"; args.Add("LtEventTime", ltEvent); }
+        if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(e.recorded_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }
+        if (f.LtRecordTime is { } ltRecord) { sql += " AND {instant}(e.recorded_at) < {instant}(@LtRecordTime)"; args.Add("LtRecordTime", ltRecord); }
+        if (f.Types is { } types) { sql += " AND e.type IN @Types"; args.Add("Types", types); }
+        if (f.BatchIds is { } batches) { sql += " AND e.batch_id IN @BatchIds"; args.Add("BatchIds", batches); }
+        if (f.Serials is { } serials) { sql += " AND e.id IN (SELECT i.event_id FROM event_items i WHERE i.serial IN @Serials)"; args.Add("Serials", serials); }
+        if (f.ReadPointGlns is { } readPoints) { sql += " AND e.location_gln IN @ReadPoints"; args.Add("ReadPoints", readPoints); }
+        if (f.BizLocationGlns is { } bizLocations)
+        {
+            sql += " AND e.location_gln IN @BizLocations AND e.type NOT IN @NoBizLocation";
+            args.Add("BizLocations", bizLocations);
+            args.Add("NoBizLocation", f.TypesWithoutBizLocation ?? []);
+        }
+        sql += " ORDER BY b.seq, e.sequence {limit}";
+        return (sql, args);
+    }
+
+    private sealed class CaptureRow
+    {
+        public Guid Id { get; set; }
+        public Guid ProducerId { get; set; }
+        public int EventCount { get; set; }
+        public int SkippedCount { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+}

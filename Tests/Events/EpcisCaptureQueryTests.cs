@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using NUnit.Framework;
+using Traceability.Tests.Support;
+
+namespace Traceability.Tests.Events;
+
+/// <summary>The EPCIS 2.0 REST binding as partners use it: capture an EPCISDocument into one's own batches, all or
+/// nothing and idempotent, and query events back with the standard's parameters.</summary>
+public sealed class EpcisCaptureQueryTests : ApiTest
+{
+    private JsonSchema _schema = null!;
+
+    [OneTimeSetUp]
+    public async Task LoadSchema() =>
+        _schema = JsonSchema.FromText(await File.ReadAllTextAsync(Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-2.0", "EPCIS-JSON-Schema.json")),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+    private static StringContent LdJson(JsonNode document) => new(document.ToJsonString(), Encoding.UTF8, "application/ld+json");
+
+    private async Task<JsonNode> ExportAsync(string code) =>
+        JsonNode.Parse(await Api.CreateClient().GetStringAsync($"/api/v1/public/records/{code}/epcis"))!;
+
+    /// <summary>A query's answer: 200, an EPCISQueryDocument valid against GS1's schema; its events.</summary>
+    private async Task<(JsonArray Events, HttpResponseMessage Response, JsonNode Document)> QueryAsync(HttpClient client, string query)
+    {
+        var response = await client.GetAsync("/api/v1/epcis/events?" + query);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/ld+json"));
+        var result = _schema.Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { RequireFormatValidation = true });
+        Assert.That(result.IsValid, Is.True, body);
+        var document = JsonNode.Parse(body)!;
+        Assert.That(document["type"]!.GetValue<string>(), Is.EqualTo("EPCISQueryDocument"));
+        return (document["epcisBody"]!["queryResults"]!["resultsBody"]!["eventList"]!.AsArray(), response, document);
+    }
+
+    private async Task<(JsonElement Batch, string Lot)> NewLotAsync(Account producer, string gtin, string lot)
+    {
+        var product = await producer.CreateProductAsync(gtin);
+        var batch = await producer.CreateBatchAsync(product.Id(), lot);
+        return (batch, $"https://id.gs1.org/01/0{gtin}/10/{lot}");
+    }
+
+    private static readonly string[] Compared =
+        ["type", "eventTime", "eventTimeZoneOffset", "bizStep", "disposition", "readPoint", "bizLocation", "epcList", "certificationInfo",
+         "ocop:step", "ocop:location", "ocop:actor", "ocop:note", "ocop:attributes", "ocop:certificates"];
+
+    private static string Shape(JsonNode e) => string.Join("\n", Compared.Select(k => $"{k}={e[k]?.ToJsonString()}"));
+
+    [Test]
+    public async Task AnExportCapturedIntoAnotherBatch_QueriesBackAsTheSameEvents()
+    {
+        var (source, sourceLot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "NGUON-1");
+        var (target, targetLot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "DICH-1");
+        foreach (var step in new object[]
+                 {
+                     new { type = "harvesting", occurredAt = "2026-11-20T06:30:00+07:00", actor = "Nguyễn Văn A", note = "Hái chè búp",
+                           location = new { name = "Đồi chè Xuân Lập", gln = "8935049500018" }, attributes = new Dictionary<string, string> { ["độẨm"] = "70%" },
+                           certificates = new[] { new { name = "VietGAP", number = "VG-123", validUntil = "2027-06-30", url = "https://example.vn/vietgap.pdf" } } },
+                     new { type = "processing", occurredAt = "2026-11-20T14:00:00+07:00", location = new { name = "Xưởng sao chè", latitude = 19.93, longitude = 105.48 } },
+                     new { type = "shipping", occurredAt = "2026-11-21T08:00:00+07:00", location = new { gln = "8935049500018" }, note = "Xe tải 36C-123.45" },
+                 })
+            await Producer.AppendAsync(source.Id(), step);
+
+        var document = await ExportAsync(source.GetProperty("code").GetString()!);
+        var exported = document["epcisBody"]!["eventList"]!.AsArray().Select(e => e!.DeepClone()).ToList();
+        foreach (var e in document["epcisBody"]!["eventList"]!.AsArray())
+            foreach (var q in e!["quantityList"]!.AsArray()) q!["epcClass"] = targetLot;
+
+        var capture = await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(document));
+        var job = await capture.Json(HttpStatusCode.Accepted);
+        Assert.That(capture.Headers.Location!.ToString(), Is.EqualTo($"/api/v1/epcis/capture/{job.GetProperty("captureID").GetString()}"));
+        Assert.That(job.GetProperty("capturedEvents").GetInt32(), Is.EqualTo(3));
+        var outcome = await (await Producer.Client.GetAsync(capture.Headers.Location)).Json(HttpStatusCode.OK);
+        Assert.That((outcome.GetProperty("success").GetBoolean(), outcome.GetProperty("running").GetBoolean()), Is.EqualTo((true, false)));
+
+        var (back, _, queried) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPCClass={Uri.EscapeDataString(targetLot)}");
+        Assert.That(back.Select(e => Shape(e!)), Is.EqualTo(exported.Select(Shape)), "the same events, field for field");
+        Assert.That(back.Select(e => e!["quantityList"]![0]!["epcClass"]!.GetValue<string>()), Is.All.EqualTo(targetLot));
+        var chain = await (await Producer.Client.GetAsync($"/api/v1/batches/{target.Id()}/verification")).Json(HttpStatusCode.OK);
+        Assert.That(chain.GetProperty("valid").GetBoolean(), Is.True);
+        await LinkedData.AssertReadsAsLinkedData(queried);
+        _ = sourceLot;
+    }
+
+    [Test]
+    public async Task CapturingAgain_RecordsNothingTwice_ByEventIdOrIdempotencyKey()
+    {
+        var (batch, lot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "LAP-1");
+        var document = Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", "ni:///sha-256;aaaa?ver=CBV2.0"),
+            Event(lot, "storing", "2026-11-22T10:00:00+07:00", "ni:///sha-256;bbbb?ver=CBV2.0"));
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(document))).Json(HttpStatusCode.Accepted);
+
+        var again = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(document))).Json(HttpStatusCode.Accepted);
+        Assert.That((again.GetProperty("capturedEvents").GetInt32(), again.GetProperty("skippedEvents").GetInt32()), Is.EqualTo((0, 2)));
+
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/epcis/capture") { Content = LdJson(Document(Event(lot, "inspecting", "2026-11-22T11:00:00+07:00", null))) };
+        keyed.Headers.Add("Idempotency-Key", "capture-1");
+        var first = await (await Producer.Client.SendAsync(keyed)).Json(HttpStatusCode.Accepted);
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/api/v1/epcis/capture") { Content = LdJson(Document(Event(lot, "inspecting", "2026-11-22T11:00:00+07:00", null))) };
+        retry.Headers.Add("Idempotency-Key", "capture-1");
+        var replay = await Producer.Client.SendAsync(retry);
+        Assert.That((await replay.Json(HttpStatusCode.Accepted)).GetProperty("captureID").GetString(), Is.EqualTo(first.GetProperty("captureID").GetString()));
+        Assert.That(replay.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+
+        var events = await (await Producer.Client.GetAsync($"/api/v1/batches/{batch.Id()}/events")).Json(HttpStatusCode.OK);
+        Assert.That(events.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task WhatCannotBeStored_IsRefusedWithTheEventsIndexAndWhy_AndNothingIsStored()
+    {
+        var (batch, lot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "TU-CHOI");
+        var other = await Api.CreateProducerAsync("Hộ kinh doanh khác");
+        var (_, othersLot) = await NewLotAsync(other, Scenario.NewGtin13(), "CUA-NGUOI-KHAC");
+        var transformation = new JsonObject
+        {
+            ["type"] = "TransformationEvent", ["eventTime"] = "2026-11-22T09:00:00+07:00", ["eventTimeZoneOffset"] = "+07:00",
+            ["inputQuantityList"] = new JsonArray(new JsonObject { ["epcClass"] = othersLot }), ["outputQuantityList"] = new JsonArray(new JsonObject { ["epcClass"] = lot }),
+        };
+        var sensors = Event(lot, "storing", "2026-11-22T09:00:00+07:00", null);
+        sensors["sensorElementList"] = new JsonArray(new JsonObject { ["sensorReport"] = new JsonArray(new JsonObject { ["type"] = "Temperature", ["value"] = 4.0 }) });
+        var document = Document(
+            Event(lot, "packing", "2026-11-22T09:00:00+07:00", null),
+            Event(othersLot, "packing", "2026-11-22T09:00:00+07:00", null),
+            transformation,
+            Event(lot, "loading", "2026-11-22T09:00:00+07:00", null),
+            sensors,
+            Event("https://id.gs1.org/01/08930000000017/10/KHONG-CO", "packing", "2026-11-22T09:00:00+07:00", null));
+
+        var problem = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(document))).Json(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors.TryGetProperty("epcisBody.eventList[0]", out _), Is.False, problem.ToString());
+            Assert.That(errors.GetProperty("epcisBody.eventList[1].quantityList[0].epcClass")[0].GetString(), Does.Contain("None of your batches"));
+            Assert.That(errors.GetProperty("epcisBody.eventList[2].type")[0].GetString(), Does.Contain("Only ObjectEvents"));
+            Assert.That(errors.GetProperty("epcisBody.eventList[3].bizStep")[0].GetString(), Does.Contain("loading"));
+            Assert.That(errors.GetProperty("epcisBody.eventList[4]")[0].GetString(), Does.Contain("sensorElementList"));
+            Assert.That(errors.TryGetProperty("epcisBody.eventList[5].quantityList[0].epcClass", out _), Is.True);
+        });
+
+        var invalid = Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", null));
+        invalid["epcisBody"]!["eventList"]![0]!.AsObject().Remove("action");
+        var schema = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(invalid))).Json(HttpStatusCode.BadRequest);
+        Assert.That(schema.GetProperty("errors").EnumerateObject().Select(p => p.Name), Has.Some.StartsWith("epcisBody.eventList[0]"), schema.ToString());
+
+        var plain = await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("<EPCISDocument/>", Encoding.UTF8, "application/xml"));
+        await plain.Json(HttpStatusCode.UnsupportedMediaType);
+        using var proceed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/epcis/capture") { Content = LdJson(Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", null))) };
+        proceed.Headers.Add("GS1-Capture-Error-Behaviour", "proceed");
+        await (await Producer.Client.SendAsync(proceed)).Json(HttpStatusCode.BadRequest);
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("{\"type\":", Encoding.UTF8, "application/ld+json"))).Json(HttpStatusCode.BadRequest);
+
+        var events = await (await Producer.Client.GetAsync($"/api/v1/batches/{batch.Id()}/events")).Json(HttpStatusCode.OK);
+        Assert.That(events.GetProperty("items").GetArrayLength(), Is.EqualTo(0), "all or nothing");
+    }
+
+    [Test]
+    public async Task Items_AreCapturedByTheirDigitalLinks_AndFoundByMatchAnyEpc()
+    {
+        var gtin = Scenario.NewGtin13();
+        var (batch, lot) = await NewLotAsync(Producer, gtin, "HOP-24");
+        var csv = await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batch.Id()}/serials", new { count = 3 })).Content.ReadAsStringAsync();
+        var serials = csv.Split("\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(",")[1]).ToList();
+        var shipped = Event(null, "shipping", "2026-11-23T07:00:00+07:00", null);
+        shipped["epcList"] = new JsonArray(serials.Take(2).Select(s => (JsonNode)$"https://id.gs1.org/01/0{gtin}/21/{s}").ToArray());
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(Document(shipped)))).Json(HttpStatusCode.Accepted);
+
+        var (found, _, _) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[0]}")}");
+        Assert.That(found, Has.Count.EqualTo(1));
+        Assert.That(found[0]!["epcList"]!.AsArray().Select(x => x!.GetValue<string>()), Has.Member($"https://id.gs1.org/01/0{gtin}/21/{serials[1]}"));
+        var (none, _, _) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[2]}")}");
+        Assert.That(none, Is.Empty);
+        _ = lot;
+    }
+
+    [Test]
+    public async Task TheStandardsParameters_Filter_Page_AndScopeToTheCaller()
+    {
+        var (batch, lot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "LOC-1");
+        var other = await Api.CreateProducerAsync("Hợp tác xã khác");
+        var (othersBatch, othersLot) = await NewLotAsync(other, Scenario.NewGtin13(), "LOC-2");
+        await Producer.AppendAsync(batch.Id(), new { type = "harvesting", occurredAt = "2026-11-10T06:00:00+07:00", location = new { gln = "8935049500018" } });
+        await Producer.AppendAsync(batch.Id(), new { type = "packing", occurredAt = "2026-11-11T06:00:00+07:00" });
+        await Producer.AppendAsync(batch.Id(), new { type = "shipping", occurredAt = "2026-11-12T06:00:00+07:00", location = new { gln = "8935049500018" } });
+        await Producer.AppendAsync(batch.Id(), new { type = "retail_selling", occurredAt = "2026-11-13T06:00:00+07:00" });
+        await other.AppendAsync(othersBatch.Id(), new { type = "packing", occurredAt = "2026-11-11T06:00:00+07:00" });
+        var both = $"MATCH_anyEPCClass={Uri.EscapeDataString(lot)}|{Uri.EscapeDataString(othersLot)}";
+        var anonymous = Api.CreateClient();
+
+        async Task<List<string>> Steps(HttpClient client, string q) =>
+            (await QueryAsync(client, q)).Events.Select(e => e!["ocop:step"]!.GetValue<string>()).ToList();
+
+        Assert.That(await Steps(anonymous, both), Is.EquivalentTo(new[] { "harvesting", "packing", "shipping", "retail_selling", "packing" }));
+        Assert.That(await Steps(Producer.Client, both), Is.EqualTo(new[] { "harvesting", "packing", "shipping", "retail_selling" }), "a producer's key sees its own");
+        Assert.That(await Steps(anonymous, $"{both}&EQ_bizStep=shipping|https://ref.gs1.org/cbv/BizStep-packing"), Is.EquivalentTo(new[] { "packing", "shipping", "packing" }));
+        Assert.That(await Steps(anonymous, $"{both}&EQ_disposition=in_transit"), Is.EqualTo(new[] { "shipping" }));
+        Assert.That(await Steps(anonymous, $"{both}&GE_eventTime=2026-11-11T00:00:00%2B07:00&LT_eventTime=2026-11-12T06:00:00%2B07:00"), Is.EquivalentTo(new[] { "packing", "packing" }));
+        Assert.That(await Steps(anonymous, $"{both}&EQ_readPoint=https://id.gs1.org/414/8935049500018"), Is.EqualTo(new[] { "harvesting", "shipping" }));
+        Assert.That(await Steps(anonymous, $"{both}&EQ_bizLocation=urn:epc:id:sgln:893504950001..0"), Is.EqualTo(new[] { "harvesting" }), "the goods stay at the farm, not after shipping");
+        Assert.That(await Steps(anonymous, $"{both}&eventType=TransformationEvent"), Is.Empty);
+        Assert.That(await Steps(anonymous, $"{both}&GE_recordTime=2099-01-01T00:00:00Z"), Is.Empty);
+
+        var (page1, response, _) = await QueryAsync(anonymous, $"{both}&perPage=3");
+        Assert.That(page1, Has.Count.EqualTo(3));
+        var token = response.Headers.GetValues("GS1-Next-Page-Token").Single();
+        Assert.That(response.Headers.GetValues("Link").Single(), Does.Contain($"nextPageToken={token}").And.Contain("rel=\"next\""));
+        var (page2, last, _) = await QueryAsync(anonymous, $"{both}&perPage=3&nextPageToken={token}");
+        Assert.That(page2, Has.Count.EqualTo(2));
+        Assert.That(last.Headers.Contains("GS1-Next-Page-Token"), Is.False);
+        Assert.That(page1.Concat(page2).Select(e => e!["eventID"]!.GetValue<string>()).Distinct().Count(), Is.EqualTo(5));
+
+        var bad = await (await anonymous.GetAsync("/api/v1/epcis/events?EQ_whatever=1&perPage=0&GE_eventTime=hôm-qua")).Json(HttpStatusCode.BadRequest);
+        Assert.That(bad.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "EQ_whatever", "perPage", "GE_eventTime" }));
+    }
+
+    private static JsonObject Event(string? lot, string bizStep, string time, string? eventId)
+    {
+        var e = new JsonObject { ["type"] = "ObjectEvent" };
+        if (eventId is not null) e["eventID"] = eventId;
+        e["eventTime"] = time;
+        e["eventTimeZoneOffset"] = "+07:00";
+        e["action"] = "OBSERVE";
+        e["bizStep"] = bizStep;
+        if (lot is not null) e["quantityList"] = new JsonArray(new JsonObject { ["epcClass"] = lot });
+        return e;
+    }
+
+    private static JsonObject Document(params JsonObject[] events) => new()
+    {
+        ["@context"] = new JsonArray("https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"),
+        ["type"] = "EPCISDocument",
+        ["schemaVersion"] = "2.0",
+        ["creationDate"] = "2026-11-29T08:00:00.000Z",
+        ["epcisBody"] = new JsonObject { ["eventList"] = new JsonArray(events.Cast<JsonNode>().ToArray()) },
+    };
+}
