@@ -33,6 +33,7 @@ public static class OpenApiSetup
             o.OperationFilter<OpenApiShape.ContentTypes>();
             o.DocumentFilter<OpenApiShape.NullableReferences>();
             o.DocumentFilter<OpenApiShape.TagDescriptions>();
+            o.DocumentFilter<OpenApiWebhooks>();
             o.SchemaFilter<OneOfFilter>();
             o.OperationFilter<OpenApiExamples>();
             o.SupportNonNullableReferenceTypes();

@@ -64,11 +64,10 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
     }
 
     /// <summary>batch.created, to its producer.</summary>
-    private Webhooks.WebhookOutbox.Message Announcement(Batch b, IReadOnlyList<BatchParent> parents) => new(Domain.Webhooks.WebhookKinds.BatchCreated, new
-    {
-        BatchId = b.Id, b.Code, b.ProductId, b.LotNumber, b.ProducedOn, MadeFrom = parents.Select(p => p.ParentId).ToList(),
-        Links = new { Batch = $"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", Record = $"{outbox.BaseUrl}/p/{b.Code}" },
-    }, [b.ProducerId]);
+    private Webhooks.WebhookOutbox.Message Announcement(Batch b, IReadOnlyList<BatchParent> parents) => new(Domain.Webhooks.WebhookKinds.BatchCreated,
+        new Domain.Webhooks.BatchCreatedData(b.Id, b.Code, b.ProductId, b.LotNumber, b.ProducedOn, parents.Select(p => p.ParentId).ToList(),
+            new($"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", $"{outbox.BaseUrl}/p/{b.Code}")),
+        [b.ProducerId]);
 
     private static object Parameters(Batch b) => new
     {

@@ -32,15 +32,9 @@ public sealed class CertificationRepository(Database db, Webhooks.WebhookOutbox?
     /// announced once each), to the product's producer and the certifying authority.</summary>
     public static Webhooks.WebhookOutbox.Message Announcement(Webhooks.WebhookOutbox outbox, string kind, OcopCertification c, Guid producerId,
         (int DaysLeft, int Notice)? expiry) =>
-        new(kind, new
-        {
-            CertificationId = c.Id, c.ProductId, ProducerId = producerId, c.AuthorityId, c.Stars, c.DecisionNumber, c.IssuedOn, c.ValidUntil, DaysLeft = expiry?.DaysLeft,
-            Links = new
-            {
-                Certifications = $"{outbox.BaseUrl}/api/v1/products/{c.ProductId}/ocop-certifications",
-                Product = $"{outbox.BaseUrl}/api/v1/products/{c.ProductId}",
-            },
-        }, [producerId, c.AuthorityId], DedupeKey: expiry is { } e ? $"certification.expiring:{c.Id}:{e.Notice}" : null);
+        new(kind, new Domain.Webhooks.CertificationData(c.Id, c.ProductId, producerId, c.AuthorityId, c.Stars, c.DecisionNumber, c.IssuedOn, c.ValidUntil,
+                expiry?.DaysLeft, new($"{outbox.BaseUrl}/api/v1/products/{c.ProductId}/ocop-certifications", $"{outbox.BaseUrl}/api/v1/products/{c.ProductId}")),
+            [producerId, c.AuthorityId], DedupeKey: expiry is { } e ? $"certification.expiring:{c.Id}:{e.Notice}" : null);
 
     internal const string Columns = "id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at";
     internal const string NewestFirst = "ORDER BY issued_on DESC, seq DESC";

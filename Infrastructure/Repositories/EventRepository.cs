@@ -114,16 +114,10 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
     }
 
     /// <summary>event.recorded, to the batch's producer.</summary>
-    private Webhooks.WebhookOutbox.Message Announcement(SupplyChainEvent e, Guid producerId) => new(Domain.Webhooks.WebhookKinds.EventRecorded, new
-    {
-        EventId = e.Id, e.BatchId, Code = e.BatchCode, e.Sequence, Type = WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
-        Links = new
-        {
-            Event = $"{outbox!.BaseUrl}/api/v1/batches/{e.BatchId}/events/{e.Id}",
-            Batch = $"{outbox.BaseUrl}/api/v1/batches/{e.BatchId}",
-            Record = $"{outbox.BaseUrl}/p/{e.BatchCode}",
-        },
-    }, [producerId]);
+    private Webhooks.WebhookOutbox.Message Announcement(SupplyChainEvent e, Guid producerId) => new(Domain.Webhooks.WebhookKinds.EventRecorded,
+        new Domain.Webhooks.EventRecordedData(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
+            new($"{outbox!.BaseUrl}/api/v1/batches/{e.BatchId}/events/{e.Id}", $"{outbox.BaseUrl}/api/v1/batches/{e.BatchId}", $"{outbox.BaseUrl}/p/{e.BatchCode}")),
+        [producerId]);
 
     private sealed class HeadRow
     {

@@ -57,12 +57,10 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
     /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
     /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
     private Webhooks.WebhookOutbox.Message Announcement(Batch root, Guid id, string code, Guid producerId, string reason, DateTimeOffset now) =>
-        new(Domain.Webhooks.WebhookKinds.BatchRecalled, new
-        {
-            BatchId = id, Code = code, ProducerId = producerId, Reason = reason, RecalledAt = now,
-            RecalledBecauseOf = id == root.Id ? null : new { BatchId = root.Id, root.Code },
-            Links = new { Batch = $"{outbox!.BaseUrl}/api/v1/batches/{id}", Record = $"{outbox.BaseUrl}/p/{code}" },
-        }, [producerId], ToAuthorities: true);
+        new(Domain.Webhooks.WebhookKinds.BatchRecalled,
+            new Domain.Webhooks.BatchRecalledData(id, code, producerId, reason, now, id == root.Id ? null : new(root.Id, root.Code),
+                new($"{outbox!.BaseUrl}/api/v1/batches/{id}", $"{outbox.BaseUrl}/p/{code}")),
+            [producerId], ToAuthorities: true);
 
     /// <summary>Marks the batches recalled and records the recall in each newly recalled one's chain, in one short transaction.</summary>
     private async Task<List<string>> MarkAsync(Batch root, List<(Guid Id, string Code, Guid ProducerId)> batches, string reason, string recordedBy,

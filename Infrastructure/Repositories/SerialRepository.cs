@@ -82,15 +82,10 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         if (outbox is not null)
         {
             var batch = await connection.QuerySingleAsync<BatchOwner>(new CommandDefinition(db.Sql(BatchOfIssueSql), new { issue.BatchId }, transaction, cancellationToken: ct));
-            await outbox.AddAsync(connection, transaction, [new(Domain.Webhooks.WebhookKinds.SerialsIssued, new
-            {
-                IssueId = issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
-                Links = new
-                {
-                    File = $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}",
-                    Labels = $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}/labels",
-                },
-            }, [batch.ProducerId])], issue.CreatedAt, ct);
+            await outbox.AddAsync(connection, transaction, [new(Domain.Webhooks.WebhookKinds.SerialsIssued,
+                new Domain.Webhooks.SerialsIssuedData(issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
+                    new($"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}", $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}/labels")),
+                [batch.ProducerId])], issue.CreatedAt, ct);
         }
         await db.CommitAsync(transaction, ct);
         return seq;

@@ -52,7 +52,7 @@ public sealed class WebhookOutbox(Database db, string baseUrl)
             rows.Add(new
             {
                 Id = id, message.Kind, message.DedupeKey, CreatedAt = now,
-                Payload = JsonSerializer.Serialize(new Envelope(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json),
+                Payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json),
             });
             deliveries.AddRange(hearing.Select(s => new { Id = Guid.CreateVersion7(now), WebhookId = s.Id, MessageId = id, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }));
         }
@@ -61,9 +61,6 @@ public sealed class WebhookOutbox(Database db, string baseUrl)
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql), deliveries, transaction, cancellationToken: ct));
         return deliveries.Count;
     }
-
-    /// <summary>The body every webhook carries (Standard Webhooks' recommended shape, with a payload version).</summary>
-    public sealed record Envelope(string Type, int Version, DateTimeOffset Timestamp, object Data);
 
     private sealed class Subscription
     {

@@ -56,6 +56,36 @@ public sealed class WebhookDeliveryTests
         });
 
         await AssertVerifiedByStandardWebhooksAsync(got.Select(r => (secret, r)));
+        await AssertDescribedByTheContractAsync(api, got);
+    }
+
+    /// <summary>Each delivery's fields are the ones openapi.yaml's x-webhooks describe for its kind, required ones included.</summary>
+    private static async Task AssertDescribedByTheContractAsync(ApiFactory api, IEnumerable<WebhookReceiver.Received> deliveries)
+    {
+        using var contract = JsonDocument.Parse(await api.CreateClient().GetStringAsync("/swagger/v1/swagger.json"));
+        var schemas = contract.RootElement.GetProperty("components").GetProperty("schemas");
+        JsonElement Resolve(JsonElement s) => s.TryGetProperty("$ref", out var r) ? schemas.GetProperty(r.GetString()!.Split('/')[^1])
+            : s.TryGetProperty("allOf", out var all) ? Resolve(all[0]) : s;
+        void Check(JsonElement value, JsonElement schema, string path)
+        {
+            schema = Resolve(schema);
+            if (value.ValueKind != JsonValueKind.Object) return;
+            var properties = schema.GetProperty("properties");
+            foreach (var p in value.EnumerateObject())
+            {
+                Assert.That(properties.TryGetProperty(p.Name, out var ps), Is.True, $"{path}.{p.Name} is not in the contract");
+                Check(p.Value, ps, $"{path}.{p.Name}");
+            }
+            if (schema.TryGetProperty("required", out var required))
+                foreach (var name in required.EnumerateArray().Select(n => n.GetString()!))
+                    Assert.That(value.TryGetProperty(name, out _) || Resolve(properties.GetProperty(name)).TryGetProperty("nullable", out _)
+                                || properties.GetProperty(name).TryGetProperty("nullable", out _), Is.True, $"{path}.{name} is required by the contract");
+        }
+        foreach (var d in deliveries)
+        {
+            var operation = contract.RootElement.GetProperty("x-webhooks").GetProperty(d.Type).GetProperty("post");
+            Check(d.Json, operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"), d.Type);
+        }
     }
 
     /// <summary>The Standard Webhooks reference verifier (npm standardwebhooks), run by node, accepts each delivery.</summary>
@@ -121,6 +151,7 @@ public sealed class WebhookDeliveryTests
         Assert.That(Data(toMaker[0]).GetProperty("batchId").GetGuid(), Is.EqualTo(cake.Id()));
         Assert.That(Data(toMaker[0]).GetProperty("recalledBecauseOf").GetProperty("batchId").GetGuid(), Is.EqualTo(honey));
         Assert.That(Data(toMaker[0]).GetProperty("reason").GetString(), Is.EqualTo("Dư lượng kháng sinh vượt ngưỡng"));
+        await AssertDescribedByTheContractAsync(api, got);
     }
 
     [Test]
@@ -153,6 +184,7 @@ public sealed class WebhookDeliveryTests
         got = receiver.Deliveries.ToList();
         var notices = got.Where(r => r.Type == "certification.expiring").Select(r => Data(r).GetProperty("daysLeft").GetInt32()).ToList();
         Assert.That(notices, Is.EqualTo(new[] { 30, 30, 7, 7 }), "the producer and the authority, 30 and 7 days ahead, once each");
+        await AssertDescribedByTheContractAsync(api, got);
     }
 
     [Test]
