@@ -13,6 +13,12 @@ COOP=$(post /producers "$ADMIN" -d '{
   "phone": "0237 3850 123"}')
 KEY=$(jq -r .apiKey <<<"$COOP"); COOP_ID=$(jq -r .id <<<"$COOP")
 
+# Webhooks: with a receiver running (node docs/webhook-receiver.mjs 8090 &, WEBHOOK_URL=http://127.0.0.1:8090/hooks),
+# the cooperative hears of its batches, events and recalls, signed per Standard Webhooks; the secret is shown once.
+if [ -n "${WEBHOOK_URL:-}" ]; then
+  post /webhooks "$KEY" -d '{"url": "'"$WEBHOOK_URL"'", "events": ["batch.created", "event.recorded", "batch.recalled"]}' | jq -r .secret > webhook-secret
+fi
+
 # The cooperative registers a product (a GTIN-13 is stored as GTIN-14) and a batch.
 PRODUCT_ID=$(post /products "$KEY" -d '{
   "name": "Chè lam Phủ Quảng", "nameEn": "Phu Quang rice cake", "gtin": "8935049500124",
@@ -46,12 +52,31 @@ post /events "$KEY" -H "Idempotency-Key: sync-$BATCH_ID-phone-7" -d '{
     {"batchId": "'"$BATCH_ID"'", "type": "cultivating", "occurredAt": "2025-11-18T07:00:00+07:00", "note": "Bón phân hữu cơ"},
     {"batchId": "'"$BATCH_ID"'", "type": "inspecting", "occurredAt": "2025-11-19T09:00:00+07:00"}]}' | jq '[.events[].sequence]'
 
+# A farm-diary app (nhật ký điện tử) gets a key of its own: it may only append events, and it expires.
+DIARY=$(post "/producers/$COOP_ID/api-keys" "$KEY" -d '{
+  "name": "Nhật ký điện tử", "scopes": ["events:write"], "expiresAt": "2027-12-31T00:00:00+07:00"}' | jq -r .apiKey)
+post "/batches/$BATCH_ID/events" "$DIARY" -d '{"type": "storing", "occurredAt": "2025-11-21T08:00:00+07:00"}' | jq .sequence
+curl -sS "$BASE/batches/$BATCH_ID" -H "X-Api-Key: $DIARY" | jq -r .missingScope     # → read: 403, it may not read
+get "/producers/$COOP_ID/api-keys" "$KEY" | jq -c '.[] | {name, scopes, lastUsedAt}'
+
+# EPCIS 2.0 REST binding: a distributor's system captures its receipt of the lot, then anyone queries it back.
+LOT="https://id.gs1.org/01/08935049500124/10/CL-2511-01"
+post /epcis/capture "$KEY" -d '{
+  "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+  "schemaVersion": "2.0", "creationDate": "2025-11-22T10:00:00Z",
+  "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:uuid:6f1c2a8e-0f5b-4a4e-9d2c-3b8f1e7a5c11",
+    "eventTime": "2025-11-22T09:30:00+07:00", "eventTimeZoneOffset": "+07:00", "action": "OBSERVE", "bizStep": "receiving",
+    "quantityList": [{"epcClass": "'"$LOT"'"}], "readPoint": {"id": "https://id.gs1.org/414/8935049500018"}}]}}' \
+  | jq -c '{captureID, capturedEvents}'
+curl -sS --fail-with-body "$BASE/epcis/events?MATCH_anyEPCClass=$LOT&EQ_bizStep=receiving" \
+  | jq -c '.epcisBody.queryResults.resultsBody.eventList[] | {bizStep, eventTime, readPoint}'
+
 # Fix a mistake with a correcting event (the original stays, marked as corrected).
 post "/batches/$BATCH_ID/events" "$KEY" \
   -d '{"type": "harvesting", "occurredAt": "2025-11-20T06:30:00+07:00", "note": "Sửa: 102 kg", "corrects": "'"$HARVEST_ID"'"}' | jq .sequence
 
 get "/batches/$BATCH_ID/events" "$KEY" | jq '[.items[] | {sequence, type}]'   # the chain, in recorded order
-get "/batches/$BATCH_ID/verification" "$KEY" | jq -c .                        # {"valid":true,"eventCount":4,"headHash":"…"}
+get "/batches/$BATCH_ID/verification" "$KEY" | jq -c .                        # {"valid":true,"eventCount":6,"headHash":"…"}
 
 # A batch made from others: your own by id, another producer's (that you bought) by its public code.
 BOUGHT=$(get "/batches?limit=1" "$ADMIN" | jq -r '.items[0].code')    # the demo cooperative's batch

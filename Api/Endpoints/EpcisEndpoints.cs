@@ -47,12 +47,13 @@ public static class EpcisEndpoints
     }
 
     public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, SerialRepository serials,
-        EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
+        [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
         if (mediaType is not ("application/ld+json" or "application/json"))
             throw new BadHttpRequestException("Send the EPCISDocument as application/ld+json (or application/json).", StatusCodes.Status415UnsupportedMediaType);
-        if (context.Request.Headers.TryGetValue("GS1-Capture-Error-Behaviour", out var behaviour) && behaviour.ToString() is { Length: > 0 } b && b != "rollback")
+        if (errorBehaviour is { Length: > 0 } b && b != "rollback")
             throw ValidationFailedException.For("GS1-Capture-Error-Behaviour", "Only rollback: a capture is stored all or nothing.");
         if (context.Request.Body.CanSeek) context.Request.Body.Position = 0;
         using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
@@ -84,9 +85,16 @@ public static class EpcisEndpoints
         return TypedResults.Ok(CaptureJobResponse.From(capture, null));
     }
 
+    /// <summary>The named parameters are what the contract shows; the query is read from the request itself, where a
+    /// list may also come as the parameter repeated.</summary>
     public static async Task<ContentHttpResult> QueryEvents(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, BatchRepository batches,
-        ProductRepository products, LineageRepository lineage, EventRepository events, SerialRepository serials, PublicLinks links, TimeProvider clock,
-        CancellationToken ct)
+        ProductRepository products, LineageRepository lineage, EventRepository events, PublicLinks links, TimeProvider clock,
+        [FromQuery] string? eventType, [FromQuery(Name = "GE_eventTime")] string? geEventTime, [FromQuery(Name = "LT_eventTime")] string? ltEventTime,
+        [FromQuery(Name = "GE_recordTime")] string? geRecordTime, [FromQuery(Name = "LT_recordTime")] string? ltRecordTime,
+        [FromQuery(Name = "EQ_bizStep")] string? eqBizStep, [FromQuery(Name = "EQ_disposition")] string? eqDisposition,
+        [FromQuery(Name = "MATCH_anyEPC")] string? matchAnyEpc, [FromQuery(Name = "MATCH_anyEPCClass")] string? matchAnyEpcClass,
+        [FromQuery(Name = "EQ_readPoint")] string? eqReadPoint, [FromQuery(Name = "EQ_bizLocation")] string? eqBizLocation,
+        [FromQuery] string? perPage, [FromQuery] string? nextPageToken, CancellationToken ct)
     {
         var caller = user.Identity?.IsAuthenticated == true ? user.ToCaller() : null;
         var query = await EpcisQuery.ReadAsync(context.Request.Query, caller?.Role == Role.Producer ? caller.Id : null, links.Base, epcis, ct);

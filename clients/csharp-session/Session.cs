@@ -162,8 +162,42 @@ public sealed class Session(string baseUrl, string adminKey)
         var types = await anonymous.ListEventTypesAsync(ct);
         Check("event types", types.Any(t => t.Type == "harvesting" && t.BizStep == "commissioning"));
 
+        // A farm-diary app's key: it may append events and nothing else; its owner sees it listed with its last use.
+        var diaryKey = await producer.CreateProducerApiKeyAsync(coop.Id, new CreateApiKeyRequest { Name = "Nhật ký điện tử", Scopes = ["events:write"] }, ct);
+        var diary = Client(diaryKey.ApiKey);
+        var stored = await diary.AppendEventAsync(batch.Id, null, new EventRequest { Type = EventRequestType.Storing, OccurredAt = "2025-11-21T08:00:00+07:00" }, ct);
+        try
+        {
+            await diary.GetBatchAsync(batch.Id, ct);
+            Check("a farm-diary key may not read", false, "a key without read read a batch");
+        }
+        catch (ApiException e) when (e.StatusCode == 403)
+        {
+            Check("a farm-diary key appends, may not read", stored.Sequence > 0);
+        }
+        var keys = await producer.ListProducerApiKeysAsync(coop.Id, ct);
+        Check("the owner lists its keys", keys.Any(k => k.Name == "Nhật ký điện tử" && k.Scopes.SequenceEqual(["events:write"]) && k.LastUsedAt is not null));
+
+        // A webhook subscription: its secret is shown once.
+        var hook = await producer.CreateWebhookAsync(new CreateWebhookRequest { Url = "https://hooks.example.vn/ocop", Events = ["event.recorded", "batch.recalled"] }, ct);
+        var hooks = await producer.ListWebhooksAsync(ct);
+        await producer.DeleteWebhookAsync(hook.Id, ct);
+        Check("subscribe a webhook", hook.Secret.StartsWith("whsec_", StringComparison.Ordinal) && hooks.Any(w => w.Id == hook.Id && w.Enabled));
+
+        // EPCIS 2.0: a partner captures its receipt of the lot; anyone queries it back.
+        var lot = $"https://id.gs1.org/01/{product.Gtin}/10/{batch.LotNumber}";
+        var job = await producer.CaptureEpcisAsync(null, null, Newtonsoft.Json.Linq.JObject.Parse($$$"""
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+             "creationDate": "2025-11-22T10:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-11-22T09:30:00+07:00",
+             "eventTimeZoneOffset": "+07:00", "action": "OBSERVE", "bizStep": "receiving", "quantityList": [{"epcClass": "{{{lot}}}"}]}]}}
+            """), ct);
+        var outcome = await producer.GetEpcisCaptureJobAsync(Guid.Parse(job.CaptureID), ct);
+        Check("capture EPCIS", job.CapturedEvents == 1 && outcome.Success);
+        var found = Newtonsoft.Json.Linq.JToken.FromObject(await anonymous.QueryEpcisEventsAsync(null, null, null, null, null, "receiving", null, null, lot, null, null, null, null, ct));
+        Check("query EPCIS", found["epcisBody"]?["queryResults"]?["resultsBody"]?["eventList"]?.Count() == 1);
+
         // The cooperative rotates its key: a new one, then the old one revoked with it.
-        var newKey = await producer.CreateProducerApiKeyAsync(coop.Id, ct);
+        var newKey = await producer.CreateProducerApiKeyAsync(coop.Id, new CreateApiKeyRequest { Name = "Khóa mới" }, ct);
         await Client(newKey.ApiKey).RevokeProducerApiKeyAsync(coop.Id, coop.ApiKeyId, ct);
         try
         {
