@@ -77,6 +77,15 @@ def report(results_file, meta_file, out):
     bulk = median(runs, "event_bulk", "rps") * 1000
     row("bulk `POST /api/v1/events`, 1,000 events a request", f"**{bulk:,.0f} events/s**", "≥ 20,000 events/s",
         bulk >= 20000 and errors["event_bulk"] == 0, f"{errors['event_bulk']} non-2xx")
+    if "epcis_capture" in runs:
+        capture = median(runs, "epcis_capture", "rps") * 1000
+        row("EPCIS capture `POST /api/v1/epcis/capture`, EPCISDocuments of 1,000 ObjectEvents (GS1's schema checked)", f"**{capture:,.0f} events/s**",
+            "≥ 20,000 events/s", capture >= 20000 and errors["epcis_capture"] == 0, f"{errors['epcis_capture']} non-2xx")
+    if "webhook_rate" in meta:
+        rate, done, expected = int(meta["webhook_rate"]), int(meta["webhook_deliveries"]), int(meta["webhook_expected"])
+        row(f"webhook deliveries to a local receiver ({meta['webhook_subscriptions']} subscriptions, {expected:,} deliveries from one bulk request, "
+            "signed, leased, each attempt recorded)", f"**{rate:,} deliveries/s** ({done:,} in {float(meta['webhook_seconds']):.1f} s)",
+            "≥ 1,000 deliveries/s", rate >= 1000 and done == expected, f"{meta['webhook_failed_attempts']} failed attempts")
     if "db_bytes" in meta:
         db, stored = int(meta["db_bytes"]), int(meta["stored_bytes"])
         batches, events = int(meta["batch_count"]), int(meta["event_count"])

@@ -21,6 +21,8 @@ BASE_PORT=5181
 ADMIN_KEY=ocop_bench-admin-key-0000000000000000000000
 PIN_SECRET=$(head -c 32 /dev/urandom | base64)
 SERIAL_REQUESTS=${SERIAL_REQUESTS:-10}   # × 1,000,000 serials with PINs on the large database
+WEBHOOK_SUBSCRIPTIONS=${WEBHOOK_SUBSCRIPTIONS:-50}
+WEBHOOK_EVENTS=${WEBHOOK_EVENTS:-400}      # × WEBHOOK_SUBSCRIPTIONS deliveries
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -62,7 +64,7 @@ start_api() { # DB
   ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
       Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY Traceability__ChainAuditMinutes=0 \
       Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
-      Serials__PinSecret=$PIN_SECRET RateLimiting__Pin__PermitLimit=1000000000 \
+      Serials__PinSecret=$PIN_SECRET RateLimiting__Pin__PermitLimit=1000000000 Webhooks__AllowPrivateTargets=true \
       dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
   API_PID=$!; pids+=("$API_PID")
 }
@@ -125,11 +127,19 @@ load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$W
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
 load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=1000
+load epcis_capture "http://127.0.0.1:$API_PORT" capture.lua "$BULK_CONNECTIONS" CAPTURERS="$WORK/large/capturers.txt" EVENTS=1000 BASE="http://127.0.0.1:$API_PORT"
 echo "== item serials: $SERIAL_REQUESTS × 1,000,000 with PINs, each file streamed to the end"
 python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" 1000000 | tee -a "$META"
 warm "$WORK/large/items.txt" text/html
 load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
+echo "== webhooks: $WEBHOOK_SUBSCRIPTIONS subscriptions × $WEBHOOK_EVENTS events delivered to a local receiver (the baseline app)"
+( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size=100 > "$WORK/receiver.log" 2>&1 ) &
+RECEIVER_PID=$!; pids+=("$RECEIVER_PID")
+for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1 && break; sleep 0.01; done
+python3 "$ROOT/bench/webhooks.py" "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large.db" "http://127.0.0.1:$BASE_PORT" \
+  "$WEBHOOK_SUBSCRIPTIONS" "$WEBHOOK_EVENTS" | tee -a "$META"
+kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
 echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
 stop_api
 sqlite3 "$WORK/large.db" "SELECT 'serial_rows=' || COUNT(*) FROM serials;

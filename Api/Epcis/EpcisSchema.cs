@@ -19,6 +19,8 @@ public static class EpcisSchema
     /// At most <paramref name="max"/>.</summary>
     public static IReadOnlyList<(string Path, string Message)> Problems(JsonElement document, int max = 20)
     {
+        // A valid document (the usual case) costs only the yes/no evaluation; the details are gathered for a refusal.
+        if (Schema.Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true }).IsValid) return [];
         var result = Schema.Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         if (result.IsValid) return [];
         var problems = new List<(string, string)>();

@@ -59,7 +59,8 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    /// <summary>One round: take, send, record. True when it found a full batch (more may be waiting).</summary>
+    /// <summary>One round: take, send, record. True when it delivered anything: a subscription's next message is due as
+    /// soon as its previous one is done, so the next round starts at once.</summary>
     public async Task<bool> DeliverOnceAsync(CancellationToken stopping)
     {
         var o = options.Value;
@@ -82,7 +83,7 @@ public sealed class WebhookDispatcher(
         await webhooks.RecordAsync(outcomes, TimeSpan.FromDays(o.DisableAfterDays), CancellationToken.None);
         var failed = outcomes.Count(x => !x.Delivered);
         if (failed > 0) logger.LogInformation("Webhooks: {Delivered} delivered, {Failed} attempts failed.", outcomes.Count - failed, failed);
-        return due.Count == o.BatchSize;
+        return true;
     }
 
     private async Task CheckExpiriesAsync(CancellationToken ct)

@@ -7,4 +7,6 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var app = builder.Build();
 app.MapGet("/{**path}", () => Results.Bytes(body, "application/json"));
+// Also a webhook receiver for the dispatcher's figure: takes any POST and answers 204.
+app.MapPost("/{**path}", () => Results.NoContent());
 app.Run();

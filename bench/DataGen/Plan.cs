@@ -107,5 +107,8 @@ public sealed class Plan
         var keys = Producers.ToDictionary(p => p.Id, p => p.Key);
         File.WriteAllLines(Path.Combine(dir, "writers.txt"), Batches.GroupBy(b => b.ProducerId)
             .Select(g => $"{keys[g.Key]} {string.Join(',', g.Select(b => b.Id))}"));
+        // EPCIS capture names lots, not ids: each producer's key with its batches' tracing codes.
+        File.WriteAllLines(Path.Combine(dir, "capturers.txt"), Batches.GroupBy(b => b.ProducerId)
+            .Select(g => $"{keys[g.Key]} {string.Join(',', g.Select(b => b.Code))}"));
     }
 }
