@@ -31,9 +31,9 @@ public static class OpenApiSetup
             });
             o.OperationFilter<SecurityRequirementFilter>();
             o.OperationFilter<OpenApiShape.ContentTypes>();
+            o.DocumentFilter<OpenApiWebhooks>();
             o.DocumentFilter<OpenApiShape.NullableReferences>();
             o.DocumentFilter<OpenApiShape.TagDescriptions>();
-            o.DocumentFilter<OpenApiWebhooks>();
             o.SchemaFilter<OneOfFilter>();
             o.OperationFilter<OpenApiExamples>();
             o.SupportNonNullableReferenceTypes();

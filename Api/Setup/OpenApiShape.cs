@@ -118,6 +118,8 @@ public static class OpenApiShape
             ["Serials"] = "One code per item: serials (GS1 AI 21) with PINs for anti-counterfeit labels, the printer's file, voiding.",
             ["Public pages"] = "What a shopper's scan opens: the page of a batch or a product, and its QR images.",
             ["Public records"] = "The public records as JSON and EPCIS 2.0, for third-party apps (no key).",
+            ["Webhooks"] = "Subscriptions to signed announcements of changes to an account's own data, their deliveries, and the webhooks themselves (x-webhooks).",
+            ["EPCIS"] = "The EPCIS 2.0 REST binding: capture into your own lots, and the SimpleEventQuery.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context)

@@ -26,6 +26,13 @@ public sealed class OpenApiWebhooks : IDocumentFilter
         foreach (var (kind, data, summary) in Kinds)
         {
             var schema = context.SchemaGenerator.GenerateSchema(typeof(WebhookEnvelope<>).MakeGenericType(data), context.SchemaRepository);
+            // The envelope's data is the kind's payload and never null (a generic parameter reads as possibly null).
+            if (schema is OpenApiSchemaReference { Reference.Id: { } id } && context.SchemaRepository.Schemas[id] is OpenApiSchema envelope)
+            {
+                envelope.Properties!["data"] = context.SchemaGenerator.GenerateSchema(data, context.SchemaRepository);
+                envelope.Required ??= new HashSet<string>();
+                envelope.Required.Add("data");
+            }
             webhooks[kind] = new OpenApiPathItem
             {
                 Operations = new Dictionary<HttpMethod, OpenApiOperation>

@@ -79,6 +79,8 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         Assert.That(job.GetProperty("capturedEvents").GetInt32(), Is.EqualTo(3));
         var outcome = await (await Producer.Client.GetAsync(capture.Headers.Location)).Json(HttpStatusCode.OK);
         Assert.That((outcome.GetProperty("success").GetBoolean(), outcome.GetProperty("running").GetBoolean()), Is.EqualTo((true, false)));
+        var stranger = await Api.CreateProducerAsync("Hộ kinh doanh lạ");
+        await (await stranger.Client.GetAsync(capture.Headers.Location)).Json(HttpStatusCode.NotFound);  // another producer's job does not exist
 
         var (back, _, queried) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPCClass={Uri.EscapeDataString(targetLot)}");
         Assert.That(back.Select(e => Shape(e!)), Is.EqualTo(exported.Select(Shape)), "the same events, field for field");
