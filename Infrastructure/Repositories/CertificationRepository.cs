@@ -48,7 +48,7 @@ public sealed class CertificationRepository(Database db, Webhooks.WebhookOutbox?
         return rows.Select(r => r.ToCertification()).ToList();
     }
 
-    internal sealed class Row
+    internal class Row
     {
         public Guid Id { get; set; }
         public Guid ProductId { get; set; }

@@ -235,9 +235,9 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
 
     // ---- Announcements made by the calendar
 
-    private const string ExpiringSql = """
-        SELECT c.id, c.product_id, c.authority_id, c.stars, c.decision_number, c.issued_by, c.issued_on, c.valid_until, c.created_at, p.producer_id
-        FROM ocop_certifications c JOIN products p ON p.id = c.product_id
+    private const string ExpiringSql = $"""
+        SELECT {CertificationRepository.Columns}, (SELECT p.producer_id FROM products p WHERE p.id = c.product_id) AS producer_id
+        FROM ocop_certifications c
         WHERE c.valid_until >= @Today AND c.valid_until <= @Horizon
           AND NOT EXISTS (SELECT 1 FROM ocop_certifications n WHERE n.product_id = c.product_id AND n.valid_until > c.valid_until)
         """;
@@ -257,9 +257,7 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
         {
             var daysLeft = r.ValidUntil.DayNumber - today.DayNumber;
             var notice = WebhookKinds.ExpiryNoticeDays.Where(d => daysLeft <= d).Min();
-            var message = CertificationRepository.Announcement(outbox, WebhookKinds.CertificationExpiring,
-                new OcopCertification(r.Id, r.ProductId, r.AuthorityId, r.Stars, r.DecisionNumber, r.IssuedBy, r.IssuedOn, r.ValidUntil, r.CreatedAt),
-                r.ProducerId, (daysLeft, notice));
+            var message = CertificationRepository.Announcement(outbox, WebhookKinds.CertificationExpiring, r.ToCertification(), r.ProducerId, (daysLeft, notice));
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(AnnouncedSql), new { Key = message.DedupeKey }, cancellationToken: ct)) > 0) continue;
             using var turn = await db.EnterWriteAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -340,17 +338,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
         public DateTimeOffset CreatedAt { get; set; }
     }
 
-    private sealed class ExpiringRow
+    private sealed class ExpiringRow : CertificationRepository.Row
     {
-        public Guid Id { get; set; }
-        public Guid ProductId { get; set; }
-        public Guid AuthorityId { get; set; }
-        public int Stars { get; set; }
-        public string DecisionNumber { get; set; } = "";
-        public string IssuedBy { get; set; } = "";
-        public DateOnly IssuedOn { get; set; }
-        public DateOnly ValidUntil { get; set; }
-        public DateTimeOffset CreatedAt { get; set; }
         public Guid ProducerId { get; set; }
     }
 }

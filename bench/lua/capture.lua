@@ -8,14 +8,7 @@ local base = os.getenv("BASE")
 local steps = { "commissioning", "packing", "inspecting", "storing", "shipping", "receiving" }
 
 function init(args)
-  local file = assert(io.open(os.getenv("CAPTURERS"), "r"))
-  for line in file:lines() do
-    local key, list = line:match("^(%S+) (.+)$")
-    local codes = {}
-    for code in list:gmatch("[^,]+") do codes[#codes + 1] = code end
-    capturers[#capturers + 1] = { key = key, codes = codes }
-  end
-  file:close()
+  capturers = keyed_lists(os.getenv("CAPTURERS"))
   seed()
 end
 
@@ -29,7 +22,7 @@ end
 function request()
   local c = capturers[math.random(#capturers)]
   local parts = {}
-  for i = 1, count do parts[i] = event(c.codes[math.random(#c.codes)]) end
+  for i = 1, count do parts[i] = event(c.items[math.random(#c.items)]) end
   local body = '{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ocop":"' .. base .. '/voc/"}],'
     .. '"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-11-28T08:00:00.000Z","epcisBody":{"eventList":['
     .. table.concat(parts, ",") .. ']}}'

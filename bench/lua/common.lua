@@ -20,3 +20,17 @@ end
 function seed()
   math.randomseed(os.time() + (tonumber(tostring({}):sub(8)) or 0))
 end
+
+-- Reads a file of lines "apiKey a,b,c…" into { {key = …, items = {a, b, c…}}, … } (writers' batches, capturers' lots).
+function keyed_lists(path)
+  local lists = {}
+  local file = assert(io.open(path, "r"))
+  for line in file:lines() do
+    local key, list = line:match("^(%S+) (.+)$")
+    local items = {}
+    for item in list:gmatch("[^,]+") do items[#items + 1] = item end
+    lists[#lists + 1] = { key = key, items = items }
+  end
+  file:close()
+  return lists
+end

@@ -7,14 +7,7 @@ local bulk = tonumber(os.getenv("BULK") or "0")
 local types = { "cultivating", "harvesting", "processing", "packing", "inspecting", "storing", "shipping" }
 
 function init(args)
-  local file = assert(io.open(os.getenv("WRITERS"), "r"))
-  for line in file:lines() do
-    local key, list = line:match("^(%S+) (.+)$")
-    local batches = {}
-    for id in list:gmatch("[^,]+") do batches[#batches + 1] = id end
-    writers[#writers + 1] = { key = key, batches = batches }
-  end
-  file:close()
+  writers = keyed_lists(os.getenv("WRITERS"))
   seed()
 end
 
@@ -29,10 +22,10 @@ function request()
   local w = writers[math.random(#writers)]
   local headers = { ["Content-Type"] = "application/json", ["X-Api-Key"] = w.key }
   if bulk == 0 then
-    local batch = w.batches[math.random(#w.batches)]
+    local batch = w.items[math.random(#w.items)]
     return wrk.format("POST", "/api/v1/batches/" .. batch .. "/events", headers, event(batch, false))
   end
   local parts = {}
-  for i = 1, bulk do parts[i] = event(w.batches[math.random(#w.batches)], true) end
+  for i = 1, bulk do parts[i] = event(w.items[math.random(#w.items)], true) end
   return wrk.format("POST", "/api/v1/events", headers, '{"events":[' .. table.concat(parts, ",") .. ']}')
 end
