@@ -12,7 +12,8 @@ namespace Traceability.Api.Webhooks;
 /// 20 s … capped at an hour, each with jitter) for <see cref="WebhookOptions.RetryHours"/>; then the delivery fails.
 /// Also announces certifications' coming expiry, once a day's worth of checks.</summary>
 public sealed class WebhookDispatcher(
-    WebhookRepository webhooks, WebhookSender sender, Database db, TimeProvider clock, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    WebhookRepository webhooks, WebhookSender sender, Infrastructure.Webhooks.WebhookSecrets secrets, Database db, TimeProvider clock,
+    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private readonly string _holder = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -33,6 +34,8 @@ public sealed class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var o = options.Value;
+        if (!secrets.Seals)
+            logger.LogWarning("Webhooks:SecretKey is not set: webhook signing secrets are stored unsealed in the database (openssl rand -base64 32).");
         if (!o.Dispatch) return;
         await Task.Yield();
         while (!stopping.IsCancellationRequested)
@@ -86,6 +89,7 @@ public sealed class WebhookDispatcher(
         return true;
     }
 
+    /// <summary>The calendar's work, once every ExpiryCheckMinutes: expiry notices, and sweeping old deliveries.</summary>
     private async Task CheckExpiriesAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -93,5 +97,7 @@ public sealed class WebhookDispatcher(
         _nextExpiryCheck = now + TimeSpan.FromMinutes(options.Value.ExpiryCheckMinutes);
         var queued = await webhooks.QueueExpiringAsync(VietnamTime.Today(now), now, ct);
         if (queued > 0) logger.LogInformation("Webhooks: {Count} certification expiry notices queued.", queued);
+        var swept = await webhooks.SweepAsync(now - TimeSpan.FromDays(options.Value.KeepDays), ct);
+        if (swept > 0) logger.LogInformation("Webhooks: {Count} finished deliveries older than {Days} days removed.", swept, options.Value.KeepDays);
     }
 }

@@ -27,6 +27,13 @@ public sealed class WebhookOptions
     /// <summary>A subscription whose deliveries all failed for this long is disabled, with the reason shown to its owner.</summary>
     public int DisableAfterDays { get; set; } = 3;
 
-    /// <summary>How often certifications are checked for their 30- and 7-day expiry notices.</summary>
+    /// <summary>How long finished deliveries (delivered or failed) and their attempts are kept for their owners to see.</summary>
+    public int KeepDays { get; set; } = 30;
+
+    /// <summary>How often certifications are checked for their 30- and 7-day expiry notices (and old deliveries swept).</summary>
     public int ExpiryCheckMinutes { get; set; } = 60;
+
+    /// <summary>Base64 of ≥ 32 random bytes that seals the signing secrets in the database (never stored there). Unset:
+    /// secrets are stored as they are, and the API says so at start.</summary>
+    public string? SecretKey { get; set; }
 }

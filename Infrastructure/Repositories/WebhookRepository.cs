@@ -7,7 +7,7 @@ namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Webhook subscriptions, and the deliveries the dispatcher takes by lease, attempts and records
 /// (migration 0013_webhooks.sql). Times that decide who may take a delivery are Unix milliseconds.</summary>
-public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
+public sealed class WebhookRepository(Database db, WebhookOutbox outbox, WebhookSecrets? secrets = null)
 {
     private const string Columns = """
         id, owner_role, owner_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until,
@@ -32,7 +32,7 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
     public async Task<Webhook?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct)))?.ToWebhook();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct)))?.ToWebhook(Open);
     }
 
     private const string ListSql = $"SELECT {Columns} FROM webhooks WHERE owner_role = @OwnerRole AND (owner_id = @OwnerId OR (owner_id IS NULL AND @OwnerId IS NULL)) ORDER BY seq";
@@ -42,7 +42,7 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(ListSql), new { OwnerRole = WireEnum<Role>.Name(ownerRole), OwnerId = ownerId }, cancellationToken: ct));
-        return rows.Select(r => r.ToWebhook()).ToList();
+        return rows.Select(r => r.ToWebhook(Open)).ToList();
     }
 
     private const string UpdateSql = """
@@ -172,7 +172,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(LeaseSql), args, cancellationToken: ct)) == 0) return [];
         var rows = await connection.QueryAsync<DueRow>(new CommandDefinition(db.Sql(LeasedSql), args, cancellationToken: ct));
         return rows.Select(r => new Due(r.Id, r.WebhookId, r.Url,
-            r.PreviousSecret is { } p && r.PreviousSecretUntil > now ? [r.Secret, p] : [r.Secret], r.MessageId, r.Payload, r.Attempts, r.CreatedAt)).ToList();
+            r.PreviousSecret is { } p && r.PreviousSecretUntil > now ? [Open(r.Secret, r.WebhookId), Open(p, r.WebhookId)] : [Open(r.Secret, r.WebhookId)],
+            r.MessageId, r.Payload, r.Attempts, r.CreatedAt)).ToList();
     }
 
     /// <summary>What one attempt came to. <paramref name="RetryAt"/>: when to try again (null: delivered, or given up);
@@ -233,6 +234,33 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
         await db.CommitAsync(transaction, ct);
     }
 
+    // ---- Retention
+
+    private const string SweepAttemptsSql = """
+        DELETE FROM webhook_attempts WHERE delivery_id IN
+            (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND {instant}(finished_at) < {instant}(@Before))
+        """;
+    private const string SweepDeliveriesSql = "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND {instant}(finished_at) < {instant}(@Before)";
+    // Announcements made by the calendar keep their dedupe key, so that an expiry is never announced twice.
+    private const string SweepMessagesSql = """
+        DELETE FROM webhook_messages WHERE dedupe_key IS NULL AND {instant}(created_at) < {instant}(@Before)
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = webhook_messages.id)
+        """;
+
+    /// <summary>Forgets deliveries finished (delivered or failed) before <paramref name="before"/>, their attempts, and
+    /// the messages no delivery needs any more: the outbox does not grow forever. Returns the deliveries removed.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepAttemptsSql), new { Before = before }, transaction, cancellationToken: ct));
+        var removed = await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepDeliveriesSql), new { Before = before }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepMessagesSql), new { Before = before }, transaction, cancellationToken: ct));
+        await db.CommitAsync(transaction, ct);
+        return removed;
+    }
+
     // ---- Announcements made by the calendar
 
     private const string ExpiringSql = $"""
@@ -274,10 +302,15 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
         return queued;
     }
 
-    private static object Parameters(Webhook w) => new
+    private string Open(string stored, Guid webhookId) => secrets?.Open(stored, webhookId) ?? stored;
+
+    private string Seal(string secret, Guid webhookId) => secrets?.Seal(secret, webhookId) ?? secret;
+
+    private object Parameters(Webhook w) => new
     {
         w.Id, OwnerRole = WireEnum<Role>.Name(w.OwnerRole), w.OwnerId, w.Url, Events = string.Join(' ', w.Events), w.Description, w.Enabled, w.DisabledReason,
-        w.Secret, w.PreviousSecret, w.PreviousSecretUntil, w.FailingSince, w.CreatedAt, w.UpdatedAt,
+        Secret = Seal(w.Secret, w.Id), PreviousSecret = w.PreviousSecret is { } previous ? Seal(previous, w.Id) : null, w.PreviousSecretUntil, w.FailingSince,
+        w.CreatedAt, w.UpdatedAt,
     };
 
     private sealed class Row
@@ -297,8 +330,9 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox)
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
 
-        public Webhook ToWebhook() => new(Id, WireEnum<Role>.Parse(OwnerRole), OwnerId, Url, Events.Split(' ', StringSplitOptions.RemoveEmptyEntries), Description,
-            Enabled, DisabledReason, Secret, PreviousSecret, PreviousSecretUntil, FailingSince, CreatedAt, UpdatedAt);
+        public Webhook ToWebhook(Func<string, Guid, string> open) => new(Id, WireEnum<Role>.Parse(OwnerRole), OwnerId, Url,
+            Events.Split(' ', StringSplitOptions.RemoveEmptyEntries), Description, Enabled, DisabledReason, open(Secret, Id),
+            PreviousSecret is { } previous ? open(previous, Id) : null, PreviousSecretUntil, FailingSince, CreatedAt, UpdatedAt);
     }
 
     private sealed class DeliveryRow

@@ -117,6 +117,25 @@ public abstract partial class RepositoryContract
     }
 
     [Test]
+    public async Task FinishedDeliveries_AreSweptAfterTheirTime_PendingOnesAndNoticesStay()
+    {
+        var (outbox, webhooks) = WebhookParts();
+        var owner = Guid.CreateVersion7();
+        var hook = await NewWebhook(webhooks, owner, WebhookKinds.BatchCreated);
+        await Announce(outbox, true, new WebhookOutbox.Message(WebhookKinds.BatchCreated, new { Lot = 1 }, [owner]),
+            new WebhookOutbox.Message(WebhookKinds.BatchCreated, new { Lot = 2 }, [owner]));
+        var first = (await webhooks.ClaimAsync("a", _now, TimeSpan.FromMinutes(1), 100, default)).Single(d => d.WebhookId == hook.Id);
+        await webhooks.RecordAsync([new(first.Id, hook.Id, "a", true, null, 200, 3, null, null, _now)], TimeSpan.FromDays(3), default);
+
+        Assert.That(await webhooks.SweepAsync(_now.AddSeconds(-1), default), Is.EqualTo(0), "not yet old enough");
+        Assert.That(await webhooks.SweepAsync(_now.AddDays(31), default), Is.GreaterThanOrEqualTo(1));
+        var left = await webhooks.DeliveriesAsync(hook.Id, long.MaxValue, 10, default);
+        Assert.That(left.Select(d => d.Status), Is.EqualTo(new[] { "pending" }), "the pending delivery stays");
+        Assert.That(await Count("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = @Id", new { first.Id }), Is.EqualTo(0));
+        Assert.That(await Count("SELECT COUNT(*) FROM webhook_messages WHERE id = @Id", new { Id = first.MessageId }), Is.EqualTo(0), "its message went with it");
+    }
+
+    [Test]
     public async Task Subscriptions_RoundTrip_AndAreListedPerOwner_AndDeletedWithTheirDeliveries()
     {
         var (outbox, webhooks) = WebhookParts();

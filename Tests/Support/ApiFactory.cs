@@ -56,6 +56,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             // Webhook receivers in the tests listen on loopback over http.
             ["Webhooks:AllowPrivateTargets"] = "true",
             ["Webhooks:PollMilliseconds"] = "100",
+            ["Webhooks:SecretKey"] = "dGVzdC13ZWJob29rLXNlY3JldC1rZXktb2YtMzItYnl0ZXMh",
             ["Traceability:ChainAuditMinutes"] = "0",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;

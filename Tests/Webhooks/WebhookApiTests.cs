@@ -28,6 +28,11 @@ public sealed class WebhookApiTests
         Assert.That(created.GetProperty("webhook").GetProperty("events").EnumerateArray().Select(e => e.GetString()),
             Is.EqualTo(new[] { "batch.created", "event.recorded" }));
 
+        using (var db = _api.OpenDatabase())
+        {
+            var stored = await Dapper.SqlMapper.ExecuteScalarAsync<string>(db, "SELECT secret FROM webhooks");
+            Assert.That(stored, Does.StartWith("sealed1:").And.Not.Contain(secret[6..]), "the secret is sealed at rest (Webhooks:SecretKey)");
+        }
         var read = await (await coop.Client.GetAsync($"/api/v1/webhooks/{id}")).Json(HttpStatusCode.OK);
         var list = await (await coop.Client.GetAsync("/api/v1/webhooks")).Json(HttpStatusCode.OK);
         Assert.That(read.ToString() + list, Does.Not.Contain(secret[6..]), "the secret is shown once");

@@ -2,6 +2,7 @@
 -- webhooks: an account's subscription — where to (url), which kinds (events, space-separated), its signing secret
 -- (Standard Webhooks, whsec_…; the previous one also signs until previous_secret_until after a rotation), whether it is
 -- enabled and, once disabled for failing, why. failing_since: when the deliveries started failing (cleared by a success).
+-- The secrets are sealed with Webhooks:SecretKey (AES-256-GCM, "sealed1:…") when it is set (Infrastructure/Webhooks/WebhookSecrets.cs).
 CREATE TABLE webhooks (
     seq                    INTEGER PRIMARY KEY,
     id                     BLOB    NOT NULL UNIQUE,
