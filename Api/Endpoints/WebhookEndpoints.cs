@@ -85,7 +85,12 @@ public static class WebhookEndpoints
     {
         var now = clock.GetUtcNow();
         var w = await webhooks.LoadAsync(id, user, ct);
-        var rotated = w with { Secret = WebhookSignature.NewSecret(), PreviousSecret = w.Secret, PreviousSecretUntil = now + Webhook.RotationOverlap, UpdatedAt = now };
+        // A secret sealed under an earlier Webhooks:SecretKey cannot sign any more: it is not kept as the previous one.
+        var previous = w.Secret == Infrastructure.Webhooks.WebhookSecrets.Unopenable ? null : w.Secret;
+        var rotated = w with
+        {
+            Secret = WebhookSignature.NewSecret(), PreviousSecret = previous, PreviousSecretUntil = previous is null ? null : now + Webhook.RotationOverlap, UpdatedAt = now,
+        };
         await webhooks.UpdateAsync(rotated, ct);
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Id, rotated.Secret, WebhookResponse.From(rotated, now)));
     }

@@ -34,6 +34,8 @@ public sealed class WebhookSender : IDisposable
 
     public async Task<Result> SendAsync(WebhookRepository.Due due, DateTimeOffset now, CancellationToken stopping)
     {
+        if (due.Secrets[0] == Infrastructure.Webhooks.WebhookSecrets.Unopenable)
+            return new Result(false, null, 0, "The signing secret cannot be opened with this Webhooks:SecretKey (it changed); rotate the secret.", null);
         var messageId = WebhookSignature.MessageId(due.MessageId);
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, due.Url)
@@ -42,7 +44,8 @@ public sealed class WebhookSender : IDisposable
         };
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.Header(due.Secrets, messageId, timestamp, due.Payload));
+        request.Headers.Add("webhook-signature", WebhookSignature.Header(due.Secrets.Where(x => x != Infrastructure.Webhooks.WebhookSecrets.Unopenable),
+            messageId, timestamp, due.Payload));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(_timeout);
         var watch = Stopwatch.StartNew();

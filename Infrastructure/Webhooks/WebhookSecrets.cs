@@ -27,17 +27,28 @@ public sealed class WebhookSecrets(byte[]? key)
         return Prefix + Convert.ToBase64String(sealedBytes);
     }
 
+    /// <summary>The secret, or <see cref="Unopenable"/> ("") when it was sealed under another key (or none is set now):
+    /// such a subscription cannot sign until its owner rotates the secret.</summary>
     public string Open(string stored, Guid webhookId)
     {
         if (!stored.StartsWith(Prefix, StringComparison.Ordinal)) return stored;
-        if (key is null) throw new InvalidOperationException("A webhook secret is sealed but Webhooks:SecretKey is not set.");
-        var sealedBytes = Convert.FromBase64String(stored[Prefix.Length..]);
-        var length = sealedBytes.Length - NonceBytes - TagBytes;
-        var plain = new byte[length];
-        using var aes = new AesGcm(key, TagBytes);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, length), sealedBytes.AsSpan(NonceBytes + length), plain, webhookId.ToByteArray());
-        return Encoding.UTF8.GetString(plain);
+        if (key is null) return Unopenable;
+        try
+        {
+            var sealedBytes = Convert.FromBase64String(stored[Prefix.Length..]);
+            var length = sealedBytes.Length - NonceBytes - TagBytes;
+            var plain = new byte[length];
+            using var aes = new AesGcm(key, TagBytes);
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, length), sealedBytes.AsSpan(NonceBytes + length), plain, webhookId.ToByteArray());
+            return Encoding.UTF8.GetString(plain);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            return Unopenable;
+        }
     }
+
+    public const string Unopenable = "";
 
     /// <summary>The key from its configured form: base64 of at least 32 random bytes (openssl rand -base64 32), reduced to
     /// AES-256's 32 bytes with SHA-256; null when unset.</summary>

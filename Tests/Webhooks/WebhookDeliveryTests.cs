@@ -377,6 +377,51 @@ public sealed class WebhookDeliveryTests
     }
 
     [Test]
+    public async Task ASecretSealedUnderAnotherKey_SendsNothing_UntilItsOwnerRotatesIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var path = ApiFactory.SqlServer is null ? TestPaths.NewDatabaseFile() : $"traceability_api_{Guid.NewGuid():N}";
+        Account coop;
+        Guid hook;
+        using (var before = new ApiFactory(databasePath: path))
+        {
+            coop = await before.CreateProducerAsync();
+            (hook, _) = await SubscribeAsync(coop, receiver.Url, "batch.created");
+            await before.DisposeAsync();
+        }
+        using var after = new ApiFactory(new() { ["Webhooks:SecretKey"] = "YW5vdGhlci13ZWJob29rLWtleS1hZnRlci1hLWNoYW5nZS0zMiE=" }, databasePath: path);
+        try
+        {
+            var client = after.ClientWithKey(coop.Key);
+            var product = await (await client.PostAsJsonAsync("/api/v1/products", new { name = "Mật ong", category = "food", standards = Array.Empty<string>() }))
+                .Json(HttpStatusCode.Created);
+            await (await client.PostAsJsonAsync("/api/v1/batches", new { productId = product.Id(), lotNumber = "L1", producedOn = "2026-11-20" })).Json(HttpStatusCode.Created);
+            JsonElement delivery = default;
+            for (var i = 0; i < 100; i++)
+            {
+                delivery = (await (await client.GetAsync($"/api/v1/webhooks/{hook}/deliveries")).Json(HttpStatusCode.OK)).GetProperty("items")[0];
+                if (delivery.GetProperty("attempts").GetInt32() > 0) break;
+                await Task.Delay(100);
+            }
+            Assert.That(delivery.GetProperty("attemptLog")[0].GetProperty("error").GetString(), Does.Contain("rotate the secret"));
+            Assert.That(receiver.Deliveries, Is.Empty);
+
+            var rotated = await (await client.PostAsync($"/api/v1/webhooks/{hook}/rotate-secret", null)).Json(HttpStatusCode.OK);
+            Assert.That(rotated.GetProperty("webhook").TryGetProperty("previousSecretValidUntil", out var until) && until.ValueKind != JsonValueKind.Null, Is.False,
+                "a secret that cannot sign is not kept as the previous one");
+            await (await client.PostAsJsonAsync("/api/v1/batches", new { productId = product.Id(), lotNumber = "L2", producedOn = "2026-11-20" })).Json(HttpStatusCode.Created);
+            var got = await receiver.WaitForAsync(r => r.Count >= 1, seconds: 60);
+            var secret = rotated.GetProperty("secret").GetString()!;
+            Assert.That(got[0].Signature, Is.EqualTo(Traceability.Domain.Webhooks.WebhookSignature.Sign(secret, got[0].Id, long.Parse(got[0].Timestamp), got[0].Body)));
+        }
+        finally
+        {
+            after.Dispose();
+            if (ApiFactory.SqlServer is null) foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+        }
+    }
+
+    [Test]
     public async Task ATargetThatResolvesInward_IsNotConnectedTo()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
