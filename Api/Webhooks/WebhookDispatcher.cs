@@ -18,6 +18,7 @@ public sealed class WebhookDispatcher(
 {
     private readonly string _holder = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private DateTimeOffset _nextExpiryCheck = DateTimeOffset.MinValue;
+    private string? _lastFault;
 
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
@@ -45,6 +46,8 @@ public sealed class WebhookDispatcher(
             {
                 await CheckExpiriesAsync(stopping);
                 busy = await DeliverOnceAsync(stopping);
+                if (_lastFault is not null) logger.LogInformation("Webhook delivery resumed: the database is back.");
+                _lastFault = null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -52,9 +55,11 @@ public sealed class WebhookDispatcher(
             }
             catch (Exception e)
             {
+                // One line when the database goes away, not one a second while it stays away.
                 var fault = db.Fault(e);
-                if (fault is not null) logger.LogWarning("Webhook delivery paused: the database is unavailable ({Cause}).", fault);
-                else logger.LogError(e, "Webhook dispatcher failed; retrying.");
+                if (fault is not null && fault != _lastFault) logger.LogWarning("Webhook delivery paused: the database is unavailable ({Cause}).", fault);
+                else if (fault is null) logger.LogError(e, "Webhook dispatcher failed; retrying.");
+                _lastFault = fault;
             }
             if (!busy)
                 try { await Task.Delay(o.PollMilliseconds, stopping); }

@@ -160,6 +160,10 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         await (await Producer.Client.SendAsync(proceed)).Json(HttpStatusCode.BadRequest);
         await (await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("{\"type\":", Encoding.UTF8, "application/ld+json"))).Json(HttpStatusCode.BadRequest);
 
+        var tooMany = Document(Enumerable.Range(0, 1001).Select(i => Event(lot, "packing", "2026-11-22T09:00:00+07:00", null)).ToArray());
+        var limit = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(tooMany))).Json(HttpStatusCode.RequestEntityTooLarge);
+        Assert.That(limit.GetProperty("detail").GetString(), Does.Contain("1000 events"));
+
         var events = await (await Producer.Client.GetAsync($"/api/v1/batches/{batch.Id()}/events")).Json(HttpStatusCode.OK);
         Assert.That(events.GetProperty("items").GetArrayLength(), Is.EqualTo(0), "all or nothing");
     }
