@@ -40,7 +40,7 @@ public static class EpcisEndpoints
             .WithSummary("A capture job's outcome (captures finish before their 202 is sent).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/events", QueryEvents).WithName("QueryEpcisEvents").AllowAnonymous().WithMetadata(new OptionalApiKey()).RequireRateLimiting(PublicSetup.RatePolicy)
-            .WithSummary("A SimpleEventQuery: ObjectEvents matching eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_bizStep, EQ_disposition, MATCH_anyEPC, MATCH_anyEPCClass, EQ_readPoint, EQ_bizLocation (list values separated by |), a page at a time (perPage, nextPageToken), as an EPCISQueryDocument. Anonymous callers see every batch's public events; with a producer's key, only that producer's.")
+            .WithSummary("A SimpleEventQuery: ObjectEvents (recorded events) and TransformationEvents (a batch made from others) matching eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_bizStep, EQ_disposition, MATCH_anyEPC, MATCH_anyEPCClass, EQ_readPoint, EQ_bizLocation (list values separated by |), a page at a time (perPage, nextPageToken), as an EPCISQueryDocument. Anonymous callers see every batch's public events; with a producer's key, only that producer's.")
             .Produces<JsonElement>(StatusCodes.Status200OK, EpcisDocument.MediaType)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
@@ -117,7 +117,7 @@ public static class EpcisEndpoints
                 var whole = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct), clock.GetUtcNow());
                 var wanted = group.Select(m => m.Sequence).ToHashSet();
                 foreach (var node in whole["epcisBody"]!["eventList"]!.AsArray())
-                    if (node!["type"]!.GetValue<string>() == "ObjectEvent" && wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))
+                    if (node!["type"]!.GetValue<string>() == "TransformationEvent" ? wanted.Contains(0) : wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))
                         list.Add(node.DeepClone());
             }
         }
@@ -171,7 +171,15 @@ public static class EpcisQuery
         v.ThrowIfInvalid();
 
         var empty = new Read(null, after, perPage);
-        if (Values(q, "eventType") is { } eventTypes && !eventTypes.Contains("ObjectEvent")) return empty;
+        var eventTypes = Values(q, "eventType");
+        var objects = eventTypes?.Contains("ObjectEvent") ?? true;
+        // A batch's TransformationEvent (what it was made from) has no item, place or disposition; its bizStep is
+        // creating_class_instance.
+        var transformations = (eventTypes?.Contains("TransformationEvent") ?? true)
+                              && !q.ContainsKey("MATCH_anyEPC") && !q.ContainsKey("MATCH_epc") && !q.ContainsKey("EQ_disposition")
+                              && !q.ContainsKey("EQ_readPoint") && !q.ContainsKey("EQ_bizLocation")
+                              && (Values(q, "EQ_bizStep") is not { } asked || asked.Any(s => EpcisIdentifiers.ShortName(s, "BizStep") == "creating_class_instance"));
+        if (!objects && !transformations) return empty;
 
         // Steps: named by bizStep, narrowed by disposition.
         IEnumerable<EventType>? steps = null;
@@ -189,7 +197,8 @@ public static class EpcisQuery
             steps = (steps ?? EventTypes.All.Select(t => t.Type)).Where(withDisposition.Contains).ToList();
         }
         var types = steps?.Distinct().Select(t => WireEnum<EventType>.Name(t)).ToList();
-        if (types is { Count: 0 }) return empty;
+        if (types is { Count: 0 }) objects = false;
+        if (!objects && !transformations) return empty;
 
         List<Guid>? batchIds = null;
         if ((Values(q, "MATCH_anyEPCClass") ?? Values(q, "MATCH_epcClass")) is { } classes)
@@ -212,8 +221,22 @@ public static class EpcisQuery
         if (readPoints is { Count: 0 } || bizLocations is { Count: 0 }) return empty;
 
         return new Read(new EpcisRepository.Filter(producerId, times["GE_eventTime"], times["LT_eventTime"], times["GE_recordTime"], times["LT_recordTime"],
-            types, batchIds, serials, readPoints, bizLocations, EpcisDocument.StepsWithoutBizLocation.Select(t => WireEnum<EventType>.Name(t)).ToList()), after, perPage);
+            types, batchIds, serials, readPoints, bizLocations, EpcisDocument.StepsWithoutBizLocation.Select(t => WireEnum<EventType>.Name(t)).ToList(),
+            objects, transformations, ProductionDateFrom(times["GE_eventTime"]), ProductionDateBefore(times["LT_eventTime"])), after, perPage);
     }
+
+    /// <summary>A TransformationEvent's eventTime is its production date at 00:00 Vietnam time: the first production date
+    /// at or after <paramref name="t"/>.</summary>
+    private static DateOnly? ProductionDateFrom(DateTimeOffset? t)
+    {
+        if (t is not { } time) return null;
+        var local = time.ToOffset(VietnamTime.Offset);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        return local.TimeOfDay == TimeSpan.Zero ? date : date.AddDays(1);
+    }
+
+    /// <summary>The first production date whose 00:00 Vietnam time is at or after <paramref name="t"/> (exclusive bound).</summary>
+    private static DateOnly? ProductionDateBefore(DateTimeOffset? t) => ProductionDateFrom(t);
 
     private static List<string>? Glns(IQueryCollection q, string name) =>
         Values(q, name)?.Select(EpcisIdentifiers.Gln).OfType<string>().Distinct().ToList();

@@ -83,13 +83,19 @@ public sealed class EpcisRepository(Database db)
         return row is null ? null : new Capture(row.Id, row.ProducerId, row.EventCount, row.SkippedCount, row.CreatedAt);
     }
 
-    /// <summary>What a SimpleEventQuery asks, in the data's own terms. Null: no condition. Lists: any of them.</summary>
+    /// <summary>What a SimpleEventQuery asks, in the data's own terms. Null: no condition. Lists: any of them.
+    /// <paramref name="Objects"/>: recorded events (ObjectEvents) may match; <paramref name="Transformations"/>: a batch's
+    /// making from its parents (a TransformationEvent at its production date, recorded when the batch was) may match, by
+    /// time, owner and lot — the lot made or one it was made from. The transformation's eventTime is its production date
+    /// at 00:00 Vietnam time, so its bounds are dates (<paramref name="MadeFrom"/> and <paramref name="MadeBefore"/>).</summary>
     public sealed record Filter(
         Guid? ProducerId, DateTimeOffset? GeEventTime, DateTimeOffset? LtEventTime, DateTimeOffset? GeRecordTime, DateTimeOffset? LtRecordTime,
         IReadOnlyList<string>? Types, IReadOnlyList<Guid>? BatchIds, IReadOnlyList<string>? Serials, IReadOnlyList<string>? ReadPointGlns,
-        IReadOnlyList<string>? BizLocationGlns, IReadOnlyList<string>? TypesWithoutBizLocation);
+        IReadOnlyList<string>? BizLocationGlns, IReadOnlyList<string>? TypesWithoutBizLocation,
+        bool Objects = true, bool Transformations = false, DateOnly? MadeFrom = null, DateOnly? MadeBefore = null);
 
-    /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain.</summary>
+    /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain (0: the
+    /// batch's TransformationEvent, which comes before its recorded events).</summary>
     public sealed record Match(Guid BatchId, long BatchSeq, long Sequence);
 
     /// <summary>Events matching <paramref name="f"/>, in (batch, chain) order after <paramref name="after"/>, at most
@@ -99,15 +105,25 @@ public sealed class EpcisRepository(Database db)
     {
         var (sql, args) = Statement(f, after, limit);
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<Match>(new CommandDefinition(db.Sql(sql), args, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<MatchRow>(new CommandDefinition(db.Sql(sql), args, cancellationToken: ct)))
+            .Select(r => new Match(r.BatchId, r.BatchSeq, r.Sequence)).ToList();
     }
 
     /// <summary>The query's statement: fixed fragments, one for each condition the query names, never its values.</summary>
     public static (string Sql, DynamicParameters Args) Statement(Filter f, (long BatchSeq, long Sequence) after, int limit)
     {
-        var sql = "SELECT {top} b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
-                  + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
         var args = new DynamicParameters(new { AfterBatch = after.BatchSeq, AfterSequence = after.Sequence, Limit = limit });
+        var parts = new List<string>();
+        if (f.Objects) parts.Add(Objects(f, args));
+        if (f.Transformations) parts.Add(Transformations(f, args));
+        if (parts.Count == 0) parts.Add("SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE 1 = 0");
+        return ($"SELECT {{top}} BatchId, BatchSeq, Sequence FROM ({string.Join(" UNION ALL ", parts)}) m ORDER BY BatchSeq, Sequence {{limit}}", args);
+    }
+
+    private static string Objects(Filter f, DynamicParameters args)
+    {
+        var sql = "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
+                  + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
         if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
         if (f.GeEventTime is { } geEvent) { sql += " AND {instant}(e.occurred_at) >= {instant}(@GeEventTime)"; args.Add("GeEventTime", geEvent); }
         if (f.LtEventTime is { } ltEvent) { sql += " AND {instant}(e.occurred_at) < {instant}(@LtEventTime)"; args.Add("LtEventTime", ltEvent); }
@@ -123,8 +139,32 @@ public sealed class EpcisRepository(Database db)
             args.Add("BizLocations", bizLocations);
             args.Add("NoBizLocation", f.TypesWithoutBizLocation ?? []);
         }
-        sql += " ORDER BY b.seq, e.sequence {limit}";
-        return (sql, args);
+        return sql;
+    }
+
+    private static string Transformations(Filter f, DynamicParameters args)
+    {
+        var sql = "SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE (b.seq > @AfterBatch OR (b.seq = @AfterBatch AND @AfterSequence < 0))"
+                  + " AND EXISTS (SELECT 1 FROM batch_parents p WHERE p.child_id = b.id)";
+        if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
+        if (f.MadeFrom is { } from) { sql += " AND b.produced_on >= @MadeFrom"; args.Add("MadeFrom", from); }
+        if (f.MadeBefore is { } before) { sql += " AND b.produced_on < @MadeBefore"; args.Add("MadeBefore", before); }
+        if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(b.created_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }
+        if (f.LtRecordTime is { } ltRecord) { sql += " AND {instant}(b.created_at) < {instant}(@LtRecordTime)"; args.Add("LtRecordTime", ltRecord); }
+        if (f.BatchIds is { } batches)
+        {
+            sql += " AND (b.id IN @BatchIds OR EXISTS (SELECT 1 FROM batch_parents q WHERE q.child_id = b.id AND q.parent_id IN @BatchIds))";
+            args.Add("BatchIds", batches);
+        }
+        return sql;
+    }
+
+    /// <summary>Read by property: the literal 0 of a transformation comes back as each database's own integer type.</summary>
+    private sealed class MatchRow
+    {
+        public Guid BatchId { get; set; }
+        public long BatchSeq { get; set; }
+        public long Sequence { get; set; }
     }
 
     private sealed class CaptureRow

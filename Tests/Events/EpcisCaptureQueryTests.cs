@@ -31,7 +31,7 @@ public sealed class EpcisCaptureQueryTests : ApiTest
     {
         var response = await client.GetAsync("/api/v1/epcis/events?" + query);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body + string.Join("\n", Api.Logs.Errors));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/ld+json"));
         var result = _schema.Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { RequireFormatValidation = true });
         Assert.That(result.IsValid, Is.True, body);
@@ -202,7 +202,7 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         var anonymous = Api.CreateClient();
 
         async Task<List<string>> Steps(HttpClient client, string q) =>
-            (await QueryAsync(client, q)).Events.Select(e => e!["ocop:step"]!.GetValue<string>()).ToList();
+            (await QueryAsync(client, q)).Events.Select(e => e!["ocop:step"]?.GetValue<string>() ?? e["type"]!.GetValue<string>()).ToList();
 
         Assert.That(await Steps(anonymous, both), Is.EquivalentTo(new[] { "harvesting", "packing", "shipping", "retail_selling", "packing" }));
         Assert.That(await Steps(Producer.Client, both), Is.EqualTo(new[] { "harvesting", "packing", "shipping", "retail_selling" }), "a producer's key sees its own");
@@ -225,6 +225,41 @@ public sealed class EpcisCaptureQueryTests : ApiTest
 
         var bad = await (await anonymous.GetAsync("/api/v1/epcis/events?EQ_whatever=1&perPage=0&GE_eventTime=hôm-qua")).Json(HttpStatusCode.BadRequest);
         Assert.That(bad.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "EQ_whatever", "perPage", "GE_eventTime" }));
+    }
+
+    [Test]
+    public async Task ABatchMadeFromAnother_AnswersWithItsTransformationEvent_ByEitherLot()
+    {
+        var (honey, honeyLot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "MAT-ONG");
+        await Producer.AppendAsync(honey.Id(), new { type = "harvesting", occurredAt = "2026-11-10T06:00:00+07:00" });
+        var cakeGtin = Scenario.NewGtin13();
+        var cakeProduct = await Producer.CreateProductAsync(cakeGtin, name: "Bánh mật");
+        var cake = await (await Producer.Client.PostAsJsonAsync("/api/v1/batches", new
+        {
+            productId = cakeProduct.Id(), lotNumber = "BANH-1", producedOn = "2026-11-12", parents = new[] { new { batchId = honey.Id(), quantity = 2 } },
+        })).Json(HttpStatusCode.Created);
+        var cakeLot = $"https://id.gs1.org/01/0{cakeGtin}/10/BANH-1";
+        var anonymous = Api.CreateClient();
+
+        var (byInput, _, document) = await QueryAsync(anonymous, $"MATCH_anyEPCClass={Uri.EscapeDataString(honeyLot)}");
+        Assert.That(byInput.Select(e => e!["type"]!.GetValue<string>()), Is.EqualTo(new[] { "ObjectEvent", "TransformationEvent" }),
+            "the honey's own harvest, then the cake made from it");
+        var transformation = byInput[1]!;
+        Assert.That(transformation["inputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo(honeyLot));
+        Assert.That(transformation["outputQuantityList"]![0]!["epcClass"]!.GetValue<string>(), Is.EqualTo(cakeLot));
+        var export = await ExportAsync(cake.GetProperty("code").GetString()!);
+        Assert.That(transformation["eventID"]!.GetValue<string>(), Is.EqualTo(export["epcisBody"]!["eventList"]![0]!["eventID"]!.GetValue<string>()),
+            "the same event as in the batch's export");
+        await LinkedData.AssertReadsAsLinkedData(document);
+
+        var cakeOnly = $"MATCH_anyEPCClass={Uri.EscapeDataString(cakeLot)}";
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&eventType=TransformationEvent")).Events, Has.Count.EqualTo(1));
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&EQ_bizStep=creating_class_instance")).Events, Has.Count.EqualTo(1));
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&eventType=ObjectEvent")).Events, Is.Empty);
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&GE_eventTime=2026-11-12T00:00:00%2B07:00&LT_eventTime=2026-11-12T00:00:01%2B07:00")).Events,
+            Has.Count.EqualTo(1), "made on the 12th, at 00:00 Vietnam time");
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&GE_eventTime=2026-11-12T00:00:01%2B07:00")).Events, Is.Empty);
+        Assert.That((await QueryAsync(anonymous, $"{cakeOnly}&EQ_bizStep=packing")).Events, Is.Empty);
     }
 
     private static JsonObject Event(string? lot, string bizStep, string time, string? eventId)

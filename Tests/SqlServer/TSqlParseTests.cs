@@ -48,8 +48,11 @@ public sealed partial class TSqlParseTests
     public void EpcisQuery_WithEveryCondition_ParsesAsTSql160()
     {
         var filter = new EpcisRepository.Filter(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
-            ["packing"], [Guid.NewGuid()], ["AbC"], ["8930000000019"], ["8930000000019"], ["shipping"]);
+            ["packing"], [Guid.NewGuid()], ["AbC"], ["8930000000019"], ["8930000000019"], ["shipping"],
+            Objects: true, Transformations: true, MadeFrom: new DateOnly(2026, 11, 1), MadeBefore: new DateOnly(2026, 12, 1));
         AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false }, (0, 0), 10).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false, Transformations = false }, (0, 0), 10).Sql)));
     }
 
     [Test]
