@@ -131,6 +131,9 @@ public sealed class PublicHttpTests
         request.Headers.Add("Origin", "https://shop.example.vn");
         var response = await client.SendAsync(request);
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "*" }));
+        var query = Get("/api/v1/epcis/events?perPage=1");   // the EPCIS query, anonymously, from a partner's web page
+        query.Headers.Add("Origin", "https://cong-ocop.example.gov.vn");
+        Assert.That((await client.SendAsync(query)).Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "*" }));
 
         var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/products");
         preflight.Headers.Add("Origin", "https://evil.example");
