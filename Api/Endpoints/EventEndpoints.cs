@@ -67,7 +67,7 @@ public static class EventEndpoints
         if (list.Count is 0 or > EventInput.MaxBulk) v.Add("events", $"Between 1 and {EventInput.MaxBulk} events.");
         v.ThrowIfInvalid();
         var producerId = user.ToCaller().Id!.Value;
-        var owned = new Dictionary<Guid, bool>();
+        var owned = await batches.OwnedAsync(producerId, list.Select(e => e?.BatchId).OfType<Guid>().ToList(), ct);
         var now = clock.GetUtcNow();
         var accepted = new List<NewEvent>(list.Count);
         for (var i = 0; i < list.Count; i++)
@@ -75,9 +75,7 @@ public static class EventEndpoints
             var prefix = $"events[{i}].";
             if (list[i] is not { } item) { v.Add($"events[{i}]", "Required."); continue; }
             if (item.BatchId is not { } batchId) { v.Add(prefix + "batchId", "Required."); continue; }
-            if (!owned.TryGetValue(batchId, out var isOwn))
-                owned[batchId] = isOwn = (await batches.GetAsync(batchId, ct))?.ProducerId == producerId;
-            if (!isOwn) { v.Add(prefix + "batchId", "None of your batches has this id."); continue; }
+            if (!owned.Contains(batchId)) { v.Add(prefix + "batchId", "None of your batches has this id."); continue; }
             if (EventInput.Read(item.ToEvent(), batchId, now, v, prefix) is { } e) accepted.Add(e);
         }
         v.ThrowIfInvalid();
