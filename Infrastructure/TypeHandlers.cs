@@ -27,9 +27,35 @@ public static class TypeHandlers
         SqlMapper.AddTypeHandler(handler);
     }
 
+    /// <summary>Sets a parameter as Dapper sets it through these handlers (and its own rules for strings and numbers),
+    /// for statements that bind their values themselves (<see cref="Repositories.RepeatedCommand"/>).</summary>
+    public static void Bind(IDbDataParameter parameter, object? value)
+    {
+        switch (value)
+        {
+            case null: parameter.DbType = DbType.String; parameter.Value = DBNull.Value; break;
+            case Guid g: SetGuid(parameter, g); break;
+            case DateTimeOffset d: SetDateTimeOffset(parameter, d); break;
+            case DateOnly d: SetDateOnly(parameter, d); break;
+            case decimal d: SetDecimal(parameter, d); break;
+            // Dapper's string size: 4,000 or "max", so that SQL Server reuses one plan for every length.
+            case string s: parameter.DbType = DbType.String; parameter.Size = s.Length > 4000 ? -1 : 4000; parameter.Value = s; break;
+            case long l: parameter.DbType = DbType.Int64; parameter.Value = l; break;
+            case int i: parameter.DbType = DbType.Int32; parameter.Value = i; break;
+            case double x: parameter.DbType = DbType.Double; parameter.Value = x; break;
+            case bool b: parameter.DbType = DbType.Boolean; parameter.Value = b; break;
+            default: throw new ArgumentException($"No binding for {value.GetType()}.", nameof(value));
+        }
+    }
+
+    private static void SetGuid(IDbDataParameter parameter, Guid value) { parameter.DbType = DbType.Guid; parameter.Value = value; }
+    private static void SetDateTimeOffset(IDbDataParameter parameter, DateTimeOffset value) { parameter.DbType = DbType.DateTimeOffset; parameter.Value = value; }
+    private static void SetDateOnly(IDbDataParameter parameter, DateOnly value) { parameter.DbType = DbType.Date; parameter.Value = value.ToDateTime(TimeOnly.MinValue); }
+    private static void SetDecimal(IDbDataParameter parameter, decimal value) { parameter.DbType = DbType.Decimal; parameter.Value = value; }
+
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
-        public override void SetValue(IDbDataParameter parameter, Guid value) { parameter.DbType = DbType.Guid; parameter.Value = value; }
+        public override void SetValue(IDbDataParameter parameter, Guid value) => SetGuid(parameter, value);
         public override Guid Parse(object value) => ToGuid(value);
     }
 
@@ -47,7 +73,7 @@ public static class TypeHandlers
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) { parameter.DbType = DbType.DateTimeOffset; parameter.Value = value; }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => SetDateTimeOffset(parameter, value);
         public override DateTimeOffset Parse(object value) => ToDateTimeOffset(value);
     }
 
@@ -64,7 +90,7 @@ public static class TypeHandlers
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
-        public override void SetValue(IDbDataParameter parameter, DateOnly value) { parameter.DbType = DbType.Date; parameter.Value = value.ToDateTime(TimeOnly.MinValue); }
+        public override void SetValue(IDbDataParameter parameter, DateOnly value) => SetDateOnly(parameter, value);
         public override DateOnly Parse(object value) => ToDateOnly(value);
     }
 
@@ -82,7 +108,7 @@ public static class TypeHandlers
 
     private sealed class DecimalHandler : SqlMapper.TypeHandler<decimal>
     {
-        public override void SetValue(IDbDataParameter parameter, decimal value) { parameter.DbType = DbType.Decimal; parameter.Value = value; }
+        public override void SetValue(IDbDataParameter parameter, decimal value) => SetDecimal(parameter, value);
         // Without trailing zeros: SQLite's text "200.0" and SQL Server's decimal(18,3) 200.000 both answer 200, as given.
         public override decimal Parse(object value) => Domain.Bounds.Normalize(value switch
         {

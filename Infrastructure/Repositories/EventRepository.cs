@@ -44,29 +44,34 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
     {
         var result = new SupplyChainEvent[events.Count];
         var announcements = outbox is null ? null : new List<Webhooks.WebhookOutbox.Message>(events.Count);
+        // Each statement is made once and run for every batch or event (RepeatedCommand): a phone's sync names dozens of
+        // batches and a thousand events.
+        await using var reserve = new RepeatedCommand(connection, transaction, db.Sql(ReserveSql), "Count", "BatchId");
+        await using var readHead = new RepeatedCommand(connection, transaction, db.Sql(HeadSql), "BatchId");
+        await using var insert = new RepeatedCommand(connection, transaction, db.Sql(InsertSql), EventRow.InsertNames);
+        await using var setHead = new RepeatedCommand(connection, transaction, db.Sql(SetHeadSql), "Hash", "BatchId");
         // Batches are locked in a fixed order so that two bulk requests never wait on each other in a cycle.
         foreach (var group in events.Select((e, i) => (Event: e, Index: i)).GroupBy(x => x.Event.BatchId).OrderBy(g => g.Key))
         {
             var batchId = group.Key;
             var count = group.Count();
-            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReserveSql), new { Count = count, BatchId = batchId }, transaction, cancellationToken: ct)) != 1)
-                throw new NotFoundException("Batch", batchId);
-            var head = await connection.QuerySingleAsync<HeadRow>(new CommandDefinition(db.Sql(HeadSql), new { BatchId = batchId }, transaction, cancellationToken: ct));
-            var sequence = head.LastSequence - count;
-            var previous = head.HeadHash;
-            var rows = new List<object>(count);
+            if (await reserve.ExecuteAsync(ct, (long)count, batchId) != 1) throw new NotFoundException("Batch", batchId);
+            var head = await readHead.ReadRowAsync(ct, batchId) ?? throw new NotFoundException("Batch", batchId);
+            var (code, lastSequence, headHash, producerId) = ((string)head[0]!, Convert.ToInt64(head[1], System.Globalization.CultureInfo.InvariantCulture),
+                (string?)head[2], TypeHandlers.ToGuid(head[3]!));
+            var sequence = lastSequence - count;
+            var previous = headHash;
             foreach (var (e, index) in group)
             {
-                var chained = SupplyChainEvent.Chain(Guid.CreateVersion7(), e, head.Code, ++sequence, previous, now);
+                var chained = SupplyChainEvent.Chain(Guid.CreateVersion7(), e, code, ++sequence, previous, now);
                 result[index] = chained;
-                rows.Add(EventRow.Parameters(chained));
+                await insert.ExecuteAsync(ct, EventRow.InsertValues(chained));
                 previous = chained.Hash;
             }
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), rows, transaction, cancellationToken: ct));
             var items = group.SelectMany(x => result[x.Index].Items.Select(serial => new { Serial = serial, EventId = result[x.Index].Id })).ToList();
             if (items.Count > 0) await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertItemSql), items, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(SetHeadSql), new { Hash = previous, BatchId = batchId }, transaction, cancellationToken: ct));
-            announcements?.AddRange(group.Select(x => Announcement(result[x.Index], head.ProducerId)));
+            await setHead.ExecuteAsync(ct, previous, batchId);
+            announcements?.AddRange(group.Select(x => Announcement(result[x.Index], producerId)));
         }
         if (announcements is not null) await outbox!.AddAsync(connection, transaction, announcements, now, ct);
         return result;
@@ -119,14 +124,6 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
             new($"{outbox!.BaseUrl}/api/v1/batches/{e.BatchId}/events/{e.Id}", $"{outbox.BaseUrl}/api/v1/batches/{e.BatchId}", $"{outbox.BaseUrl}/p/{e.BatchCode}")),
         [producerId]);
 
-    private sealed class HeadRow
-    {
-        public Guid ProducerId { get; set; }
-        public string Code { get; set; } = "";
-        public long LastSequence { get; set; }
-        public string? HeadHash { get; set; }
-    }
-
     internal sealed class EventRow
     {
         public const string Columns = """
@@ -163,15 +160,21 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
             CorrectsId, PreviousHash, Hash)
             { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Options)! };
 
-        public static object Parameters(SupplyChainEvent e) => new
-        {
-            e.Id, e.BatchId, e.Sequence, Type = WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt,
-            LocationName = e.Location?.Name, LocationLatitude = e.Location?.Latitude, LocationLongitude = e.Location?.Longitude,
-            LocationGln = e.Location?.Gln, e.Actor, e.Note,
-            Attributes = e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
-            Certificates = e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
-            CorrectsId = e.Corrects, e.PreviousHash, e.Hash,
-            Items = e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options),
-        };
+        /// <summary>The parameters of <see cref="InsertSql"/>, in the order of <see cref="InsertValues"/>.</summary>
+        public static readonly string[] InsertNames =
+        [
+            "Id", "BatchId", "Sequence", "Type", "OccurredAt", "RecordedAt", "LocationName", "LocationLatitude", "LocationLongitude",
+            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items",
+        ];
+
+        public static object?[] InsertValues(SupplyChainEvent e) =>
+        [
+            e.Id, e.BatchId, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt,
+            e.Location?.Name, e.Location?.Latitude, e.Location?.Longitude, e.Location?.Gln, e.Actor, e.Note,
+            e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
+            e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
+            e.Corrects, e.PreviousHash, e.Hash,
+            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options),
+        ];
     }
 }
