@@ -78,6 +78,9 @@ wait_ready() { # prints milliseconds from now until /health/ready answers 200
 }
 stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 dotnet_pid() { pgrep -f "Traceability.Api.dll" | head -1; }
+peak_after() { # PHASE: the API's peak resident set so far, so that RESULTS.md can say which phase lifted it
+  echo "hwm_$1=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
+}
 
 load() { # NAME URL SCRIPT CONNECTIONS [ENV=VALUE...]
   local name=$1 url=$2 script=$3 conns=$4; shift 4
@@ -124,15 +127,20 @@ PHONE="gzip, deflate, br, zstd"
 load page_html_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="$PHONE"
 load digital_link_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html ENCODING="$PHONE" EXPECT=307
 load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr-drawn.txt" ACCEPT=image/png
+peak_after reads
 echo "== writes"
 load event_single "http://127.0.0.1:$API_PORT" write.lua "$CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=0
 load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITERS="$WORK/large/writers.txt" BULK=1000
+peak_after writes
 load epcis_capture "http://127.0.0.1:$API_PORT" capture.lua "$BULK_CONNECTIONS" CAPTURERS="$WORK/large/capturers.txt" EVENTS=1000 BASE="http://127.0.0.1:$API_PORT"
+peak_after capture
 echo "== item serials: $SERIAL_REQUESTS × 1,000,000 with PINs, each file streamed to the end"
 python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" 1000000 | tee -a "$META"
+peak_after serials
 warm "$WORK/large/items.txt" text/html
 load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
+peak_after items
 echo "== webhooks: $WEBHOOK_SUBSCRIPTIONS subscriptions × $WEBHOOK_EVENTS events delivered to a local receiver (the baseline app)"
 ( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size=100 > "$WORK/receiver.log" 2>&1 ) &
 RECEIVER_PID=$!; pids+=("$RECEIVER_PID")
