@@ -42,24 +42,22 @@ public sealed class WebhookOutbox(Database db, string baseUrl)
         if (messages.Count == 0) return 0;
         var subscriptions = (await connection.QueryAsync<Subscription>(new CommandDefinition(db.Sql(SubscriptionsSql), transaction: transaction, cancellationToken: ct))).ToList();
         if (subscriptions.Count == 0) return 0;
-        var rows = new List<object>();
-        var deliveries = new List<object>();
+        // Made once and run for each message and delivery (a bulk sync heard by 50 subscriptions writes 20,000 rows).
+        await using var insertMessage = new Repositories.RepeatedCommand(connection, transaction, db.Sql(InsertMessageSql), "Id", "Kind", "Payload", "DedupeKey", "CreatedAt");
+        await using var insertDelivery = new Repositories.RepeatedCommand(connection, transaction, db.Sql(InsertDeliverySql), "Id", "WebhookId", "MessageId", "Due", "CreatedAt");
+        var deliveries = 0;
         foreach (var message in messages)
         {
             var hearing = subscriptions.Where(s => s.Hears(message)).ToList();
             if (hearing.Count == 0) continue;
             var id = Guid.CreateVersion7(now);
-            rows.Add(new
-            {
-                Id = id, message.Kind, message.DedupeKey, CreatedAt = now,
-                Payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json),
-            });
-            deliveries.AddRange(hearing.Select(s => new { Id = Guid.CreateVersion7(now), WebhookId = s.Id, MessageId = id, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }));
+            var payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json);
+            await insertMessage.ExecuteAsync(ct, id, message.Kind, payload, message.DedupeKey, now);
+            foreach (var subscription in hearing)
+                await insertDelivery.ExecuteAsync(ct, Guid.CreateVersion7(now), subscription.Id, id, now.ToUnixTimeMilliseconds(), now);
+            deliveries += hearing.Count;
         }
-        if (rows.Count == 0) return 0;
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertMessageSql), rows, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql), deliveries, transaction, cancellationToken: ct));
-        return deliveries.Count;
+        return deliveries;
     }
 
     private sealed class Subscription
