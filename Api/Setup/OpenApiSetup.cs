@@ -40,8 +40,8 @@ public static class OpenApiSetup
             // What is never null is also always there: generated clients then type it as non-nullable, and a wire that
             // broke that would fail them loudly.
             o.NonNullableReferenceTypesAsRequired();
-            // A reference that may be null (recall, location, ocop.current…) is written allOf: [$ref] with nullable: true,
-            // since OpenAPI 3.0 ignores anything beside a bare $ref.
+            // Every reference comes wrapped in allOf; OpenApiShape.NullableReferences makes a nullable one oneOf [null, $ref]
+            // and unwraps the rest.
             o.UseAllOfToExtendReferenceSchemas();
         });
         return services;
@@ -55,8 +55,12 @@ public static class OpenApiSetup
         {
             // The server is the deployment's public base URL (Traceability:PublicBaseUrl), never the host that asked.
             var publicBase = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TraceabilityOptions>>().Value.PublicBase;
-            swagger.UseSwagger(o => o.PreSerializeFilters.Add((doc, _) =>
-                doc.Servers = [new OpenApiServer { Url = publicBase, Description = "This deployment (Traceability:PublicBaseUrl)" }]));
+            swagger.UseSwagger(o =>
+            {
+                o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+                o.PreSerializeFilters.Add((doc, _) =>
+                    doc.Servers = [new OpenApiServer { Url = publicBase, Description = "This deployment (Traceability:PublicBaseUrl)" }]);
+            });
             swagger.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
         });
         return app;

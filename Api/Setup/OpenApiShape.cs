@@ -67,9 +67,10 @@ public static class OpenApiShape
         };
     }
 
-    /// <summary>References as OpenAPI 3.0 reads them. Swashbuckle wraps every reference in allOf (so that nullable can sit
-    /// beside it); 3.0.3 gives nullable a meaning only beside a type, so a nullable one gets the referenced schema's
-    /// type beside it, and one that is not nullable (a request body, a required property) goes back to a bare $ref.</summary>
+    /// <summary>References as OpenAPI 3.1 (JSON Schema 2020-12) reads them. Swashbuckle wraps every reference in allOf
+    /// with the type beside it; a nullable one becomes <c>oneOf: [{type: 'null'}, $ref]</c> (a null would fail the
+    /// referenced schema inside allOf; generated clients, NSwag's among them, read this form as a nullable reference), and
+    /// one that is not nullable (a request body, a required property) goes back to a bare $ref.</summary>
     public sealed class NullableReferences : IDocumentFilter
     {
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
@@ -94,10 +95,7 @@ public static class OpenApiShape
         {
             if (schema is not OpenApiSchema { AllOf: [OpenApiSchemaReference target] } wrapper) return schema;
             if (wrapper.Type is { } type && type.HasFlag(JsonSchemaType.Null))
-            {
-                wrapper.Type = (target.Target?.Type ?? JsonSchemaType.Object) | JsonSchemaType.Null;
-                return wrapper;
-            }
+                return new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, target], Description = wrapper.Description };
             return target;
         }
     }
@@ -118,7 +116,7 @@ public static class OpenApiShape
             ["Serials"] = "One code per item: serials (GS1 AI 21) with PINs for anti-counterfeit labels, the printer's file, voiding.",
             ["Public pages"] = "What a shopper's scan opens: the page of a batch or a product, and its QR images.",
             ["Public records"] = "The public records as JSON and EPCIS 2.0, for third-party apps (no key).",
-            ["Webhooks"] = "Subscriptions to signed announcements of changes to an account's own data, their deliveries, and the webhooks themselves (x-webhooks).",
+            ["Webhooks"] = "Subscriptions to signed announcements of changes to an account's own data, their deliveries, and the webhooks themselves (the document's webhooks).",
             ["EPCIS"] = "The EPCIS 2.0 REST binding: capture into your own lots, and the SimpleEventQuery.",
         };
 

@@ -5,9 +5,8 @@ using Traceability.Domain.Webhooks;
 namespace Traceability.Api.Setup;
 
 /// <summary>The webhooks the API sends, one per kind, with the payload types the outbox writes: what a receiver must
-/// accept and how it checks the signature. OpenAPI 3.0, which the contract is written in (the generated clients read
-/// it), has no webhooks field, so they are published as <c>x-webhooks</c> — the same path items OpenAPI 3.1's
-/// <c>webhooks</c> holds, under the name Redocly's tools read for 3.0 — with their payload schemas in components.</summary>
+/// accept and how it checks the signature. Published in OpenAPI 3.1's <c>webhooks</c>, with their payload schemas in
+/// components.</summary>
 public sealed class OpenApiWebhooks : IDocumentFilter
 {
     private static readonly (string Kind, Type Data, string Summary)[] Kinds =
@@ -67,23 +66,7 @@ public sealed class OpenApiWebhooks : IDocumentFilter
                 },
             };
         }
-        document.Extensions ??= new Dictionary<string, IOpenApiExtension>();
-        document.Extensions["x-webhooks"] = new WebhooksExtension(webhooks);
-    }
-
-    private sealed class WebhooksExtension(Dictionary<string, IOpenApiPathItem> items) : IOpenApiExtension
-    {
-        public void Write(IOpenApiWriter writer, OpenApiSpecVersion specVersion)
-        {
-            writer.WriteStartObject();
-            foreach (var (name, item) in items)
-            {
-                writer.WritePropertyName(name);
-                if (specVersion == OpenApiSpecVersion.OpenApi3_0) item.SerializeAsV3(writer);
-                else item.SerializeAsV31(writer);
-            }
-            writer.WriteEndObject();
-        }
+        document.Webhooks = webhooks;
     }
 
     private static OpenApiParameter Header(string name, string description) => new()

@@ -66,7 +66,7 @@ public sealed class Session(string baseUrl, string adminKey)
         var batch = await producer.CreateBatchAsync(null, new CreateBatchRequest
         {
             ProductId = product.Id, LotNumber = "CL-2511-01", ProducedOn = new DateTimeOffset(2025, 11, 20, 0, 0, 0, TimeSpan.Zero),
-            Quantity = 200, Unit = "H87", Origin = new Origin2 { Name = "Xưởng Phủ Quảng", Commune = "Xã Thọ Xuân", Province = "Thanh Hóa" },
+            Quantity = 200, Unit = "H87", Origin = new OriginDto { Name = "Xưởng Phủ Quảng", Commune = "Xã Thọ Xuân", Province = "Thanh Hóa" },
         }, ct);
         Check("register a batch", batch.PublicUrl.EndsWith($"/01/0{gtin13}/10/CL-2511-01", StringComparison.Ordinal), batch.PublicUrl);
 
@@ -90,7 +90,7 @@ public sealed class Session(string baseUrl, string adminKey)
         var harvestRequest = new EventRequest
         {
             Type = EventRequestType.Harvesting, OccurredAt = "2025-11-20T06:30:00+07:00",
-            Location = new Location2 { Name = "Đồi chè Xuân Lập", Latitude = 19.93, Longitude = 105.48 },
+            Location = new EventLocationDto { Name = "Đồi chè Xuân Lập", Latitude = 19.93, Longitude = 105.48 },
             Actor = "Tổ sản xuất số 2", Note = "Hái búp", Attributes = new Dictionary<string, string?> { ["khốiLượng"] = "120 kg" },
             Certificates = [new EventCertificateDto { Name = "VietGAP", Number = "VG-38-0012", ValidUntil = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero) }],
         };
