@@ -13,6 +13,7 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemS
     public const int ChunkSize = 250;
     private static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(3);
     private readonly List<ScanRepository.Tally> _drained = [];  // reused, one flush at a time
+    private readonly List<Infrastructure.Repositories.SerialRepository.ScanTally> _drainedItems = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +38,7 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemS
         try
         {
             await FlushDrainedAsync(pause, ct);
-            await FlushItemsAsync(ct);
+            await FlushItemsAsync(pause, ct);
         }
         finally { _flushing.Release(); }
     }
@@ -68,16 +69,21 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemS
         }
     }
 
-    /// <summary>Item scans: what is in flight stays in flight until written (a failed write is tried again next time).</summary>
-    private async Task FlushItemsAsync(CancellationToken ct)
+    /// <summary>Item scans: what is in flight stays in flight until written (a failed write is tried again next time).
+    /// In the order the rows are stored, in chunks with a pause between them, as the batches' scans.</summary>
+    private async Task FlushItemsAsync(bool pause, CancellationToken ct)
     {
-        var tallies = items.Drain();
+        var tallies = _drainedItems;
+        items.Drain(tallies);
+        tallies.Sort(static (a, b) => string.CompareOrdinal(a.Serial, b.Serial));
         try
         {
-            foreach (var chunk in tallies.Chunk(ChunkSize))
+            for (var start = 0; start < tallies.Count; start += ChunkSize)
             {
+                var chunk = tallies.GetRange(start, Math.Min(ChunkSize, tallies.Count - start));
                 await serials.AddScansAsync(chunk, ct);
                 items.Written(chunk);
+                if (pause && start + ChunkSize < tallies.Count) await Task.Delay(ChunkPause, CancellationToken.None);
             }
         }
         catch (Exception e)
