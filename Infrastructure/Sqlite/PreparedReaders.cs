@@ -24,16 +24,7 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
     public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
     {
         ct.ThrowIfCancellationRequested();
-        if (!_idle.TryPop(out var reader))
-        {
-            reader = new Reader((SqliteConnection)await dialect.OpenAsync(ct));
-            if (Environment.GetEnvironmentVariable("READER_CACHE_KB") is { } kb)
-            {
-                using var pragma = reader.Connection.CreateCommand();
-                pragma.CommandText = $"PRAGMA cache_size = -{int.Parse(kb)}";
-                pragma.ExecuteNonQuery();
-            }
-        }
+        if (!_idle.TryPop(out var reader)) reader = new Reader((SqliteConnection)await dialect.OpenAsync(ct));
         var healthy = false;
         try
         {
