@@ -26,7 +26,9 @@ public static class EpcisSchema
     {
         if (Compiled.Value.IsValid(document)) return [];
         var result = Schema.Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
-        if (result.IsValid) return [];
+        // The compiled check follows the specification where JsonSchema.Net does not (numbers inside uniqueItems'
+        // objects are equal by value): a refusal without its details.
+        if (result.IsValid) return [("body", "The document does not meet GS1's EPCIS 2.0 JSON Schema.")];
         var problems = new List<(string, string)>();
         foreach (var detail in result.Details ?? [])
         {

@@ -247,6 +247,44 @@ public sealed class CompiledSchemaTests
         Assert.That(disagreements, Is.Empty, string.Join("\n", disagreements));
     }
 
+    private static JsonNode WithContext(string second)
+    {
+        var document = Query();
+        document["@context"] = JsonNode.Parse($$"""["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"a": 1, "b": [1, 2]}, {{second}}]""");
+        return document;
+    }
+
+    [Test]
+    public void UniqueItems_ComparesObjectsWhateverTheirMembersOrder()
+    {
+        foreach (var (second, unique) in new[] { ("""{"b": [1, 2], "a": 1}""", false), ("""{"b": [2, 1], "a": 1}""", true), ("""{"a": 1, "b": [1, 2], "c": null}""", true) })
+        {
+            Assert.That(Reference(WithContext(second)), Is.EqualTo(unique), $"JsonSchema.Net on {second}");
+            Assert.That(Compiled(WithContext(second)), Is.EqualTo(unique), $"compiled on {second}");
+        }
+    }
+
+    /// <summary>Numbers are equal by value at any depth (JSON Schema draft-07 §4.2.2; ajv agrees). JsonSchema.Net 8.0.5
+    /// compares numbers inside objects and arrays by their text, so it calls these two unique; the compiled check
+    /// follows the specification.</summary>
+    [Test]
+    public void UniqueItems_ComparesNestedNumbersByValue() =>
+        Assert.That(Compiled(WithContext("""{"b": [1, 2.0], "a": 1.0}""")), Is.False);
+
+    /// <summary>A hostile document (capture takes up to 16 MiB) with an @context of 200,000 objects: judged by hashing,
+    /// not by comparing every pair (which would not finish).</summary>
+    [Test]
+    public void AHugeContextOfObjects_IsJudged()
+    {
+        var context = new JsonArray("https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld");
+        for (var i = 0; i < 200_000; i++) context.Add(new JsonObject { ["n"] = i });
+        var document = Query();
+        document["@context"] = context;
+        Assert.That(Compiled(document), Is.True, "200,000 distinct objects");
+        context.Add(new JsonObject { ["n"] = 199_999.0 });
+        Assert.That(Compiled(document), Is.False, "the last one again, written as 199999.0");
+    }
+
     [Test]
     public void ASchemaWithAKeywordItDoesNotKnow_DoesNotCompile()
     {

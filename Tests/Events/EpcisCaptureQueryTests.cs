@@ -153,6 +153,14 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         var schema = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(invalid))).Json(HttpStatusCode.BadRequest);
         Assert.That(schema.GetProperty("errors").EnumerateObject().Select(p => p.Name), Has.Some.StartsWith("epcisBody.eventList[0]"), schema.ToString());
 
+        // Two @context entries equal as JSON (numbers by value): refused though JsonSchema.Net, which explains refusals,
+        // finds nothing to say.
+        var duplicated = Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", null));
+        duplicated["@context"]!.AsArray().Add(JsonNode.Parse("""{"ex": "https://example.vn/", "n": [1, 2]}"""));
+        duplicated["@context"]!.AsArray().Add(JsonNode.Parse("""{"n": [1.0, 2], "ex": "https://example.vn/"}"""));
+        var twice = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(duplicated))).Json(HttpStatusCode.BadRequest);
+        Assert.That(twice.GetProperty("errors").GetProperty("body")[0].GetString(), Does.Contain("GS1's EPCIS 2.0 JSON Schema"), twice.ToString());
+
         var plain = await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("<EPCISDocument/>", Encoding.UTF8, "application/xml"));
         await plain.Json(HttpStatusCode.UnsupportedMediaType);
         using var proceed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/epcis/capture") { Content = LdJson(Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", null))) };
