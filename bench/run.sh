@@ -2,7 +2,7 @@
 # The benchmark, end to end: builds Release, generates the datasets, starts the bare baseline and the API (Production,
 # logging at Warning, rate limiter off), loads them with wrk from a second process on loopback, and writes
 # bench/RESULTS.md. Nothing in `dotnet test` depends on it.
-#   bench/run.sh                      # the full run (about 15 minutes)
+#   bench/run.sh                      # the full run (about 20 minutes)
 #   RUNS=1 DURATION=5 bench/run.sh    # a quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
