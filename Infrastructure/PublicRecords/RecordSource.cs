@@ -76,18 +76,17 @@ public sealed class RecordSource(Database db)
     public sealed record DigitalLinkTarget(string ProductName, string? Code);
 
     private const string TargetSql = """
-        SELECT p.name AS ProductName, b.code AS Code FROM products p LEFT JOIN batches b ON b.product_id = p.id AND b.lot_number = @Lot
-        WHERE p.gtin = @Gtin
+        SELECT p.name, b.code FROM products p LEFT JOIN batches b ON b.product_id = p.id AND b.lot_number = @p1
+        WHERE p.gtin = @p0
         """;
 
     /// <summary>One seek for the resolver: the product with that GTIN (null if none) and its lot's tracing code (null if
-    /// the lot is unknown or not asked for). Read from the source tables, so it is never stale.</summary>
-    public async Task<DigitalLinkTarget?> TargetAsync(string gtin14, string? lot, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<DigitalLinkTarget>(new CommandDefinition(db.Sql(TargetSql),
-            new { Gtin = gtin14, Lot = lot }, cancellationToken: ct));
-    }
+    /// the lot is unknown or not asked for). Read from the source tables, so it is never stale. Every Digital Link scan
+    /// asks this, so it goes through the hot path's prepared reads (a pooled connection and a statement prepared per
+    /// call cost a third of a redirect).</summary>
+    public Task<DigitalLinkTarget?> TargetAsync(string gtin14, string? lot, CancellationToken ct) =>
+        db.Dialect.ReadRowAsync(db.Sql(TargetSql), [gtin14, (object?)lot ?? DBNull.Value],
+            r => new DigitalLinkTarget(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), ct);
 
     /// <summary>A product's public record: the product, its producer, its OCOP decisions and its latest batches.</summary>
     public sealed record ProductData(Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications, IReadOnlyList<Batch> Batches);
