@@ -17,8 +17,8 @@ public sealed class RequestTransaction(Database db) : IAsyncDisposable
     {
         if (_transaction is null)
         {
-            _connection = await db.OpenAsync(ct);
             _turn = await db.EnterWriteAsync(ct);
+            _connection = await db.OpenAsync(ct);
             _transaction = await _connection.BeginTransactionAsync(ct);
         }
         return (_connection!, _transaction);

@@ -38,8 +38,8 @@ public sealed class ChainAuditRepository(Database db)
     public async Task RecordAsync(Guid batchId, long sequence, string? hash, long? brokenAt, CancellationToken ct)
     {
         var args = new { BatchId = batchId, Sequence = sequence, Hash = hash, BrokenAt = brokenAt };
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 0)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
     }

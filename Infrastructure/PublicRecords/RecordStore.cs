@@ -132,8 +132,8 @@ public sealed class RecordStore(Database db)
     private async Task<bool> TrySaveAsync(Built b, CancellationToken ct)
     {
         var header = new { b.BatchId, b.SourceVersion, b.BuiltOn, b.ChangesOn };
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkBuiltSql), header, transaction, cancellationToken: ct)) == 0)
         {
@@ -205,8 +205,8 @@ public sealed class RecordStore(Database db)
     /// the database (the public base URL, the page's template).</summary>
     public async Task<int> MarkAllStaleAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkAllStaleSql), cancellationToken: ct));
     }
 }

@@ -54,16 +54,16 @@ public sealed class ApiKeyRepository(Database db)
     /// <summary>Records that a key was used (the caller limits this to once a minute per key).</summary>
     public async Task TouchAsync(Guid keyId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(TouchSql), new { Id = keyId, Now = now }, cancellationToken: ct));
     }
 
     /// <summary>Another key for an existing account (or the admin's key at first start).</summary>
     public async Task CreateAsync(ApiKeyRecord key, byte[] hash, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await InsertAsync(connection, null, db, key, hash, ct);
     }
 
@@ -72,8 +72,8 @@ public sealed class ApiKeyRepository(Database db)
     /// in and no key without its account.</summary>
     internal static async Task CreateAccountAsync(Database db, string insertAccountSql, object account, ApiKeyRecord key, byte[] hash, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(insertAccountSql), account, transaction, cancellationToken: ct));
         await InsertAsync(connection, transaction, db, key, hash, ct);

@@ -26,8 +26,8 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
     /// million batches) draws a new code. Lineage links are only written with a new batch, so they cannot form a cycle.</summary>
     public async Task<Batch> CreateAsync(Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         batch = await CreateAsync(connection, transaction, batch, parents, ct);
         await db.CommitAsync(transaction, ct);

@@ -16,8 +16,8 @@ public sealed class CertificationRepository(Database db, Webhooks.WebhookOutbox?
     /// certifying authority) in one transaction.</summary>
     public async Task CreateAsync(OcopCertification c, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), c, transaction, cancellationToken: ct));
         if (outbox is not null)

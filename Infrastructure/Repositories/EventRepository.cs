@@ -30,8 +30,8 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
     /// <summary>Appends all events, all or nothing, each batch's in the given order.</summary>
     public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var recorded = await AppendAsync(connection, transaction, events, now, ct);
         await db.CommitAsync(transaction, ct);

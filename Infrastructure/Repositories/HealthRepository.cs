@@ -11,8 +11,8 @@ public sealed class HealthRepository(Database db)
     public async Task ProbeAsync(DateTimeOffset now, CancellationToken ct)
     {
         if (db.Dialect.StorageFault() is { } fault) throw new DatabaseFaultException(fault);
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = await connection.ExecuteAsync(new CommandDefinition(db.Sql(ProbeSql), new { Now = now }, transaction, cancellationToken: ct));
         if (rows != 1) throw new DatabaseFaultException("the database at the configured path is not this API's (no health_probe row)");

@@ -19,8 +19,8 @@ public sealed class LeaseRepository(Database db)
     public async Task<bool> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct)
     {
         var args = new { Name = name, Holder = holder, Now = now.ToUnixTimeMilliseconds(), Until = (now + duration).ToUnixTimeMilliseconds() };
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(RenewSql), args, cancellationToken: ct)) == 1) return true;
         try
         {
@@ -34,8 +34,8 @@ public sealed class LeaseRepository(Database db)
 
     public async Task ReleaseAsync(string name, string holder, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReleaseSql), new { Name = name, Holder = holder }, cancellationToken: ct));
     }
 }

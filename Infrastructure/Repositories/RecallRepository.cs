@@ -66,8 +66,8 @@ public sealed class RecallRepository(Database db, EventRepository events, Lineag
     private async Task<List<string>> MarkAsync(Batch root, List<(Guid Id, string Code, Guid ProducerId)> batches, string reason, string recordedBy,
         DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var newly = new List<(Guid Id, string Code, Guid ProducerId)>();
         foreach (var batch in batches)

@@ -44,8 +44,8 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
     /// <exception cref="ConflictException">Another request stored an issue under the same Idempotency-Key first.</exception>
     public async Task<long> IssueAsync(Issue issue, string? idempotencyKey, Func<int, string[]> draw, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long seq;
         try
@@ -209,8 +209,8 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
     /// <summary>Voids an issue's positions from–to, or a list of serials, of this batch only; returns how many it voided.</summary>
     public async Task<int> VoidAsync(Guid batchId, Guid? issueId, int from, int to, IReadOnlyList<string> serials, DateTimeOffset at, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var voided = 0;
         if (issueId is not null)
@@ -293,8 +293,8 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
     public async Task<(PinOutcome Outcome, DateTimeOffset? VerifiedAt, DateTimeOffset? LockedUntil)> RecordPinAsync(
         string serial, bool correct, DateTimeOffset at, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var sqlite = db.Dialect.Provider == DatabaseProvider.Sqlite;
         await connection.ExecuteAsync(new CommandDefinition(sqlite ? EnsureActivitySqlite : EnsureActivitySqlServer, new { Serial = serial }, transaction, cancellationToken: ct));

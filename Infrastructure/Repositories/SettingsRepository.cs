@@ -18,8 +18,8 @@ public sealed class SettingsRepository(Database db)
     public async Task SetAsync(string name, string value, CancellationToken ct)
     {
         var args = new { Name = name, Value = value };
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), args, cancellationToken: ct)) == 0)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), args, cancellationToken: ct));
     }

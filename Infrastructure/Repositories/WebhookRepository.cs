@@ -22,8 +22,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
 
     public async Task CreateAsync(Webhook w, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(w), cancellationToken: ct));
     }
 
@@ -55,8 +55,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
     /// <summary>Stores what an owner changed (url, kinds, description, enabled, a rotated secret).</summary>
     public async Task UpdateAsync(Webhook w, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), Parameters(w), cancellationToken: ct));
     }
 
@@ -67,8 +67,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
     /// <summary>Deletes a subscription with its deliveries and their attempts; nothing more is sent to it.</summary>
     public async Task DeleteAsync(Guid id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var sql in new[] { DeleteAttemptsSql, DeleteDeliveriesSql, DeleteSql })
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new { Id = id }, transaction, cancellationToken: ct));
@@ -120,8 +120,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
     /// when the subscription has no such delivery.</summary>
     public async Task<Guid?> RedeliverAsync(Guid webhookId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         var messageId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(db.Sql(MessageOfSql), new { Id = deliveryId, WebhookId = webhookId }, cancellationToken: ct));
         if (messageId is null) return null;
         var id = Guid.CreateVersion7(now);
@@ -203,8 +203,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
     public async Task RecordAsync(IReadOnlyList<Outcome> outcomes, TimeSpan disableAfter, CancellationToken ct)
     {
         if (outcomes.Count == 0) return;
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var o in outcomes)
         {
@@ -251,8 +251,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
     /// the messages no delivery needs any more: the outbox does not grow forever. Returns the deliveries removed.</summary>
     public async Task<int> SweepAsync(DateTimeOffset before, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
         using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepAttemptsSql), new { Before = before }, transaction, cancellationToken: ct));
         var removed = await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepDeliveriesSql), new { Before = before }, transaction, cancellationToken: ct));
