@@ -265,7 +265,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         if (tallies.Count == 0) return;
         var json = JsonSerializer.Serialize(tallies.Select(t => new Dictionary<string, object>
         {
-            ["s"] = t.Serial, ["n"] = t.Count, ["f"] = t.First.ToString("O", CultureInfo.InvariantCulture), ["l"] = t.Last.ToString("O", CultureInfo.InvariantCulture),
+            ["s"] = t.Serial, ["n"] = t.Count, ["f"] = Instant(t.First)!, ["l"] = Instant(t.Last)!,
         }));
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Provider == DatabaseProvider.Sqlite ? AddScansSqlite : AddScansSqlServer,
@@ -283,6 +283,12 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
     private const string PinWrongSql = """
         UPDATE serial_activity SET failed_pins = @Failed, locked_until = @LockedUntil WHERE serial = @Serial
         """;
+
+    /// <summary>A time as serial_activity keeps it: Unix milliseconds on SQLite (migration 0015: a third of the row that
+    /// ISO-8601 text took, and every busy second's scans rewrite rows all over the table), datetimeoffset(3) on SQL
+    /// Server. Both read back through <see cref="TypeHandlers.ToDateTimeOffset"/>.</summary>
+    private object? Instant(DateTimeOffset? at) => at is not { } t ? null
+        : db.Dialect.Provider == DatabaseProvider.Sqlite ? t.ToUnixTimeMilliseconds() : t;
 
     public enum PinOutcome { FirstVerification, VerifiedBefore, Wrong, Locked }
 
@@ -303,7 +309,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         if (state.LockedUntil is { } until && until > at) result = (PinOutcome.Locked, state.VerifiedAt, until);
         else if (correct)
         {
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinRightSql), new { Serial = serial, At = at }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinRightSql), new { Serial = serial, At = Instant(at) }, transaction, cancellationToken: ct));
             result = state.VerifiedAt is null ? (PinOutcome.FirstVerification, at, null) : (PinOutcome.VerifiedBefore, state.VerifiedAt, null);
         }
         else
@@ -311,7 +317,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
             var failed = state.FailedPins + 1;
             DateTimeOffset? lockedUntil = failed >= ItemActivity.FailuresBeforeLock ? at + ItemActivity.LockFor : null;
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinWrongSql),
-                new { Serial = serial, Failed = lockedUntil is null ? failed : 0, LockedUntil = lockedUntil }, transaction, cancellationToken: ct));
+                new { Serial = serial, Failed = lockedUntil is null ? failed : 0, LockedUntil = Instant(lockedUntil) }, transaction, cancellationToken: ct));
             result = lockedUntil is null ? (PinOutcome.Wrong, state.VerifiedAt, null) : (PinOutcome.Locked, state.VerifiedAt, lockedUntil);
         }
         await db.CommitAsync(transaction, ct);
