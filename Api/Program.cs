@@ -5,6 +5,7 @@ using Traceability.Api.Setup;
 using Traceability.Api.Startup;
 using Traceability.Api.Webhooks;
 
+MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddTraceabilityOptions();
