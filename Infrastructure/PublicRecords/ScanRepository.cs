@@ -39,21 +39,22 @@ public sealed class ScanRepository(Database db)
         command.CommandText = db.Dialect.Provider == DatabaseProvider.Sqlite ? AddSqlite : AddSqlServer;
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@Tallies";
-        parameter.Value = Json(tallies);
+        parameter.Value = Json(tallies, db.Dialect.Provider == DatabaseProvider.Sqlite);
         command.Parameters.Add(parameter);
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>[{"b":"…","n":3,"f":"…","l":"…"}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a
-    /// Guid parameter; SQL Server reads any case), the count, and the first and last scan as ISO 8601 with offset.</summary>
-    private static string Json(IReadOnlyCollection<Tally> tallies)
+    /// <summary>[{"b":"…","n":3,"f":…,"l":…}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a
+    /// Guid parameter; SQL Server reads any case), the count, and the first and last scan: Unix milliseconds for SQLite
+    /// (migration 0016), ISO 8601 text with offset for SQL Server's datetimeoffset.</summary>
+    private static string Json(IReadOnlyCollection<Tally> tallies, bool sqlite)
     {
         var text = new StringBuilder(tallies.Count * 130).Append('[');
         foreach (var t in tallies)
         {
             if (text.Length > 1) text.Append(',');
             text.Append("{\"b\":\"").Append(Id(t.BatchId)).Append("\",\"n\":").Append(t.Count.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"f\":\"").Append(Time(t.First)).Append("\",\"l\":\"").Append(Time(t.Last)).Append("\"}");
+                .Append(",\"f\":").Append(Time(t.First, sqlite)).Append(",\"l\":").Append(Time(t.Last, sqlite)).Append('}');
         }
         return text.Append(']').ToString();
     }
@@ -64,6 +65,7 @@ public sealed class ScanRepository(Database db)
     /// order): written in this order, neighbouring rows share pages, and chunks of it touch separate pages.</summary>
     public static void SortInStorageOrder(List<Tally> tallies) => tallies.Sort(static (a, b) => a.BatchId.CompareTo(b.BatchId));
 
-    /// <summary>As Microsoft.Data.Sqlite writes a DateTimeOffset, which SQL Server's datetimeoffset also reads.</summary>
-    private static string Time(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset value, bool sqlite) => sqlite
+        ? value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
+        : "\"" + value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) + "\"";
 }

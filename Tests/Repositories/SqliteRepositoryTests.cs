@@ -33,10 +33,10 @@ public sealed class SqliteRepositoryTests : RepositoryContract
     }
 
     [Test]
-    public async Task ItemActivity_WrittenAsText_ReadsTheSameTimes_AfterMigration0015MakesThemIntegers()
+    public async Task ScanTimes_WrittenAsText_ReadTheSame_AfterMigrations0015And0016MakeThemIntegers()
     {
         var path = TestPaths.NewDatabaseFile();
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        await using var connection = new SqliteConnection($"Data Source={path};Foreign Keys=False");  // a lone tally row, without its batch
         await connection.OpenAsync();
         async Task RunScripts(Func<string, bool> which)
         {
@@ -49,6 +49,10 @@ public sealed class SqliteRepositoryTests : RepositoryContract
             INSERT INTO serial_activity (serial, scan_count, first_scanned_at, last_scanned_at, verified_at, verify_count, failed_pins, locked_until)
             VALUES ('AAAAAAAAAAA', 3, '2026-11-29T01:12:00.1234567+00:00', '2026-11-30T23:59:59.9990000+07:00', '2026-11-29 01:13:00.25+00:00', 1, 0, NULL),
                    ('BBBBBBBBBBB', 0, NULL, NULL, NULL, 0, 2, '2026-12-01 08:00:00+07:00')
+            """);
+        await connection.ExecuteAsync("""
+            INSERT INTO scan_counts (batch_id, scan_count, first_scanned_at, last_scanned_at)
+            VALUES (X'00112233445566778899AABBCCDDEEFF', 7, '2026-11-29 01:12:00.1234567+00:00', '2026-11-30 06:00:00.5+07:00')
             """);
         await RunScripts(n => string.CompareOrdinal(n, "0015") >= 0);
 
@@ -63,8 +67,19 @@ public sealed class SqliteRepositoryTests : RepositoryContract
         }));
         Assert.That(await connection.ExecuteScalarAsync<string>("SELECT DISTINCT typeof(locked_until) FROM serial_activity WHERE locked_until IS NOT NULL"),
             Is.EqualTo("integer"));
+        var lot = await connection.QuerySingleAsync<LotRow>("SELECT scan_count, first_scanned_at, last_scanned_at, typeof(last_scanned_at) AS stored_as FROM scan_counts");
+        Assert.That((lot.ScanCount, lot.FirstScannedAt, lot.LastScannedAt, lot.StoredAs), Is.EqualTo((7L,
+            DateTimeOffset.Parse("2026-11-29T01:12:00.123+00:00"), DateTimeOffset.Parse("2026-11-29T23:00:00.5+00:00"), "integer")));
         await connection.CloseAsync();
         SqliteConnection.ClearAllPools();
+    }
+
+    private sealed class LotRow
+    {
+        public long ScanCount { get; set; }
+        public DateTimeOffset FirstScannedAt { get; set; }
+        public DateTimeOffset LastScannedAt { get; set; }
+        public string StoredAs { get; set; } = "";
     }
 
     private sealed class ActivityRow
