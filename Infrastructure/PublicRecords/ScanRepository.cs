@@ -34,6 +34,7 @@ public sealed class ScanRepository(Database db)
     public async Task AddAsync(IReadOnlyCollection<Tally> tallies, CancellationToken ct)
     {
         if (tallies.Count == 0) return;
+        using var turn = await db.EnterWriteAsync(ct);  // like every other write: queued here, not in SQLite's busy handler
         await using var connection = await db.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = db.Dialect.Provider == DatabaseProvider.Sqlite ? AddSqlite : AddSqlServer;

@@ -293,6 +293,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         {
             ["s"] = t.Serial, ["n"] = t.Count, ["f"] = Instant(t.First)!, ["l"] = Instant(t.Last)!,
         }));
+        using var turn = await db.EnterWriteAsync(ct);  // like every other write: queued here, not in SQLite's busy handler
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Provider == DatabaseProvider.Sqlite ? AddScansSqlite : AddScansSqlServer,
             new { Tallies = json }, cancellationToken: ct));
