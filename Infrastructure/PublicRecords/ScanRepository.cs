@@ -43,6 +43,8 @@ public sealed class ScanRepository(Database db)
         parameter.Value = Json(tallies, db.Dialect.Provider == DatabaseProvider.Sqlite);
         command.Parameters.Add(parameter);
         await command.ExecuteNonQueryAsync(ct);
+        // As every commit: written into a file that is no longer the configured one, the tallies are kept for the next flush.
+        db.Dialect.EnsureAtConfiguredPath(connection);
     }
 
     /// <summary>[{"b":"…","n":3,"f":…,"l":…}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a

@@ -297,6 +297,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Provider == DatabaseProvider.Sqlite ? AddScansSqlite : AddScansSqlServer,
             new { Tallies = json }, cancellationToken: ct));
+        db.Dialect.EnsureAtConfiguredPath(connection);  // as every commit: into a removed file, the tallies stay in flight
     }
 
     private const string EnsureActivitySqlite = "INSERT INTO serial_activity (serial) VALUES (@Serial) ON CONFLICT (serial) DO NOTHING";

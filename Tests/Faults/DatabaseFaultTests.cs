@@ -59,6 +59,28 @@ public sealed class DatabaseFaultTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    private static readonly TimeSpan ScanFlusherInterval = Traceability.Api.PublicRecords.ScanFlusher.Interval;
+
+    /// <summary>Shoppers' page views; answers the number served (each is a scan to count).</summary>
+    private static async Task<int> ViewAsync(HttpClient shopper, string code, int count)
+    {
+        var served = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var response = await shopper.SendAsync(Traceability.Tests.Public.PublicScenario.Get($"/p/{code}", "text/html"));
+            if (response.StatusCode == HttpStatusCode.OK) served++;
+            else Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await response.Content.ReadAsStringAsync());
+        }
+        return served;
+    }
+
+    private static async Task<long> StoredScansAsync(ApiFactory api, string code)
+    {
+        using var db = api.OpenDatabase();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long?>(db,
+            "SELECT s.scan_count FROM scan_counts s JOIN batches b ON b.id = s.batch_id WHERE b.code = @code", new { code }) ?? 0;
+    }
+
     /// <summary>Every acknowledged event is in the chain, and the chain verifies.</summary>
     private static async Task AssertNothingAcknowledgedWasLostAsync(Story story)
     {
@@ -145,7 +167,12 @@ public sealed class DatabaseFaultTests
         {
             var story = await StartAsync(db);
             var before = story.Acknowledged.Count;
+            var code = (await (await story.Producer.Client.GetAsync($"/api/v1/batches/{story.BatchId}")).Json(HttpStatusCode.OK)).GetProperty("code").GetString()!;
+            var shopper = story.Api.CreateClient();
+            var views = await ViewAsync(shopper, code, 1);  // builds the record while the database is there
             Directory.Move(data, data + ".moved");
+            views += await ViewAsync(shopper, code, 3);  // counted in memory; each second's flush fails and keeps them
+            await Task.Delay(ScanFlusherInterval * 2);
 
             await AssertUnavailableAsync(await SyncAsync(story, 3), "database file");
             var (status, body) = await ReadyAsync(story.Api);
@@ -163,6 +190,8 @@ public sealed class DatabaseFaultTests
             Assert.That(await FaultStaging.EventuallyAsync(async () => (await ReadyAsync(story.Api)).Status == HttpStatusCode.OK), Is.True, "ready again");
             Assert.That((await SyncAsync(story, 3)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
             await AssertNothingAcknowledgedWasLostAsync(story);
+            Assert.That(await FaultStaging.EventuallyAsync(async () => await StoredScansAsync(story.Api, code) == views), Is.True,
+                $"the {views} views, those while the database was gone included, are written once it is back (stored: {await StoredScansAsync(story.Api, code)})");
             story.Api.Dispose();
         }
         finally
