@@ -122,8 +122,14 @@ public sealed class EpcisRepository(Database db)
 
     private static string Objects(Filter f, DynamicParameters args)
     {
-        var sql = "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
-                  + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
+        // A poll since a record time reads the events recorded since then through their index (migration 0017), each
+        // with its batch: CROSS JOIN makes SQLite take the events first (SQL Server plans it as the join it is).
+        // Otherwise the batches are walked in order, each with its events.
+        var sql = f.GeRecordTime is null
+            ? "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
+              + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))"
+            : "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e CROSS JOIN batches b WHERE b.id = e.batch_id "
+              + "AND (b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
         if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
         if (f.GeEventTime is { } geEvent) { sql += " AND {instant}(e.occurred_at) >= {instant}(@GeEventTime)"; args.Add("GeEventTime", geEvent); }
         if (f.LtEventTime is { } ltEvent) { sql += " AND {instant}(e.occurred_at) < {instant}(@LtEventTime)"; args.Add("LtEventTime", ltEvent); }
@@ -144,7 +150,10 @@ public sealed class EpcisRepository(Database db)
 
     private static string Transformations(Filter f, DynamicParameters args)
     {
-        var sql = "SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE (b.seq > @AfterBatch OR (b.seq = @AfterBatch AND @AfterSequence < 0))"
+        // Since a record time, the batches created since then come through their index: the unary plus keeps SQLite
+        // from walking every batch by seq for the page's lower bound instead.
+        var seq = f.GeRecordTime is null ? "b.seq" : "+b.seq";
+        var sql = $"SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE ({seq} > @AfterBatch OR ({seq} = @AfterBatch AND @AfterSequence < 0))"
                   + " AND EXISTS (SELECT 1 FROM batch_parents p WHERE p.child_id = b.id)";
         if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
         if (f.MadeFrom is { } from) { sql += " AND b.produced_on >= @MadeFrom"; args.Add("MadeFrom", from); }

@@ -53,6 +53,7 @@ public sealed partial class TSqlParseTests
         AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10).Sql)));
         AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false }, (0, 0), 10).Sql)));
         AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false, Transformations = false }, (0, 0), 10).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { GeRecordTime = null }, (0, 0), 10).Sql)));  // no poll: the other shape
     }
 
     [Test]
