@@ -221,6 +221,9 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         Assert.That(await Steps(anonymous, $"{both}&EQ_bizLocation=urn:epc:id:sgln:893504950001..0"), Is.EqualTo(new[] { "harvesting" }), "the goods stay at the farm, not after shipping");
         Assert.That(await Steps(anonymous, $"{both}&eventType=TransformationEvent"), Is.Empty);
         Assert.That(await Steps(anonymous, $"{both}&GE_recordTime=2099-01-01T00:00:00Z"), Is.Empty);
+        // A partner's poll since before they were recorded (read through the record-time index): the same events, same order.
+        Assert.That(await Steps(anonymous, $"{both}&GE_recordTime=2020-01-01T00:00:00Z"), Is.EqualTo(await Steps(anonymous, both)));
+        Assert.That(await Steps(Producer.Client, $"{both}&GE_recordTime=2020-01-01T00:00:00Z&EQ_bizStep=shipping"), Is.EqualTo(new[] { "shipping" }));
 
         var (page1, response, _) = await QueryAsync(anonymous, $"{both}&perPage=3");
         Assert.That(page1, Has.Count.EqualTo(3));
@@ -230,6 +233,11 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         Assert.That(page2, Has.Count.EqualTo(2));
         Assert.That(last.Headers.Contains("GS1-Next-Page-Token"), Is.False);
         Assert.That(page1.Concat(page2).Select(e => e!["eventID"]!.GetValue<string>()).Distinct().Count(), Is.EqualTo(5));
+        var (polled1, polledResponse, _) = await QueryAsync(anonymous, $"{both}&perPage=3&GE_recordTime=2020-01-01T00:00:00Z");
+        var (polled2, _, _) = await QueryAsync(anonymous,
+            $"{both}&perPage=3&GE_recordTime=2020-01-01T00:00:00Z&nextPageToken={polledResponse.Headers.GetValues("GS1-Next-Page-Token").Single()}");
+        Assert.That(polled1.Concat(polled2).Select(e => e!["eventID"]!.GetValue<string>()),
+            Is.EqualTo(page1.Concat(page2).Select(e => e!["eventID"]!.GetValue<string>())), "a poll pages as the walk does");
 
         var bad = await (await anonymous.GetAsync("/api/v1/epcis/events?EQ_whatever=1&perPage=0&GE_eventTime=hôm-qua")).Json(HttpStatusCode.BadRequest);
         Assert.That(bad.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "EQ_whatever", "perPage", "GE_eventTime" }));
