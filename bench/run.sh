@@ -167,7 +167,7 @@ stop_api
   echo "machine_cores=$(nproc)"
   echo "machine_memory=$(free -g | awk '/Mem:/ {print $2}') GiB"
   echo "dotnet=$(dotnet --version)"
-  echo "sqlite=$(sqlite3 --version | cut -d' ' -f1)"
+  echo "sqlite=$(grep '^sqlite ' "$WORK/large.log" | cut -d' ' -f2)"  # the API's bundled library, as DataGen found it
   echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "command=RUNS=$RUNS DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS BULK_CONNECTIONS=$BULK_CONNECTIONS BATCHES=$BATCHES bench/run.sh"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"

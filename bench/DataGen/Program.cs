@@ -111,6 +111,8 @@ Console.WriteLine($"chain audit: {pass.EventsVerified:N0} events verified in {au
     + $"{auditClock.Elapsed.TotalSeconds / Math.Max(1, pass.EventsVerified) * 1e6:F0} s per million events; a second pass: "
     + $"{Time(() => audit.AuditOnceAsync(default)):F2} s");
 await connection.ExecuteAsync("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
+// The SQLite the API runs on (Microsoft.Data.Sqlite's bundled library), not the sqlite3 command's.
+Console.WriteLine($"sqlite {await connection.ExecuteScalarAsync<string>("SELECT sqlite_version()")}");
 
 plan.WriteRequestLists(options.Out);
 Console.WriteLine($"{plan.Batches.Count:N0} batches, {plan.Producers.Count:N0} producers, {plan.Products.Count:N0} products, {totalEvents:N0} events, "
