@@ -37,7 +37,7 @@ public sealed class SqliteRepositoryTests : RepositoryContract
     /// reads them through the record-time indexes (before, every poll read every event and every batch); any other
     /// query walks the batches in order and merges the parts without sorting them, so a page stops at its end.</summary>
     [Test]
-    public async Task EpcisQuery_PollsThroughTheRecordTimeIndexes_AndPagesWithoutSortingEverything()
+    public async Task EpcisQuery_PollsThroughTheRecordTimeIndexes_PagesWithoutSortingEverything_AndFindsLotsByKey()
     {
         var path = TestPaths.NewDatabaseFile();
         var dialect = new SqliteDialect($"Data Source={path}");
@@ -74,6 +74,11 @@ public sealed class SqliteRepositoryTests : RepositoryContract
             Assert.That(walk, Has.None.Contains("ix_events_recorded").And.None.Contains("ix_batches_created"), string.Join("\n", walk));
             Assert.That(walk, Has.None.Contains("TEMP B-TREE").And.Some.StartsWith("SEARCH b USING INTEGER PRIMARY KEY"), string.Join("\n", walk));
         }
+
+        // A lot's query (MATCH_anyEPCClass) finds the lot and the lots made from it through their keys, whatever the
+        // number of batches: neither part walks them.
+        var lot = await PlanAsync(poll with { GeRecordTime = null, BatchIds = [Guid.NewGuid()] }, recent: false);
+        Assert.That(lot, Has.None.StartsWith("SEARCH b USING INTEGER PRIMARY KEY").And.None.StartsWith("SCAN b"), string.Join("\n", lot));
         await connection.CloseAsync();
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
