@@ -23,7 +23,14 @@ public static class ApiKey
 /// <summary>A stored key: whose it is, what it may do, never the secret. <paramref name="Scopes"/> null: every scope (an
 /// account's first key, and keys made before scopes existed).</summary>
 public sealed record ApiKeyRecord(Guid Id, Role Role, Guid? OwnerId, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt,
-    string? Name = null, string? Scopes = null, DateTimeOffset? ExpiresAt = null, DateTimeOffset? LastUsedAt = null);
+    string? Name = null, string? Scopes = null, DateTimeOffset? ExpiresAt = null, DateTimeOffset? LastUsedAt = null)
+{
+    /// <summary>A key with every scope and no expiry: what an account needs to keep a way in. An account always keeps
+    /// at least one (<see cref="Caller.MayRevoke"/>).</summary>
+    public bool IsFull => Scopes is null && ExpiresAt is null && RevokedAt is null;
+
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
+}
 
 /// <summary>What a key may do. A key minted for an app carries only the scopes it needs (a farm-diary app:
 /// <c>events:write</c>, perhaps <c>read</c>); a key without scopes may do everything its account may.</summary>
@@ -49,9 +56,24 @@ public static class KeyScopes
         stored is null || stored.Split(' ').Contains(scope, StringComparer.Ordinal);
 }
 
-/// <summary>Who is calling, resolved from the key. <paramref name="Scopes"/> null: every scope.</summary>
-public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null, string? Scopes = null, Guid? KeyId = null)
+/// <summary>Who is calling, resolved from the key. <paramref name="Scopes"/> null: every scope. <paramref name="KeyExpiresAt"/>:
+/// when the calling key expires (null: never).</summary>
+public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null, string? Scopes = null, Guid? KeyId = null,
+    DateTimeOffset? KeyExpiresAt = null)
 {
+    /// <summary>The expiry of a key this key creates: never later than this key's own, so a key about to expire cannot
+    /// leave a longer-lived child behind. Null when neither expires; otherwise the requested expiry or, when none was
+    /// asked, this key's. False when the requested one is later than this key's.</summary>
+    public bool TryChildExpiry(DateTimeOffset? requested, out DateTimeOffset? expiry)
+    {
+        expiry = requested ?? KeyExpiresAt;
+        return KeyExpiresAt is not { } own || expiry <= own;
+    }
+
+    /// <summary>A key revokes only keys whose scopes are within its own (a keys:manage-only key cannot lock out the
+    /// owner's full key).</summary>
+    public bool MayRevoke(ApiKeyRecord target) => HasScopes(target.Scopes);
+
     public bool HasScope(string scope) => KeyScopes.Includes(Scopes, scope);
 
     /// <summary>A key may give another key only what it has itself.</summary>

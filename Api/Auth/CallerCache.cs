@@ -32,7 +32,7 @@ public sealed class CallerCache(ApiKeyRepository keys, TimeProvider clock, ILogg
             }
             if (_entries.Count > PruneAbove)
                 foreach (var (key, old) in _entries) if (old.Expires <= now) _entries.TryRemove(key, out _);
-            _entries[id] = entry = new Entry(f.Caller with { KeyId = f.KeyId }, f.KeyId, now + Lifetime, f.ExpiresAt);
+            _entries[id] = entry = new Entry(f.Caller with { KeyId = f.KeyId, KeyExpiresAt = f.ExpiresAt }, f.KeyId, now + Lifetime, f.ExpiresAt);
         }
         if (entry.KeyExpires is { } expires && expires <= now) return null;
         await NoteUseAsync(entry.KeyId, now, ct);

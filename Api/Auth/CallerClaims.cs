@@ -10,6 +10,7 @@ public static class CallerClaims
     private const string LevelClaim = "level";
     private const string ScopeClaim = "scope";
     private const string KeyClaim = "kid";
+    private const string KeyExpiryClaim = "kexp";
 
     public static ClaimsPrincipal ToPrincipal(Caller caller, string scheme)
     {
@@ -18,6 +19,7 @@ public static class CallerClaims
         if (caller.Level is { } level) claims.Add(new Claim(LevelClaim, WireEnum<AuthorityLevel>.Name(level)));
         if (caller.Scopes is { } scopes) claims.Add(new Claim(ScopeClaim, scopes));
         if (caller.KeyId is { } keyId) claims.Add(new Claim(KeyClaim, keyId.ToString()));
+        if (caller.KeyExpiresAt is { } expires) claims.Add(new Claim(KeyExpiryClaim, expires.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
@@ -28,6 +30,7 @@ public static class CallerClaims
         var level = user.FindFirstValue(LevelClaim) is { } l ? WireEnum<AuthorityLevel>.Parse(l) : (AuthorityLevel?)null;
         var scopes = user.FindFirstValue(ScopeClaim);
         var keyId = user.FindFirstValue(KeyClaim) is { } k ? Guid.Parse(k) : (Guid?)null;
-        return new Caller(role, id, level, scopes, keyId);
+        var expires = user.FindFirstValue(KeyExpiryClaim) is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e, System.Globalization.CultureInfo.InvariantCulture)) : (DateTimeOffset?)null;
+        return new Caller(role, id, level, scopes, keyId, expires);
     }
 }

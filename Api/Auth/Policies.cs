@@ -16,8 +16,8 @@ public static class Policies
     {
         services.AddSingleton<CallerCache>();
         services.AddOptions<KeyRateLimitOptions>().BindConfiguration("RateLimiting:Keys")
-            .Validate(o => o.ReadsPerWindow >= 0 && o.WritesPerWindow >= 0 && o.WindowSeconds > 0,
-                "RateLimiting:Keys needs ReadsPerWindow ≥ 0, WritesPerWindow ≥ 0 and WindowSeconds > 0.").ValidateOnStart();
+            .Validate(o => o.ReadsPerWindow >= 0 && o.WritesPerWindow >= 0 && o.AccountReadsPerWindow >= 0 && o.AccountWritesPerWindow >= 0 && o.WindowSeconds > 0,
+                "RateLimiting:Keys needs every per-window limit ≥ 0 and WindowSeconds > 0.").ValidateOnStart();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()

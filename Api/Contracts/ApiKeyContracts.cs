@@ -4,7 +4,8 @@ namespace Traceability.Api.Contracts;
 
 /// <summary>Another API key for an account: a name to recognise it by (the app it is for), the scopes it carries
 /// (read, events:write, batches:write, serials:write, webhooks:manage, keys:manage; omitted: every scope the calling
-/// key has) and an optional expiry. A key can give another only the scopes it has itself.</summary>
+/// key has) and an optional expiry. A key can give another only the scopes it has itself, and no later expiry than its
+/// own (omitted: the calling key's).</summary>
 public sealed record CreateApiKeyRequest(string? Name, List<string?>? Scopes, DateTimeOffset? ExpiresAt)
 {
     public const int MaxName = 100;
@@ -24,10 +25,13 @@ public sealed record CreateApiKeyRequest(string? Name, List<string?>? Scopes, Da
             scopes = KeyScopes.Normalize(Scopes.OfType<string>());
         }
         if (ExpiresAt is { } expires && expires <= now) v.Add("expiresAt", "A time in the future.");
+        else if (!caller.TryChildExpiry(ExpiresAt, out _))
+            v.Add("expiresAt", $"At most {caller.KeyExpiresAt!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}: a key cannot outlive the key that creates it.");
         v.ThrowIfInvalid();
         if (!caller.HasScopes(scopes))
             throw new ForbiddenException($"A key can give another only the scopes it has ({caller.Scopes}).");
-        return (name, scopes, ExpiresAt);
+        caller.TryChildExpiry(ExpiresAt, out var expiry);
+        return (name, scopes, expiry);
     }
 }
 

@@ -19,6 +19,7 @@ public static class AuthorityEndpoints
         group.MapGet("/{id:guid}", GetAuthority).WithName("GetAuthority")
             .WithSummary("Read an authority (admin or the authority itself).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapAccountKeys(Role.Authority);
         return group;
     }
 

@@ -17,6 +17,7 @@ public static class OptionsSetup
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
             .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))
             .ValidateOnStart();
+        services.AddOptions<QuotaOptions>().BindConfiguration("Quotas").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

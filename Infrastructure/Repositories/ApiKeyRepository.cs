@@ -45,8 +45,7 @@ public sealed class ApiKeyRepository(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(db.Sql(ListSql), new { OwnerId = ownerId }, cancellationToken: ct));
-        return rows.Select(r => new ApiKeyRecord(r.Id, WireEnum<Role>.Parse(r.Role), r.OwnerId, r.Hint, r.CreatedAt, r.RevokedAt, r.Name, r.Scopes,
-            r.ExpiresAt, r.LastUsedAt)).ToList();
+        return rows.Select(r => r.ToRecord()).ToList();
     }
 
     private const string TouchSql = "UPDATE api_keys SET last_used_at = @Now WHERE id = @Id";
@@ -67,6 +66,27 @@ public sealed class ApiKeyRepository(Database db)
         await InsertAsync(connection, null, db, key, hash, ct);
     }
 
+    // The count and the insert in one statement: two requests racing for the last place cannot both take it.
+    private const string InsertCappedSql = """
+        INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at, name, scopes, expires_at)
+        SELECT @Id, @Hash, @Role, @OwnerId, @Hint, @CreatedAt, @Name, @Scopes, @ExpiresAt
+        WHERE (SELECT COUNT(*) FROM api_keys k WHERE k.owner_id = @OwnerId AND k.revoked_at IS NULL
+               AND (k.expires_at IS NULL OR {instant}(k.expires_at) > {instant}(@CreatedAt))) < @MaxActive
+        """;
+
+    /// <summary>Another key for an account that has fewer than <paramref name="maxActive"/> active (unrevoked, unexpired)
+    /// keys; false, and nothing stored, when it has that many already.</summary>
+    public async Task<bool> CreateWithinCapAsync(ApiKeyRecord key, byte[] hash, int maxActive, CancellationToken ct)
+    {
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertCappedSql), new
+        {
+            key.Id, Hash = hash, Role = WireEnum<Role>.Name(key.Role), key.OwnerId, key.Hint, key.CreatedAt, key.Name, key.Scopes, key.ExpiresAt,
+            MaxActive = maxActive,
+        }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>The one way an account (a producer, an authority) is created: its row (<paramref name="insertAccountSql"/>
     /// with <paramref name="account"/>) and its first key in one transaction, so that no account exists without a way
     /// in and no key without its account.</summary>
@@ -80,16 +100,45 @@ public sealed class ApiKeyRepository(Database db)
         await db.CommitAsync(transaction, ct);
     }
 
+    // Never the account's last full key (every scope, no expiry): the check and the write are one statement.
     private const string RevokeSql = """
-        UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @Now)
-        WHERE id = @Id AND owner_id = @OwnerId
+        UPDATE api_keys SET revoked_at = @Now
+        WHERE id = @Id AND owner_id = @OwnerId AND revoked_at IS NULL
+          AND NOT (scopes IS NULL AND expires_at IS NULL
+                   AND (SELECT COUNT(*) FROM api_keys k WHERE k.owner_id = @OwnerId AND k.revoked_at IS NULL
+                        AND k.scopes IS NULL AND k.expires_at IS NULL) <= 1)
         """;
 
-    /// <summary>Revokes one of an owner's keys; false when the owner has no such key. Revoking twice is harmless.</summary>
-    public async Task<bool> RevokeAsync(Guid ownerId, Guid keyId, DateTimeOffset now, CancellationToken ct)
+    public enum RevokeOutcome { Revoked, AlreadyRevoked, NotFound, LastFullKey }
+
+    /// <summary>Revokes one of an owner's keys, unless it is the owner's last full key. Revoking twice is harmless.</summary>
+    public async Task<RevokeOutcome> RevokeAsync(Guid ownerId, Guid keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(RevokeSql), new { Id = keyId, OwnerId = ownerId, Now = now }, cancellationToken: ct)) == 1)
+            return RevokeOutcome.Revoked;
+        var key = await GetAsync(connection, ownerId, keyId, ct);
+        return key is null ? RevokeOutcome.NotFound : key.RevokedAt is not null ? RevokeOutcome.AlreadyRevoked : RevokeOutcome.LastFullKey;
+    }
+
+    private const string GetSql = """
+        SELECT id AS Id, role AS Role, owner_id AS OwnerId, hint AS Hint, created_at AS CreatedAt, revoked_at AS RevokedAt,
+            name AS Name, scopes AS Scopes, expires_at AS ExpiresAt, last_used_at AS LastUsedAt
+        FROM api_keys WHERE id = @Id AND owner_id = @OwnerId
+        """;
+
+    /// <summary>One of an owner's keys (revoked or not), or null.</summary>
+    public async Task<ApiKeyRecord?> GetAsync(Guid ownerId, Guid keyId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(RevokeSql), new { Id = keyId, OwnerId = ownerId, Now = now }, cancellationToken: ct)) == 1;
+        return await GetAsync(connection, ownerId, keyId, ct);
+    }
+
+    private async Task<ApiKeyRecord?> GetAsync(DbConnection connection, Guid ownerId, Guid keyId, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(db.Sql(GetSql), new { Id = keyId, OwnerId = ownerId }, cancellationToken: ct));
+        return row?.ToRecord();
     }
 
     private const string AnyAdminSql = "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL";
@@ -122,5 +171,7 @@ public sealed class ApiKeyRepository(Database db)
         public string? Scopes { get; set; }
         public DateTimeOffset? ExpiresAt { get; set; }
         public DateTimeOffset? LastUsedAt { get; set; }
+
+        public ApiKeyRecord ToRecord() => new(Id, WireEnum<Role>.Parse(Role), OwnerId, Hint, CreatedAt, RevokedAt, Name, Scopes, ExpiresAt, LastUsedAt);
     }
 }

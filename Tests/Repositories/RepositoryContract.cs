@@ -66,11 +66,31 @@ public abstract partial class RepositoryContract
         var record = Record(Role.Producer, producer.Id, other);
         await keys.CreateAsync(record, ApiKey.Hash(other), default);
         Assert.That((await keys.FindCallerAsync(ApiKey.Hash(other), default))?.KeyId, Is.EqualTo(record.Id));
-        Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.True);
-        Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.True, "revoking twice is harmless");
-        Assert.That(await keys.RevokeAsync(Guid.NewGuid(), record.Id, _now, default), Is.False, "only the owner's key");
+        Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.EqualTo(ApiKeyRepository.RevokeOutcome.Revoked));
+        Assert.That(await keys.RevokeAsync(producer.Id, record.Id, _now, default), Is.EqualTo(ApiKeyRepository.RevokeOutcome.AlreadyRevoked),
+            "revoking twice is harmless");
+        Assert.That(await keys.RevokeAsync(Guid.NewGuid(), record.Id, _now, default), Is.EqualTo(ApiKeyRepository.RevokeOutcome.NotFound), "only the owner's key");
         Assert.That(await keys.FindCallerAsync(ApiKey.Hash(other), default), Is.Null);
         Assert.That(await keys.FindCallerAsync(ApiKey.Hash(key), default), Is.Not.Null);
+        var first = (await keys.ListAsync(producer.Id, default))[0];
+        Assert.That(await keys.RevokeAsync(producer.Id, first.Id, _now, default), Is.EqualTo(ApiKeyRepository.RevokeOutcome.LastFullKey),
+            "the account's last key with every scope and no expiry stays");
+        Assert.That(await keys.FindCallerAsync(ApiKey.Hash(key), default), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task ApiKey_CreateWithinCap_StopsAtTheActiveKeys_ExpiredAndRevokedNotCounted()
+    {
+        var (producer, _) = await NewProducer();
+        var keys = new ApiKeyRepository(_db);
+        ApiKeyRecord Key(DateTimeOffset? expires = null) => Record(Role.Producer, producer.Id, ApiKey.New()) with { ExpiresAt = expires, Scopes = "read" };
+        var expired = Key(_now.AddMinutes(-1));
+        await keys.CreateAsync(expired, ApiKey.Hash(ApiKey.New()), default);
+        var second = Key();
+        Assert.That(await keys.CreateWithinCapAsync(second, ApiKey.Hash(ApiKey.New()), 2, default), Is.True, "1 active (the first) + the expired one");
+        Assert.That(await keys.CreateWithinCapAsync(Key(), ApiKey.Hash(ApiKey.New()), 2, default), Is.False, "2 active: full");
+        await keys.RevokeAsync(producer.Id, second.Id, _now, default);
+        Assert.That(await keys.CreateWithinCapAsync(Key(), ApiKey.Hash(ApiKey.New()), 2, default), Is.True, "a revoked key frees its place");
     }
 
     [Test]

@@ -53,6 +53,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["RateLimiting:Public:PermitLimit"] = "0",
             ["RateLimiting:Keys:ReadsPerWindow"] = "0",
             ["RateLimiting:Keys:WritesPerWindow"] = "0",
+            ["RateLimiting:Keys:AccountReadsPerWindow"] = "0",
+            ["RateLimiting:Keys:AccountWritesPerWindow"] = "0",
             // Webhook receivers in the tests listen on loopback over http.
             ["Webhooks:AllowPrivateTargets"] = "true",
             ["Webhooks:PollMilliseconds"] = "100",
