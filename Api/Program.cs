@@ -1,6 +1,7 @@
 using Traceability.Api.Auth;
 using Traceability.Api.Endpoints;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.Recalls;
 using Traceability.Api.Setup;
 using Traceability.Api.Startup;
 using Traceability.Api.Webhooks;
@@ -15,6 +16,7 @@ builder.Services.AddTraceabilityAuth();
 builder.Services.AddTraceabilityOpenApi();
 builder.Services.AddTraceabilityPublic();
 builder.Services.AddTraceabilityWebhooks();
+builder.Services.AddTraceabilityRecalls();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ api.MapAuthorityEndpoints();
 api.MapProductEndpoints();
 api.MapCertificationEndpoints();
 api.MapBatchEndpoints();
+api.MapRecallEndpoints();
 api.MapEventEndpoints();
 api.MapPublicRecordEndpoints();
 api.MapLabelEndpoints();

@@ -87,8 +87,4 @@ public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null, s
 
     /// <summary>A producer's data is changed by that producer only.</summary>
     public bool MayChange(Guid ownerProducerId) => IsProducer(ownerProducerId);
-
-    /// <summary>A batch is recalled by its producer or by any OCOP authority (a recall follows the lots made from it,
-    /// whoever made them); the admin manages accounts, not products.</summary>
-    public bool MayRecall(Batch batch) => Role == Role.Authority || IsProducer(batch.ProducerId);
 }

@@ -24,3 +24,9 @@ public sealed class ForbiddenException(string message) : DomainException(message
 
 /// <summary>422: well-formed, but it cannot be processed as sent (an idempotency key reused for another request).</summary>
 public sealed class UnprocessableException(string message) : DomainException(message);
+
+/// <summary>429: an account's quota for this kind of write is used up until <see cref="RetryAfter"/> has passed.</summary>
+public sealed class QuotaExceededException(string message, TimeSpan retryAfter) : DomainException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

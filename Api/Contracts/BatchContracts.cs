@@ -64,14 +64,11 @@ public sealed record BatchResponse(
         b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null);
 }
 
-public sealed record RecallRequest([property: Required] string? Reason);
-
-/// <summary>Every batch the recall reaches (the batch and all made from it), and those it newly recalled.</summary>
-public sealed record RecallResponse(string Code, IReadOnlyList<string> AffectedCodes, IReadOnlyList<string> NewlyRecalledCodes);
-
 public sealed record LineageNodeResponse(
     Guid BatchId, string Code, string LotNumber, Guid ProductId, string ProductName, Guid ProducerId, string ProducerName,
     int Depth, bool Recalled, string PublicUrl);
 
-/// <summary>One step and more before (ancestors) and after (descendants); depth 1 is the direct link.</summary>
-public sealed record LineageResponse(Guid BatchId, string Code, IReadOnlyList<LineageNodeResponse> Ancestors, IReadOnlyList<LineageNodeResponse> Descendants);
+/// <summary>One step and more before (ancestors) and after (descendants); depth 1 is the direct link. Each list is a
+/// page: pass its next cursor back as <c>cursor</c> with its <c>direction</c> for the rest (null: the list is complete).</summary>
+public sealed record LineageResponse(Guid BatchId, string Code, IReadOnlyList<LineageNodeResponse> Ancestors, IReadOnlyList<LineageNodeResponse> Descendants,
+    string? AncestorsNextCursor, string? DescendantsNextCursor);

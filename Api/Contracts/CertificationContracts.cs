@@ -7,9 +7,9 @@ public sealed record CreateCertificationRequest(
     [property: Required, Range(3, 5)] int? Stars, [property: Required] string? DecisionNumber, [property: Required] string? IssuedBy,
     [property: Required] DateOnly? IssuedOn, DateOnly? ValidUntil)
 {
-    /// <summary>The decision as given (shape and dates checked); whether this authority may give these stars is the
-    /// handler's to ask (<see cref="Authority.MayCertify"/>).</summary>
-    public OcopCertification ToCertification(Guid id, Guid productId, Guid authorityId, DateOnly today, DateTimeOffset now)
+    /// <summary>The decision as given (shape and dates checked: valid at most 36 months from signing); whether this
+    /// authority may give it is the domain's to say (<see cref="OcopCertification.Refusal"/>).</summary>
+    public OcopCertification ToCertification(Guid id, Product product, Authority authority, DateOnly today, DateTimeOffset now)
     {
         var v = new FieldErrors();
         if (Stars is null) v.Add("stars", "Required: 3, 4 or 5.");
@@ -22,18 +22,48 @@ public sealed record CreateCertificationRequest(
         else if (IssuedOn > today) v.Add("issuedOn", "Cannot be in the future.");
         var validUntil = givenValidity ?? (issuedOn is { } day ? OcopCertification.DefaultValidUntil(day) : null);
         if (givenValidity is not null && issuedOn is not null && givenValidity <= issuedOn) v.Add("validUntil", "Must be after issuedOn.");
+        else if (givenValidity is not null && issuedOn is { } signed && givenValidity > OcopCertification.DefaultValidUntil(signed))
+            v.Add("validUntil", $"An OCOP certification is valid at most {OcopCertification.DefaultValidityMonths} months from its decision: "
+                                + $"at most {OcopCertification.DefaultValidUntil(signed):yyyy-MM-dd}.");
         v.ThrowIfInvalid();
-        return new OcopCertification(id, productId, authorityId, Stars!.Value, decision, issuedBy, issuedOn!.Value, validUntil!.Value, now);
+        return new OcopCertification(id, product.Id, authority.Id, Stars!.Value, decision, issuedBy, issuedOn!.Value, validUntil!.Value, now)
+        {
+            IssuerLevel = authority.Level,
+            Product = new CertifiedProduct(product.Name, product.Category, product.Gtin),
+        };
     }
+}
+
+/// <summary>Why a certification or a recall is withdrawn.</summary>
+public sealed record WithdrawalRequest([property: Required] string? Reason)
+{
+    public string Validated()
+    {
+        var v = new FieldErrors();
+        var reason = v.Required("reason", Reason, 1000);
+        v.ThrowIfInvalid();
+        return reason;
+    }
+}
+
+public sealed record WithdrawalResponse(DateTimeOffset At, Guid By, string ByName, string Reason);
+
+/// <summary>The product as it was certified: its name, category and GTIN when the decision was recorded.</summary>
+public sealed record CertifiedProductResponse(string Name, [property: OneOf(typeof(ProductCategory))] string Category, string? Gtin)
+{
+    public static CertifiedProductResponse? From(CertifiedProduct? p) => p is null ? null : new(p.Name, WireEnum<ProductCategory>.Name(p.Category), p.Gtin);
 }
 
 public sealed record CertificationResponse(
     Guid Id, Guid ProductId, Guid AuthorityId, int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil,
-    string Status, DateTimeOffset CreatedAt)
+    string Status, DateTimeOffset CreatedAt, [property: OneOf(typeof(AuthorityLevel))] string? IssuerLevel, CertifiedProductResponse? CertifiedProduct,
+    WithdrawalResponse? Withdrawal)
 {
-    /// <summary>Status is "valid" from issuedOn to validUntil inclusive, "expired" after.</summary>
+    /// <summary>Status is "valid" from issuedOn to validUntil inclusive, "expired" after, "withdrawn" once withdrawn.</summary>
     public static CertificationResponse From(OcopCertification c, DateOnly today) => new(c.Id, c.ProductId, c.AuthorityId, c.Stars,
-        c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired", c.CreatedAt);
+        c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.StatusOn(today), c.CreatedAt,
+        c.IssuerLevel is { } level ? WireEnum<AuthorityLevel>.Name(level) : null, CertifiedProductResponse.From(c.Product),
+        c.Withdrawal is { } w ? new WithdrawalResponse(w.At, w.ByAuthorityId, w.ByName, w.Reason) : null);
 }
 
 /// <summary>The history, newest first, and the current certification (the newest still valid), if any.</summary>

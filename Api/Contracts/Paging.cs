@@ -39,3 +39,24 @@ public static class Cursor
     public static PageResponse<TOut> ToResponse<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>
         new(page.Items.Select(map).ToList(), Encode(page.After));
 }
+
+/// <summary>A lineage list's cursor: the depth and registration order of the last batch of the page before.</summary>
+public static class LineageCursor
+{
+    public static string? Encode(Infrastructure.Repositories.LineageRepository.Position? p) =>
+        p is { } at ? Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"l1:{at.Depth}:{at.Seq}")) : null;
+
+    public static Infrastructure.Repositories.LineageRepository.Position? Read(string? cursor, FieldErrors v)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            if (parts is ["l1", var d, var s] && int.TryParse(d, out var depth) && long.TryParse(s, out var seq) && depth > 0 && seq >= 0)
+                return new(depth, seq);
+        }
+        catch (FormatException) { }
+        v.Add("cursor", "Not a cursor this API issued; pass the next cursor from the previous page.");
+        return null;
+    }
+}

@@ -31,8 +31,8 @@ public sealed partial record CreateProducerRequest(
             var province = v.Required("address.province", Address.Province, 100);
             var communeCode = v.Optional("address.communeCode", Address.CommuneCode, 5);
             if (communeCode is not null && !CommuneCodePattern().IsMatch(communeCode)) v.Add("address.communeCode", "5 digits (2025 administrative code).");
-            var provinceCode = v.Optional("address.provinceCode", Address.ProvinceCode, 2);
-            if (provinceCode is not null && !ProvinceCodePattern().IsMatch(provinceCode)) v.Add("address.provinceCode", "2 digits (2025 administrative code).");
+            // The province decides which province authority's remit the producer is in: it must be on the official list.
+            var provinceCode = ProvinceFields.Resolve(v, "address.province", province, "address.provinceCode", Address.ProvinceCode);
             address = new Address(line, commune, province, communeCode, provinceCode);
         }
         v.ThrowIfInvalid();
@@ -42,7 +42,6 @@ public sealed partial record CreateProducerRequest(
     [GeneratedRegex(@"^\d{10}(-\d{3})?$")] private static partial Regex TaxCodePattern();
     [GeneratedRegex(@"^\+?[0-9 ().-]{6,30}$")] private static partial Regex PhonePattern();
     [GeneratedRegex(@"^\d{5}$")] private static partial Regex CommuneCodePattern();
-    [GeneratedRegex(@"^\d{2}$")] private static partial Regex ProvinceCodePattern();
 }
 
 public sealed record ProducerResponse(

@@ -27,17 +27,14 @@ public static class BatchEndpoints
             .WithSummary("Read a batch (its producer, any authority, admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/lineage", GetLineage).WithName("GetBatchLineage")
-            .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN. Each batch once, at its nearest depth, up to 64 steps; more than 10,000 batches → 422.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/{id:guid}/recall", RecallBatch).RequireScope(KeyScopes.BatchesWrite).WithName("RecallBatch")
-            .WithSummary("Recall a batch and, transitively, every batch made from it (the owner or any authority). The recall is recorded in each chain; a recalled batch stays recalled.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithSummary("The batches one and more steps before (made into this one) and after (made from it) — circular 02/2024/TT-BKHCN. Each batch once, at its nearest depth, nearest first, however deep or wide; each list a page (limit, default 50): pass its next cursor back as cursor with direction=ancestors or descendants for the rest of that list.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     public static async Task<Created<BatchResponse>> CreateBatch(
         CreateBatchRequest request, ClaimsPrincipal user, ProductRepository products, BatchRepository batches,
-        PublicLinks links, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
+        PublicLinks links, RequestTransaction transaction, Microsoft.Extensions.Options.IOptions<QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (request.ProductId is null) v.Add("productId", "Required.");
@@ -46,7 +43,7 @@ public static class BatchEndpoints
         var candidate = request.ToBatch(Guid.CreateVersion7(), product, VietnamTime.Today(now), now, v);
         var parents = await BatchParents.ResolveAsync(request.Parents, candidate.ProducerId, batches, ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
-        var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct);
+        var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct, Quota(quotas.Value, now));
         return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product!.Gtin, links));
     }
 
@@ -75,34 +72,42 @@ public static class BatchEndpoints
     }
 
     public static async Task<Ok<LineageResponse>> GetLineage(
-        Guid id, ClaimsPrincipal user, BatchRepository batches, LineageRepository lineage, PublicLinks links, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, BatchRepository batches, LineageRepository lineage, PublicLinks links,
+        string? direction, string? cursor, int? limit, CancellationToken ct)
     {
+        var v = new FieldErrors();
+        LineageRepository.Direction? only = direction switch
+        {
+            null => null,
+            "ancestors" => LineageRepository.Direction.Ancestors,
+            "descendants" => LineageRepository.Direction.Descendants,
+            _ => null,
+        };
+        if (direction is not null && only is null) v.Add("direction", "ancestors or descendants.");
+        if (cursor is not null && only is null) v.Add("direction", "Name the list the cursor continues: ancestors or descendants.");
+        var after = LineageCursor.Read(cursor, v);
+        if (limit is < 1 or > Cursor.MaxLimit) v.Add("limit", $"Between 1 and {Cursor.MaxLimit}.");
+        v.ThrowIfInvalid();
         var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
-        var ancestors = await lineage.AncestorsAsync(id, ct);
-        var descendants = await lineage.DescendantsAsync(id, ct);
         LineageNodeResponse Map(LineageNode n) => new(n.BatchId, n.Code, n.LotNumber, n.ProductId, n.ProductName, n.ProducerId,
             n.ProducerName, n.Depth, n.RecalledAt is not null, links.For(n.Code, n.LotNumber, n.Gtin));
-        return TypedResults.Ok(new LineageResponse(id, batch.Code, ancestors.Select(Map).ToList(), descendants.Select(Map).ToList()));
+        async Task<(IReadOnlyList<LineageNodeResponse>, string?)> List(LineageRepository.Direction d)
+        {
+            if (only is not null && only != d) return ([], null);
+            var (nodes, next) = await lineage.PageAsync(id, d, after, limit ?? Cursor.DefaultLimit, ct);
+            return (nodes.Select(Map).ToList(), LineageCursor.Encode(next));
+        }
+        var (ancestors, ancestorsNext) = await List(LineageRepository.Direction.Ancestors);
+        var (descendants, descendantsNext) = await List(LineageRepository.Direction.Descendants);
+        return TypedResults.Ok(new LineageResponse(id, batch.Code, ancestors, descendants, ancestorsNext, descendantsNext));
     }
 
-    public static async Task<Ok<RecallResponse>> RecallBatch(
-        Guid id, RecallRequest request, ClaimsPrincipal user, BatchRepository batches, RecallRepository recalls,
-        ProducerRepository producers, AuthorityRepository authorities, TimeProvider clock, CancellationToken ct)
+    /// <summary>Today's quota, by the Vietnam day.</summary>
+    private static BatchRepository.Quota Quota(QuotaOptions o, DateTimeOffset now)
     {
-        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
-        var caller = user.ToCaller();
-        if (!caller.MayRecall(batch))
-            throw caller.Role == Role.Admin
-                ? new ForbiddenException("A recall is made by the batch's producer or an OCOP authority.")
-                : new NotFoundException("Batch", id);
-        var v = new FieldErrors();
-        var reason = v.Required("reason", request.Reason, 1000);
-        v.ThrowIfInvalid();
-        var by = caller.Role == Role.Authority
-            ? (await authorities.GetAsync(caller.Id!.Value, ct))?.Name
-            : (await producers.GetAsync(caller.Id!.Value, ct))?.Name;
-        var result = await recalls.RecallAsync(batch, reason, by ?? "", clock.GetUtcNow(), ct);
-        return TypedResults.Ok(new RecallResponse(batch.Code, result.AffectedCodes, result.NewlyRecalledCodes));
+        var today = VietnamTime.Today(now);
+        var midnight = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), VietnamTime.Offset);
+        return new BatchRepository.Quota(o.BatchesPerDay, o.ChildrenPerForeignBatch, today, midnight - now);
     }
 
     private static BatchResponse Response(Batch batch, string? gtin, PublicLinks links) =>

@@ -67,7 +67,7 @@ public static class EpcisDocument
     }
 
     /// <summary>Steps after which the goods are not at the step's place (shipped, sold, recalled): no bizLocation.</summary>
-    public static readonly IReadOnlySet<EventType> StepsWithoutBizLocation = new HashSet<EventType> { EventType.Shipping, EventType.RetailSelling, EventType.Recalling };
+    public static readonly IReadOnlySet<EventType> StepsWithoutBizLocation = new HashSet<EventType> { EventType.Shipping, EventType.RetailSelling, EventType.Recalling, EventType.RecallWithdrawn };
 
     /// <summary>A SimpleEventQuery's answer: the events as an EPCISQueryDocument, with the same contexts as the export.</summary>
     public static JsonObject QueryDocument(string publicBase, JsonArray events, DateTimeOffset now) => new()

@@ -22,6 +22,8 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, Infr
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (status >= 500) logger.LogError(exception, "Unhandled failure on {Path}", context.Request.Path);
+        if (exception is QuotaExceededException quota)
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(quota.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail }
@@ -36,6 +38,7 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, Infr
         ConflictException => (409, "Conflict.", e.Message, null),
         ForbiddenException => (403, "Forbidden.", e.Message, null),
         UnprocessableException => (422, "Unprocessable request.", e.Message, null),
+        QuotaExceededException => (429, "Quota used up.", e.Message, null),
         BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
         BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", e.Message, null),
         BadHttpRequestException b when BindingErrors(b.Message) is { } errors => (400, "The request is invalid.", null, errors),

@@ -14,6 +14,7 @@ public sealed class OpenApiWebhooks : IDocumentFilter
         (WebhookKinds.BatchCreated, typeof(BatchCreatedData), "A batch of the subscriber's was registered."),
         (WebhookKinds.EventRecorded, typeof(EventRecordedData), "An event was recorded on one of the subscriber's batches (also one captured through EPCIS)."),
         (WebhookKinds.BatchRecalled, typeof(BatchRecalledData), "A batch was recalled: the subscriber's own, one made from a recalled batch (recalledBecauseOf), or, for an authority, any."),
+        (WebhookKinds.BatchRecallWithdrawn, typeof(BatchRecallWithdrawnData), "A recall that had reached the batch was withdrawn and no other recall covers it: the batch is no longer recalled."),
         (WebhookKinds.CertificationRecorded, typeof(CertificationData), "An OCOP certification was recorded for the subscriber's product, or by the subscribing authority."),
         (WebhookKinds.CertificationExpiring, typeof(CertificationData), "An OCOP certification's validUntil is 30, then 7 days away (Vietnam time); daysLeft says how many."),
         (WebhookKinds.SerialsIssued, typeof(SerialsIssuedData), "Item serials were issued for one of the subscriber's batches."),

@@ -17,10 +17,23 @@ public static class DatabaseInitializer
         var options = services.GetRequiredService<IOptions<TraceabilityOptions>>().Value;
         services.GetRequiredService<ISqlDialect>().Migrate(logger);
 
+        await BackfillProvinceCodesAsync(services, logger);
         if (string.IsNullOrEmpty(options.AdminApiKey))
             await EnsureAdminKeyAsync(services.GetRequiredService<ApiKeyRepository>(), services.GetRequiredService<TimeProvider>(), logger);
         if (options.SeedDemoData)
             await services.GetRequiredService<DemoData>().SeedIfEmptyAsync(logger, CancellationToken.None);
+    }
+
+    /// <summary>Producers and authorities registered before province codes were checked get theirs from their province's
+    /// name where it resolves; the rest are listed so that an operator can set them (until then only a national
+    /// authority acts on them).</summary>
+    private static async Task BackfillProvinceCodesAsync(IServiceProvider services, ILogger logger)
+    {
+        static string? Resolve(string name) => Provinces.ByName(name)?.Code;
+        var producers = await services.GetRequiredService<ProducerRepository>().BackfillProvinceCodesAsync(Resolve, CancellationToken.None);
+        var authorities = await services.GetRequiredService<AuthorityRepository>().BackfillProvinceCodesAsync(Resolve, CancellationToken.None);
+        if (producers + authorities > 0)
+            logger.LogInformation("Gave {Producers} producers and {Authorities} authorities the province code of their province's name", producers, authorities);
     }
 
     /// <summary>No admin key configured and none stored: generate one, store its hash, print it this once.</summary>

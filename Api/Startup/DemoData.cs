@@ -25,7 +25,7 @@ public sealed class DemoData(
         var coopKey = IssuedKey.New(Role.Producer, coop.Id, now);
         await producers.CreateAsync(coop, coopKey.Record, coopKey.Hash, ct);
 
-        var province = new Authority(Guid.CreateVersion7(), "Hội đồng đánh giá OCOP tỉnh Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", now);
+        var province = new Authority(Guid.CreateVersion7(), "Hội đồng đánh giá OCOP tỉnh Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", now, "38");
         var provinceKey = IssuedKey.New(Role.Authority, province.Id, now);
         await authorities.CreateAsync(province, provinceKey.Record, provinceKey.Hash, ct);
 
@@ -37,12 +37,14 @@ public sealed class DemoData(
         await products.CreateAsync(nem, ct);
         await products.CreateAsync(honey, ct);
 
-        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), nem.Id, province.Id, 4, "3981/QĐ-UBND",
-            "UBND tỉnh Thanh Hóa", today.AddMonths(-2), today.AddMonths(34), now), ct);
-        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), honey.Id, province.Id, 3, "1520/QĐ-UBND",
-            "UBND huyện Bá Thước", today.AddMonths(-40), today.AddMonths(-4), now), ct);
-        await certifications.CreateAsync(new OcopCertification(Guid.CreateVersion7(), honey.Id, province.Id, 3, "2210/QĐ-UBND",
-            "UBND tỉnh Thanh Hóa", today.AddMonths(-3), today.AddMonths(33), now), ct);
+        OcopCertification Decision(Product product, int stars, string number, string issuedBy, DateOnly issuedOn) =>
+            new(Guid.CreateVersion7(), product.Id, province.Id, stars, number, issuedBy, issuedOn, OcopCertification.DefaultValidUntil(issuedOn), now)
+            {
+                IssuerLevel = province.Level, Product = new CertifiedProduct(product.Name, product.Category, product.Gtin),
+            };
+        await certifications.CreateAsync(Decision(nem, 4, "3981/QĐ-UBND", "UBND tỉnh Thanh Hóa", today.AddMonths(-2)), ct);
+        await certifications.CreateAsync(Decision(honey, 3, "1520/QĐ-UBND", "UBND huyện Bá Thước", today.AddMonths(-40)), ct);
+        await certifications.CreateAsync(Decision(honey, 3, "2210/QĐ-UBND", "UBND tỉnh Thanh Hóa", today.AddMonths(-3)), ct);
 
         var nemBatch = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), nem.Id, coop.Id, $"NC{today:yyMMdd}-01", TracingCode.New(),
             today.AddDays(-1), today.AddDays(6), 500m, "H87", new BatchOrigin("Trại lợn Xuân Lập", "Xã Xuân Lập", "Thanh Hóa", 19.93, 105.48), now), [], ct);

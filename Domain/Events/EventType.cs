@@ -1,10 +1,11 @@
 namespace Traceability.Domain.Events;
 
-/// <summary>The stages of a batch's story. <see cref="Recalling"/> is recorded by the system on a recall, never posted.</summary>
+/// <summary>The stages of a batch's story. <see cref="Recalling"/> and <see cref="RecallWithdrawn"/> are recorded by the
+/// system on a recall and on its withdrawal, never posted.</summary>
 public enum EventType
 {
     Planting, Cultivating, Harvesting, Processing, Packing, Inspecting, Certifying,
-    Storing, Shipping, Receiving, RetailSelling, Other, Recalling,
+    Storing, Shipping, Receiving, RetailSelling, Other, Recalling, RecallWithdrawn,
 }
 
 /// <param name="BizStep">GS1 CBV 2.0 bizStep (short name), or "ocop:{step}" where CBV has none: a term of the project's
@@ -33,6 +34,7 @@ public static class EventTypes
         Info(EventType.RetailSelling, "Bán lẻ", "Retail selling", "retail_selling", "retail_sold"),
         Info(EventType.Other, "Khác", "Other", "other"),
         Info(EventType.Recalling, "Thu hồi", "Recall", Extension("recalling"), "recalled", recordable: false),
+        Info(EventType.RecallWithdrawn, "Rút lại lệnh thu hồi", "Recall withdrawn", Extension("recall_withdrawing"), recordable: false),
     ];
 
     private static readonly Dictionary<EventType, EventTypeInfo> ByType = All.ToDictionary(i => i.Type);

@@ -9,17 +9,18 @@ public static class WebhookKinds
     public const string BatchCreated = "batch.created";
     public const string EventRecorded = "event.recorded";
     public const string BatchRecalled = "batch.recalled";
+    public const string BatchRecallWithdrawn = "batch.recall_withdrawn";
     public const string CertificationRecorded = "certification.recorded";
     public const string CertificationExpiring = "certification.expiring";
     public const string SerialsIssued = "serials.issued";
 
-    public static readonly IReadOnlyList<string> All = [BatchCreated, EventRecorded, BatchRecalled, CertificationRecorded, CertificationExpiring, SerialsIssued];
+    public static readonly IReadOnlyList<string> All = [BatchCreated, EventRecorded, BatchRecalled, BatchRecallWithdrawn, CertificationRecorded, CertificationExpiring, SerialsIssued];
 
     /// <summary>What each role hears about: a producer its own data (and recalls that reach its batches), an authority
     /// every recall and the certifications it recorded, the admin everything.</summary>
     public static IReadOnlyList<string> For(Role role) => role switch
     {
-        Role.Authority => [BatchRecalled, CertificationRecorded, CertificationExpiring],
+        Role.Authority => [BatchRecalled, BatchRecallWithdrawn, CertificationRecorded, CertificationExpiring],
         _ => All,
     };
 

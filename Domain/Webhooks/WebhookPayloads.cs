@@ -21,6 +21,11 @@ public sealed record RecallCause(Guid BatchId, string Code);
 
 /// <summary>batch.recalled: a batch was recalled, itself or because a batch it was made from was (recalledBecauseOf).</summary>
 public sealed record BatchRecalledData(Guid BatchId, string Code, Guid ProducerId, string Reason, DateTimeOffset RecalledAt, RecallCause? RecalledBecauseOf,
+    BatchLinks Links, Guid? RecallId = null);
+
+/// <summary>batch.recall_withdrawn: a recall that had marked the batch was withdrawn, and no other recall covers it: it is
+/// no longer recalled (the recall and its withdrawal stay in its chain).</summary>
+public sealed record BatchRecallWithdrawnData(Guid BatchId, string Code, Guid ProducerId, Guid RecallId, string Reason, DateTimeOffset WithdrawnAt,
     BatchLinks Links);
 
 public sealed record CertificationLinks(string Certifications, string Product);

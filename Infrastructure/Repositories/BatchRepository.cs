@@ -34,12 +34,32 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
         return batch;
     }
 
+    /// <summary>What one producer may register: batches per day (0: no limit), and batches made from one batch of another
+    /// producer. Counted in the creating transaction, so concurrent requests cannot both take the last place.</summary>
+    public sealed record Quota(int BatchesPerDay, int ChildrenPerForeignBatch, DateOnly Day, TimeSpan UntilTomorrow);
+
+    private const string CountTodaySql = "UPDATE account_counters SET count = count + 1 WHERE account_id = @Account AND counter = 'batches' AND day = @Day";
+    private const string StartTodaySql = "INSERT INTO account_counters (account_id, counter, day, count) VALUES (@Account, 'batches', @Day, 1)";
+    private const string TodaySql = "SELECT count FROM account_counters WHERE account_id = @Account AND counter = 'batches' AND day = @Day";
+
+    private const string ChildrenOfForeignSql = """
+        SELECT COUNT(*) FROM batch_parents bp JOIN batches c ON c.id = bp.child_id WHERE bp.parent_id = @Parent AND c.producer_id = @Producer
+        """;
+
+    // Checked again inside the transaction: a recall that marked a parent after the request read it must not miss this batch.
+    private const string RecalledParentsSql = "SELECT code FROM batches WHERE id IN @Ids AND recalled_at IS NOT NULL";
+
     /// <summary>As above, inside the caller's transaction (a request's, with its stored idempotent response); a clash of
     /// tracing codes rolls back to a savepoint and draws again.</summary>
-    public async Task<Batch> CreateAsync(DbConnection connection, DbTransaction transaction, Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct)
+    public async Task<Batch> CreateAsync(DbConnection connection, DbTransaction transaction, Batch batch, IReadOnlyList<BatchParent> parents, CancellationToken ct,
+        Quota? quota = null)
     {
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LotExistsSql), new { batch.ProductId, batch.LotNumber }, transaction, cancellationToken: ct)) > 0)
             throw new ConflictException($"Lot '{batch.LotNumber}' already exists for this product.");
+        if (quota is not null) await CheckQuotaAsync(connection, transaction, batch, parents, quota, ct);
+        if (parents.Count > 0 && (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(RecalledParentsSql),
+                new { Ids = parents.Select(p => p.ParentId).ToList() }, transaction, cancellationToken: ct))).FirstOrDefault() is { } recalled)
+            throw new ConflictException($"Batch {recalled} was recalled meanwhile and cannot be used.");
         for (var attempt = 0; ; attempt++)
         {
             await transaction.SaveAsync("new_batch", ct);
@@ -61,6 +81,34 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
                 batch = batch with { Code = TracingCode.New() };
             }
         }
+    }
+
+    private const string ParentOwnerSql = "SELECT producer_id AS ProducerId, code AS Code FROM batches WHERE id = @Id";
+
+    private sealed class ParentOwner
+    {
+        public Guid ProducerId { get; set; }
+        public string Code { get; set; } = "";
+    }
+
+    private async Task CheckQuotaAsync(DbConnection connection, DbTransaction transaction, Batch batch, IReadOnlyList<BatchParent> parents, Quota quota,
+        CancellationToken ct)
+    {
+        CommandDefinition Command(string sql, object args) => new(db.Sql(sql), args, transaction, cancellationToken: ct);
+        foreach (var parent in parents)
+        {
+            var owner = await connection.QuerySingleAsync<ParentOwner>(Command(ParentOwnerSql, new { Id = parent.ParentId }));
+            if (owner.ProducerId == batch.ProducerId) continue;
+            if (await connection.ExecuteScalarAsync<long>(Command(ChildrenOfForeignSql, new { Parent = parent.ParentId, Producer = batch.ProducerId })) >= quota.ChildrenPerForeignBatch)
+                throw new UnprocessableException($"You have made {quota.ChildrenPerForeignBatch} batches from another producer's batch {owner.Code}, "
+                                                 + "the most one producer may (Quotas:ChildrenPerForeignBatch); ask the operator if your production really needs more.");
+        }
+        if (quota.BatchesPerDay <= 0) return;
+        var args = new { Account = batch.ProducerId, quota.Day };
+        if (await connection.ExecuteAsync(Command(CountTodaySql, args)) == 0) await connection.ExecuteAsync(Command(StartTodaySql, args));
+        if (await connection.ExecuteScalarAsync<long>(Command(TodaySql, args)) > quota.BatchesPerDay)
+            throw new QuotaExceededException($"This producer has registered {quota.BatchesPerDay} batches today, the most it may a day (Quotas:BatchesPerDay); "
+                                             + "more can be registered from midnight, Vietnam time.", quota.UntilTomorrow);
     }
 
     /// <summary>batch.created, to its producer.</summary>

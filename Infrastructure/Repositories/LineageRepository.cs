@@ -6,8 +6,6 @@ namespace Traceability.Infrastructure.Repositories;
 /// <summary>Reads the "one step before, one step after" links between batches, and their transitive closure.</summary>
 public sealed class LineageRepository(Database db)
 {
-    public const int MaxDepth = 64;
-
     internal const string ParentColumns = "bp.parent_id, b.code, b.lot_number, p.gtin, bp.quantity, b.unit, p.name AS product_name, pr.name AS producer_name";
     internal const string ParentJoins = """
         batch_parents bp JOIN batches b ON b.id = bp.parent_id JOIN products p ON p.id = b.product_id
@@ -23,12 +21,10 @@ public sealed class LineageRepository(Database db)
         return rows.Select(r => r.ToLink()).ToList();
     }
 
-    /// <summary>The walk's limit: more batches than this in one lineage is refused (422) rather than walked.</summary>
-    public const int MaxNodes = 10_000;
-
-    // One step of the walk: the frontier's neighbours. The frontier is sent in chunks (SQL Server takes ~2,100 parameters).
-    private const string ParentsOfSql = "SELECT child_id AS id, parent_id AS value FROM batch_parents WHERE child_id IN @Ids";
-    private const string ChildrenOfSql = "SELECT parent_id AS id, child_id AS value FROM batch_parents WHERE parent_id IN @Ids";
+    // One step of the walk: the frontier's neighbours, with their registration order. The frontier is sent in chunks
+    // (SQL Server takes ~2,100 parameters).
+    private const string ParentsOfSql = "SELECT b.id AS Id, b.seq AS Value FROM batch_parents bp JOIN batches b ON b.id = bp.parent_id WHERE bp.child_id IN @Ids";
+    private const string ChildrenOfSql = "SELECT b.id AS Id, b.seq AS Value FROM batch_parents bp JOIN batches b ON b.id = bp.child_id WHERE bp.parent_id IN @Ids";
     private const int Chunk = 500;
 
     private const string NodesSql = """
@@ -40,48 +36,42 @@ public sealed class LineageRepository(Database db)
 
     public enum Direction { Ancestors, Descendants }
 
-    /// <summary>Every batch this one was made from (depth 1 = direct inputs), nearest first.</summary>
-    public Task<IReadOnlyList<LineageNode>> AncestorsAsync(Guid batchId, CancellationToken ct) => NodesAsync(batchId, Direction.Ancestors, ct);
+    /// <summary>Where a lineage page ends: the last batch's depth and registration order.</summary>
+    public readonly record struct Position(int Depth, long Seq);
 
-    /// <summary>Every batch made from this one, directly or through others, nearest first.</summary>
-    public Task<IReadOnlyList<LineageNode>> DescendantsAsync(Guid batchId, CancellationToken ct) => NodesAsync(batchId, Direction.Descendants, ct);
-
-    private async Task<IReadOnlyList<LineageNode>> NodesAsync(Guid batchId, Direction direction, CancellationToken ct)
+    /// <summary>A page of the batches this one was made from (<see cref="Direction.Ancestors"/>, depth 1 = direct inputs)
+    /// or made from it (<see cref="Direction.Descendants"/>), nearest first, each batch once at its nearest depth, in
+    /// registration order within a depth; after <paramref name="after"/>, at most <paramref name="limit"/>, and where the
+    /// next page starts (null: none). No depth or size limit: the walk goes breadth first a depth at a time (batches, not
+    /// paths, so a lineage where each batch is made from the two before it stays linear) and stops at the depth where the
+    /// page fills, so a page costs the batches up to it.</summary>
+    public async Task<(IReadOnlyList<LineageNode> Nodes, Position? Next)> PageAsync(Guid batchId, Direction direction, Position? after, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var depths = await WalkAsync(connection, null, batchId, direction, MaxNodes, ct);
-        var rows = new List<NodeRow>(depths.Count);
-        foreach (var chunk in depths.Keys.Chunk(Chunk))
-            rows.AddRange(await connection.QueryAsync<NodeRow>(new CommandDefinition(db.Sql(NodesSql), new { Ids = chunk }, cancellationToken: ct)));
-        return rows.OrderBy(r => depths[r.BatchId]).ThenBy(r => r.Seq).Select(r => new LineageNode(r.BatchId, r.Code, r.LotNumber, r.ProductId,
-            r.ProductName, r.Gtin, r.ProducerId, r.ProducerName, depths[r.BatchId], r.RecalledAt)).ToList();
-    }
-
-    /// <summary>Breadth first from <paramref name="root"/> (excluded), each batch visited once at its smallest depth, up to
-    /// <see cref="MaxDepth"/> steps: a shape where every batch is made from the two before it has a number of paths that
-    /// grows exponentially with its length but only as many batches as it has, so walking batches (not paths) stays
-    /// linear. More than <paramref name="maxNodes"/> batches → <see cref="UnprocessableException"/>.</summary>
-    public async Task<IReadOnlyDictionary<Guid, int>> WalkAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction,
-        Guid root, Direction direction, int maxNodes, CancellationToken ct)
-    {
         var sql = db.Sql(direction == Direction.Ancestors ? ParentsOfSql : ChildrenOfSql);
-        var depths = new Dictionary<Guid, int>();
-        var frontier = new List<Guid> { root };
-        for (var depth = 1; depth <= MaxDepth && frontier.Count > 0; depth++)
+        var seen = new HashSet<Guid> { batchId };
+        var frontier = new List<Guid> { batchId };
+        var picked = new List<(Guid Id, int Depth, long Seq)>();
+        for (var depth = 1; frontier.Count > 0 && picked.Count <= limit; depth++)
         {
-            var next = new List<Guid>();
+            var level = new List<(Guid Id, long Seq)>();
             foreach (var chunk in frontier.Chunk(Chunk))
-            foreach (var link in await connection.QueryAsync<Pair<Guid>>(new CommandDefinition(sql, new { Ids = chunk }, transaction, cancellationToken: ct)))
-            {
-                if (link.Value == root || !depths.TryAdd(link.Value, depth)) continue;
-                if (depths.Count > maxNodes)
-                    throw new UnprocessableException($"This batch's {(direction == Direction.Ancestors ? "inputs" : "products")} reach more than {maxNodes} batches; "
-                                                     + "that is more than this API walks in one request.");
-                next.Add(link.Value);
-            }
-            frontier = next;
+            foreach (var link in await connection.QueryAsync<Pair<long>>(new CommandDefinition(sql, new { Ids = chunk }, cancellationToken: ct)))
+                if (seen.Add(link.Id)) level.Add((link.Id, link.Value));
+            level.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            foreach (var (id, seq) in level)
+                if (picked.Count <= limit && (after is not { } a || depth > a.Depth || (depth == a.Depth && seq > a.Seq))) picked.Add((id, depth, seq));
+            frontier = level.Select(l => l.Id).ToList();
         }
-        return depths;
+        var more = picked.Count > limit;
+        if (more) picked.RemoveAt(picked.Count - 1);
+        var rows = new Dictionary<Guid, NodeRow>();
+        foreach (var chunk in picked.Select(p => p.Id).Chunk(Chunk))
+            foreach (var row in await connection.QueryAsync<NodeRow>(new CommandDefinition(db.Sql(NodesSql), new { Ids = chunk }, cancellationToken: ct)))
+                rows[row.BatchId] = row;
+        var nodes = picked.Select(p => rows[p.Id]).Select((r, i) => new LineageNode(r.BatchId, r.Code, r.LotNumber, r.ProductId, r.ProductName, r.Gtin,
+            r.ProducerId, r.ProducerName, picked[i].Depth, r.RecalledAt)).ToList();
+        return (nodes, more ? new Position(picked[^1].Depth, picked[^1].Seq) : null);
     }
 
     internal sealed class ParentRow

@@ -29,6 +29,14 @@ public sealed class ProducerRepository(Database db)
         return row?.ToProducer();
     }
 
+    private const string UncodedSql = "SELECT id AS Id, province AS Value FROM producers WHERE province_code IS NULL";
+    private const string SetCodeSql = "UPDATE producers SET province_code = @Code WHERE id = @Id AND province_code IS NULL";
+
+    /// <summary>Gives producers registered without a province code their code, from their province's name where it
+    /// resolves (<paramref name="resolve"/>); returns how many it coded.</summary>
+    public Task<int> BackfillProvinceCodesAsync(Func<string, string?> resolve, CancellationToken ct) =>
+        ProvinceBackfill.RunAsync(db, UncodedSql, SetCodeSql, resolve, ct);
+
     internal sealed class Row
     {
         public Guid Id { get; set; }

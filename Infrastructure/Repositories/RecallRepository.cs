@@ -1,86 +1,326 @@
+using System.Data.Common;
 using Dapper;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 
 namespace Traceability.Infrastructure.Repositories;
 
-/// <summary>Recalls a batch and everything made from it, transitively; each newly recalled batch gets a "recalling"
-/// event in its hash chain.</summary>
-public sealed class RecallRepository(Database db, EventRepository events, LineageRepository lineage, Webhooks.WebhookOutbox? outbox = null)
+/// <summary>Recalls (migration 0019_recalls.sql): the recalled batch is marked in the request's transaction; the batches
+/// made from it are found and marked by <see cref="StepAsync"/>, <see cref="ChunkSize"/> at a time, each step its own
+/// short transaction, so a recall of any size lands without any writer waiting long, and a crash leaves work the next
+/// step resumes. A withdrawal releases the recall's batches the same way (those no other recall covers). Each newly
+/// recalled or released batch gets the event in its hash chain.</summary>
+public sealed class RecallRepository(Database db, EventRepository events, Webhooks.WebhookOutbox? outbox = null)
 {
-    private const string CodesSql = "SELECT id, code, seq, producer_id FROM batches WHERE id IN @Ids";
+    /// <summary>Batches marked or released per step: ~200 chain appends, a few tens of milliseconds of write lock.</summary>
+    public const int ChunkSize = 200;
 
-    private const string MarkSql = """
-        UPDATE batches SET recalled_at = @Now, recall_reason = @Reason
-        WHERE id = @Id AND recalled_at IS NULL
+    private const string InsertRecallSql = """
+        INSERT INTO recalls (id, batch_id, reason, issuer_role, issuer_id, issuer_name, issuer_level, recalled_at, affected_count,
+                             newly_recalled_count, pending)
+        VALUES (@Id, @BatchId, @Reason, @IssuerRole, @IssuerId, @IssuerName, @IssuerLevel, @RecalledAt, 1, 0, 1);
+        SELECT seq FROM recalls WHERE id = @Id;
         """;
 
-    public sealed record Result(IReadOnlyList<string> AffectedCodes, IReadOnlyList<string> NewlyRecalledCodes);
+    private const string InsertRootSql = """
+        INSERT INTO recall_batches (recall_seq, batch_seq, depth, state) SELECT @Recall, seq, 0, 0 FROM batches WHERE id = @BatchId
+        """;
 
-    /// <summary>The affected set is walked before the write lock is taken, which is then held only to write. A batch
-    /// made from an affected one while the walk ran (before it was marked) is caught by walking again after the write:
-    /// once marked, a batch can no longer be used as an input, so the walks end.</summary>
-    public async Task<Result> RecallAsync(Batch root, string reason, string recordedBy, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Records a recall of <paramref name="root"/> and marks the batch itself, in one transaction; returns it
+    /// with the batches made from it found, still to be marked by <see cref="StepAsync"/>.</summary>
+    public async Task<Recall> StartAsync(Batch root, string reason, RecallIssuer issuer, DateTimeOffset now, CancellationToken ct)
     {
-        var affected = new Dictionary<Guid, string>();
-        var newly = new List<string>();
-        while (true)
+        var id = Guid.CreateVersion7(now);
+        using (var turn = await db.EnterWriteAsync(ct))
         {
-            var closure = await ClosureAsync(root.Id, ct);
-            var fresh = closure.Where(c => !affected.ContainsKey(c.Id)).ToList();
-            if (fresh.Count == 0) break;
-            foreach (var (id, code, _) in fresh) affected[id] = code;
-            newly.AddRange(await MarkAsync(root, fresh, reason, recordedBy, now, ct));
+            await using var connection = await db.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(InsertRecallSql), new
+            {
+                Id = id, BatchId = root.Id, Reason = reason, IssuerRole = WireEnum<RecallIssuerRole>.Name(issuer.Role), IssuerId = issuer.Id,
+                IssuerName = issuer.Name, IssuerLevel = issuer.Level is { } l ? WireEnum<AuthorityLevel>.Name(l) : null, RecalledAt = now,
+            }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertRootSql), new { Recall = seq, BatchId = root.Id }, transaction, cancellationToken: ct));
+            await StepAsync(connection, transaction, seq, now, ct);
+            await db.CommitAsync(transaction, ct);
         }
-        return new Result(affected.Values.ToList(), newly);
+        return (await GetAsync(id, ct))!;
     }
 
-    /// <summary>The batch and every batch made from it, in registration order.</summary>
-    private async Task<List<(Guid Id, string Code, Guid ProducerId)>> ClosureAsync(Guid rootId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var ids = (await lineage.WalkAsync(connection, null, rootId, LineageRepository.Direction.Descendants, LineageRepository.MaxNodes, ct)).Keys.Prepend(rootId).ToList();
-        var rows = new List<CodeRow>();
-        foreach (var chunk in ids.Chunk(500))
-            rows.AddRange(await connection.QueryAsync<CodeRow>(new CommandDefinition(db.Sql(CodesSql), new { Ids = chunk }, cancellationToken: ct)));
-        return rows.OrderBy(r => r.Seq).Select(r => (r.Id, r.Code, r.ProducerId)).ToList();
-    }
+    // Taken first in every step: on SQL Server an exclusive lock on the recall's row for the step's transaction, so two
+    // processes never work the same recall at once; on SQLite the write lock, which serialises every write anyway.
+    private const string LockSql = "UPDATE recalls SET pending = pending WHERE seq = @Recall";
 
-    private sealed class CodeRow
-    {
-        public Guid Id { get; set; }
-        public string Code { get; set; } = "";
-        public long Seq { get; set; }
-        public Guid ProducerId { get; set; }
-    }
+    private const string ToMarkSql = """
+        SELECT {top} batch_seq AS BatchSeq, depth AS Depth FROM recall_batches WHERE recall_seq = @Recall AND state = 0 ORDER BY depth, batch_seq {limit}
+        """;
 
-    /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
-    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
-    private Webhooks.WebhookOutbox.Message Announcement(Batch root, Guid id, string code, Guid producerId, string reason, DateTimeOffset now) =>
-        new(Domain.Webhooks.WebhookKinds.BatchRecalled,
-            new Domain.Webhooks.BatchRecalledData(id, code, producerId, reason, now, id == root.Id ? null : new(root.Id, root.Code),
-                new($"{outbox!.BaseUrl}/api/v1/batches/{id}", $"{outbox.BaseUrl}/p/{code}")),
-            [producerId], ToAuthorities: true);
+    private const string MarkedToReleaseSql = """
+        SELECT {top} batch_seq AS BatchSeq, depth AS Depth FROM recall_batches WHERE recall_seq = @Recall AND state = 1 ORDER BY batch_seq {limit}
+        """;
 
-    /// <summary>Marks the batches recalled and records the recall in each newly recalled one's chain, in one short transaction.</summary>
-    private async Task<List<string>> MarkAsync(Batch root, List<(Guid Id, string Code, Guid ProducerId)> batches, string reason, string recordedBy,
-        DateTimeOffset now, CancellationToken ct)
+    private const string BatchesBySeqSql = "SELECT seq AS Seq, id AS Id, code AS Code, producer_id AS ProducerId, recalled_at AS RecalledAt FROM batches WHERE seq IN @Seqs";
+
+    private const string MarkSql = "UPDATE batches SET recalled_at = @At, recall_reason = @Reason WHERE seq IN @Seqs AND recalled_at IS NULL";
+
+    // The children of the chunk's batches that this recall has not found yet, each once, at its nearest depth.
+    private const string FindChildrenSql = """
+        INSERT INTO recall_batches (recall_seq, batch_seq, depth, state)
+        SELECT @Recall, c.seq, MIN(r.depth) + 1, 0
+        FROM recall_batches r JOIN batches p ON p.seq = r.batch_seq JOIN batch_parents bp ON bp.parent_id = p.id JOIN batches c ON c.id = bp.child_id
+        WHERE r.recall_seq = @Recall AND r.batch_seq IN @Seqs
+          AND NOT EXISTS (SELECT 1 FROM recall_batches x WHERE x.recall_seq = @Recall AND x.batch_seq = c.seq)
+        GROUP BY c.seq
+        """;
+
+    private const string SetStateSql = "UPDATE recall_batches SET state = @State WHERE recall_seq = @Recall AND batch_seq IN @Seqs";
+
+    private const string CountMarkedSql = """
+        UPDATE recalls SET affected_count = affected_count + @Found, newly_recalled_count = newly_recalled_count + @Newly WHERE seq = @Recall
+        """;
+
+    private const string CompleteSql = "UPDATE recalls SET completed_at = @Now, pending = 0 WHERE seq = @Recall AND completed_at IS NULL";
+
+    // A withdrawn recall stops reaching further: what it found but had not marked is left unmarked, a chunk at a time.
+    private const string AbandonSql = """
+        UPDATE recall_batches SET state = 3
+        WHERE recall_seq = @Recall AND batch_seq IN (SELECT {top} batch_seq FROM recall_batches WHERE recall_seq = @Recall AND state = 0 ORDER BY batch_seq {limit})
+        """;
+
+    // Which of the chunk's batches another recall, not withdrawn, has marked (or will: found, not yet marked).
+    private const string CoveredElsewhereSql = """
+        SELECT DISTINCT r.batch_seq FROM recall_batches r JOIN recalls c ON c.seq = r.recall_seq
+        WHERE r.batch_seq IN @Seqs AND r.recall_seq <> @Recall AND r.state IN (0, 1) AND c.withdrawn_at IS NULL
+        """;
+
+    private const string ReleaseSql = "UPDATE batches SET recalled_at = NULL, recall_reason = NULL WHERE seq IN @Seqs AND recalled_at IS NOT NULL";
+
+    private const string CountReleasedSql = "UPDATE recalls SET released_count = released_count + @Released WHERE seq = @Recall";
+
+    private const string WithdrawalDoneSql = """
+        UPDATE recalls SET withdrawal_completed_at = @Now, pending = 0 WHERE seq = @Recall AND withdrawal_completed_at IS NULL
+        """;
+
+    /// <summary>One step of the recall's remaining work, in its own transaction: how many batches it handled, 0 when no
+    /// work remains (the recall or its withdrawal is then recorded as complete).</summary>
+    public async Task<int> StepAsync(long recallSeq, DateTimeOffset now, CancellationToken ct)
     {
         using var turn = await db.EnterWriteAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var newly = new List<(Guid Id, string Code, Guid ProducerId)>();
-        foreach (var batch in batches)
-            if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkSql), new { batch.Id, Now = now, Reason = reason }, transaction, cancellationToken: ct)) == 1)
-                newly.Add(batch);
-
-        var recallEvents = newly.Select(b => new NewEvent(b.Id, EventType.Recalling, now.ToOffset(VietnamTime.Offset), null, recordedBy, reason,
-            b.Id == root.Id ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = root.Code },
-            [], null)).ToList();
-        await events.AppendAsync(connection, transaction, recallEvents, now, ct);
-        if (outbox is not null)
-            await outbox.AddAsync(connection, transaction, newly.Select(b => Announcement(root, b.Id, b.Code, b.ProducerId, reason, now)).ToList(), now, ct);
+        var handled = await StepAsync(connection, transaction, recallSeq, now, ct);
         await db.CommitAsync(transaction, ct);
-        return newly.Select(n => n.Code).ToList();
+        return handled;
+    }
+
+    private async Task<int> StepAsync(DbConnection connection, DbTransaction transaction, long recallSeq, DateTimeOffset now, CancellationToken ct)
+    {
+        CommandDefinition Command(string sql, object args) => new(db.Sql(sql), args, transaction, cancellationToken: ct);
+        if (await connection.ExecuteAsync(Command(LockSql, new { Recall = recallSeq })) == 0) return 0;
+        var recall = await connection.QuerySingleAsync<RecallRow>(Command(GetBySeqSql, new { Recall = recallSeq }));
+        if (recall.WithdrawnAt is null)
+        {
+            var chunk = (await connection.QueryAsync<Found>(Command(ToMarkSql, new { Recall = recallSeq, Limit = ChunkSize }))).AsList();
+            if (chunk.Count == 0)
+            {
+                await connection.ExecuteAsync(Command(CompleteSql, new { Recall = recallSeq, Now = now }));
+                return 0;
+            }
+            var seqs = chunk.Select(c => c.BatchSeq).ToList();
+            var batches = (await connection.QueryAsync<BatchRow>(Command(BatchesBySeqSql, new { Seqs = seqs }))).AsList();
+            var newly = batches.Where(b => b.RecalledAt is null).OrderBy(b => b.Seq).ToList();
+            if (newly.Count > 0)
+            {
+                await connection.ExecuteAsync(Command(MarkSql, new { At = now, recall.Reason, Seqs = newly.Select(b => b.Seq).ToList() }));
+                var rootId = recall.BatchId;
+                await events.AppendAsync(connection, transaction, newly.Select(b => new NewEvent(b.Id, EventType.Recalling, now.ToOffset(VietnamTime.Offset),
+                    null, recall.IssuerName, recall.Reason,
+                    b.Id == rootId ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = recall.BatchCode },
+                    [], null)).ToList(), now, ct);
+                if (outbox is not null)
+                    await outbox.AddAsync(connection, transaction, newly.Select(b => Recalled(recall, b, now)).ToList(), now, ct);
+            }
+            var found = await connection.ExecuteAsync(Command(FindChildrenSql, new { Recall = recallSeq, Seqs = seqs }));
+            await connection.ExecuteAsync(Command(SetStateSql, new { Recall = recallSeq, Seqs = seqs, State = 1 }));
+            await connection.ExecuteAsync(Command(CountMarkedSql, new { Recall = recallSeq, Found = found, Newly = newly.Count }));
+            return chunk.Count;
+        }
+        if (await connection.ExecuteAsync(Command(AbandonSql, new { Recall = recallSeq, Limit = ChunkSize })) is > 0 and var abandoned) return abandoned;
+        var marked = (await connection.QueryAsync<Found>(Command(MarkedToReleaseSql, new { Recall = recallSeq, Limit = ChunkSize }))).AsList();
+        if (marked.Count == 0)
+        {
+            await connection.ExecuteAsync(Command(WithdrawalDoneSql, new { Recall = recallSeq, Now = now }));
+            return 0;
+        }
+        var markedSeqs = marked.Select(c => c.BatchSeq).ToList();
+        var covered = (await connection.QueryAsync<long>(Command(CoveredElsewhereSql, new { Recall = recallSeq, Seqs = markedSeqs }))).ToHashSet();
+        var toRelease = markedSeqs.Where(s => !covered.Contains(s)).ToList();
+        var released = toRelease.Count == 0 ? []
+            : (await connection.QueryAsync<BatchRow>(Command(BatchesBySeqSql, new { Seqs = toRelease }))).Where(b => b.RecalledAt is not null).OrderBy(b => b.Seq).ToList();
+        if (released.Count > 0)
+        {
+            await connection.ExecuteAsync(Command(ReleaseSql, new { Seqs = released.Select(b => b.Seq).ToList() }));
+            await events.AppendAsync(connection, transaction, released.Select(b => new NewEvent(b.Id, EventType.RecallWithdrawn, now.ToOffset(VietnamTime.Offset),
+                null, recall.WithdrawnByName, recall.WithdrawalReason,
+                new Dictionary<string, string> { ["withdrawnRecallOf"] = recall.BatchCode }, [], null)).ToList(), now, ct);
+            if (outbox is not null)
+                await outbox.AddAsync(connection, transaction, released.Select(b => Released(recall, b, now)).ToList(), now, ct);
+        }
+        await connection.ExecuteAsync(Command(SetStateSql, new { Recall = recallSeq, Seqs = markedSeqs, State = 2 }));
+        await connection.ExecuteAsync(Command(CountReleasedSql, new { Recall = recallSeq, Released = released.Count }));
+        return marked.Count;
+    }
+
+    /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
+    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
+    private Webhooks.WebhookOutbox.Message Recalled(RecallRow recall, BatchRow b, DateTimeOffset now) =>
+        new(Domain.Webhooks.WebhookKinds.BatchRecalled,
+            new Domain.Webhooks.BatchRecalledData(b.Id, b.Code, b.ProducerId, recall.Reason, now,
+                b.Id == recall.BatchId ? null : new(recall.BatchId, recall.BatchCode), Links(b), recall.Id),
+            [b.ProducerId], ToAuthorities: true);
+
+    /// <summary>batch.recall_withdrawn, for each released batch, to the same audience.</summary>
+    private Webhooks.WebhookOutbox.Message Released(RecallRow recall, BatchRow b, DateTimeOffset now) =>
+        new(Domain.Webhooks.WebhookKinds.BatchRecallWithdrawn,
+            new Domain.Webhooks.BatchRecallWithdrawnData(b.Id, b.Code, b.ProducerId, recall.Id, recall.WithdrawalReason ?? "", now, Links(b)),
+            [b.ProducerId], ToAuthorities: true);
+
+    private Domain.Webhooks.BatchLinks Links(BatchRow b) => new($"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", $"{outbox.BaseUrl}/p/{b.Code}");
+
+    private const string WithdrawSql = """
+        UPDATE recalls SET withdrawn_at = @At, withdrawn_by = @By, withdrawn_by_name = @ByName, withdrawal_reason = @Reason, pending = 1
+        WHERE seq = @Recall AND withdrawn_at IS NULL
+        """;
+
+    /// <summary>Records a recall's withdrawal (the batches it marked are then released by <see cref="StepAsync"/>); false
+    /// when it was withdrawn already.</summary>
+    public async Task<bool> WithdrawAsync(long recallSeq, RecallWithdrawal w, CancellationToken ct)
+    {
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(db.Sql(WithdrawSql),
+            new { Recall = recallSeq, w.At, w.By, w.ByName, w.Reason }, transaction, cancellationToken: ct));
+        await db.CommitAsync(transaction, ct);
+        return changed == 1;
+    }
+
+    private const string PendingSql = "SELECT {top} seq FROM recalls WHERE pending = 1 ORDER BY seq {limit}";
+
+    /// <summary>Recalls with marking or releasing left, oldest first.</summary>
+    public async Task<IReadOnlyList<long>> PendingAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(db.Sql(PendingSql), new { Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
+    private const string RecallColumns = """
+        r.seq, r.id, r.batch_id, b.code AS batch_code, b.producer_id, r.reason, r.issuer_role, r.issuer_id, r.issuer_name, r.issuer_level,
+        r.recalled_at, r.affected_count, r.newly_recalled_count, r.completed_at, r.withdrawn_at, r.withdrawn_by, r.withdrawn_by_name,
+        r.withdrawal_reason, r.released_count, r.withdrawal_completed_at
+        """;
+
+    private const string GetBySeqSql = $"SELECT {RecallColumns} FROM recalls r JOIN batches b ON b.id = r.batch_id WHERE r.seq = @Recall";
+    private const string GetSql = $"SELECT {RecallColumns} FROM recalls r JOIN batches b ON b.id = r.batch_id WHERE r.id = @Id";
+
+    public async Task<Recall?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<RecallRow>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct)))?.ToRecall();
+    }
+
+    private const string CoveringSql = $"""
+        SELECT {RecallColumns} FROM recall_batches c JOIN recalls r ON r.seq = c.recall_seq JOIN batches b ON b.id = r.batch_id
+        WHERE c.batch_seq = (SELECT seq FROM batches WHERE id = @BatchId) ORDER BY r.seq
+        """;
+
+    /// <summary>Every recall that reached the batch (itself or a batch it was made from), withdrawn ones included, oldest first.</summary>
+    public async Task<IReadOnlyList<Recall>> ReachingAsync(Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<RecallRow>(new CommandDefinition(db.Sql(CoveringSql), new { BatchId = batchId }, cancellationToken: ct)))
+            .Select(r => r.ToRecall()).ToList();
+    }
+
+    /// <summary>A batch a recall reached: how far from the recalled one, and whether the recall has marked it yet.</summary>
+    public sealed record Reached(long Seq, Guid BatchId, string Code, string LotNumber, string? Gtin, Guid ProducerId, string ProducerName, string ProductName,
+        int Depth, int State, bool Recalled);
+
+    private const string ReachedSql = """
+        SELECT {top} b.seq AS Seq, b.id AS BatchId, b.code AS Code, b.lot_number AS LotNumber, p.gtin AS Gtin, b.producer_id AS ProducerId,
+               pr.name AS ProducerName, p.name AS ProductName, r.depth AS Depth, r.state AS State,
+               CASE WHEN b.recalled_at IS NULL THEN 0 ELSE 1 END AS Recalled
+        FROM recall_batches r JOIN batches b ON b.seq = r.batch_seq JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = b.producer_id
+        WHERE r.recall_seq = @Recall AND r.batch_seq > @After ORDER BY r.batch_seq {limit}
+        """;
+
+    /// <summary>A keyset page of the batches the recall has reached so far, in registration order.</summary>
+    public async Task<Page<Reached>> ReachedAsync(long recallSeq, long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<ReachedRow>(new CommandDefinition(db.Sql(ReachedSql),
+            new { Recall = recallSeq, After = after, Limit = limit + 1 }, cancellationToken: ct))).AsList();
+        return Paging.ToPage(rows, limit, r => r.Seq, r => new Reached(r.Seq, r.BatchId, r.Code, r.LotNumber, r.Gtin, r.ProducerId, r.ProducerName,
+            r.ProductName, r.Depth, r.State, r.Recalled != 0));
+    }
+
+    private sealed class ReachedRow
+    {
+        public long Seq { get; set; }
+        public Guid BatchId { get; set; }
+        public string Code { get; set; } = "";
+        public string LotNumber { get; set; } = "";
+        public string? Gtin { get; set; }
+        public Guid ProducerId { get; set; }
+        public string ProducerName { get; set; } = "";
+        public string ProductName { get; set; } = "";
+        public int Depth { get; set; }
+        public int State { get; set; }
+        public long Recalled { get; set; }
+    }
+
+    private sealed class Found
+    {
+        public long BatchSeq { get; set; }
+        public int Depth { get; set; }
+    }
+
+    private sealed class BatchRow
+    {
+        public long Seq { get; set; }
+        public Guid Id { get; set; }
+        public string Code { get; set; } = "";
+        public Guid ProducerId { get; set; }
+        public DateTimeOffset? RecalledAt { get; set; }
+    }
+
+    private sealed class RecallRow
+    {
+        public long Seq { get; set; }
+        public Guid Id { get; set; }
+        public Guid BatchId { get; set; }
+        public string BatchCode { get; set; } = "";
+        public Guid ProducerId { get; set; }
+        public string Reason { get; set; } = "";
+        public string IssuerRole { get; set; } = "";
+        public Guid? IssuerId { get; set; }
+        public string IssuerName { get; set; } = "";
+        public string? IssuerLevel { get; set; }
+        public DateTimeOffset RecalledAt { get; set; }
+        public long AffectedCount { get; set; }
+        public long NewlyRecalledCount { get; set; }
+        public DateTimeOffset? CompletedAt { get; set; }
+        public DateTimeOffset? WithdrawnAt { get; set; }
+        public Guid? WithdrawnBy { get; set; }
+        public string? WithdrawnByName { get; set; }
+        public string? WithdrawalReason { get; set; }
+        public long ReleasedCount { get; set; }
+        public DateTimeOffset? WithdrawalCompletedAt { get; set; }
+
+        public Recall ToRecall() => new(Id, Seq, BatchId, BatchCode, ProducerId, Reason,
+            new RecallIssuer(WireEnum<RecallIssuerRole>.Parse(IssuerRole), IssuerId, IssuerName, IssuerLevel is null ? null : WireEnum<AuthorityLevel>.Parse(IssuerLevel)),
+            RecalledAt, AffectedCount, NewlyRecalledCount, CompletedAt,
+            WithdrawnAt is { } at ? new RecallWithdrawal(at, WithdrawnBy ?? Guid.Empty, WithdrawnByName ?? "", WithdrawalReason ?? "") : null,
+            ReleasedCount, WithdrawalCompletedAt);
     }
 }

@@ -96,8 +96,9 @@ public sealed class LineageRecallTests
             new { reason = "Phát hiện dư lượng kháng sinh vượt ngưỡng" })).Json(HttpStatusCode.OK);
 
         var codes = new[] { honey, cake, box }.Select(b => b.GetProperty("code").GetString()).ToList();
-        Assert.That(recall.GetProperty("affectedCodes").EnumerateArray().Select(c => c.GetString()), Is.EquivalentTo(codes));
-        Assert.That(recall.GetProperty("newlyRecalledCodes").EnumerateArray().Select(c => c.GetString()), Is.EquivalentTo(codes));
+        Assert.That((recall.GetProperty("status").GetString(), recall.GetProperty("affectedCount").GetInt64(), recall.GetProperty("newlyRecalledCount").GetInt64()),
+            Is.EqualTo(("complete", 3L, 3L)));
+        Assert.That(await RecalledCodes(_beekeeper.Client, recall), Is.EquivalentTo(codes));
 
         var boxNow = await (await _processor.Client.GetAsync($"/api/v1/batches/{box.Id()}")).Json(HttpStatusCode.OK);
         Assert.That(boxNow.GetProperty("recall").GetProperty("reason").GetString(), Is.EqualTo("Phát hiện dư lượng kháng sinh vượt ngưỡng"));
@@ -112,7 +113,8 @@ public sealed class LineageRecallTests
         Assert.That(verification.GetProperty("valid").GetBoolean(), Is.True);
 
         var again = await (await _beekeeper.Client.PostAsJsonAsync($"/api/v1/batches/{honey.Id()}/recall", new { reason = "Lần hai" })).Json(HttpStatusCode.OK);
-        Assert.That(again.GetProperty("newlyRecalledCodes").GetArrayLength(), Is.Zero, "a recalled batch stays recalled, once");
+        Assert.That(again.GetProperty("newlyRecalledCount").GetInt64(), Is.Zero, "a recalled batch stays recalled, once");
+        Assert.That(again.GetProperty("affectedCount").GetInt64(), Is.EqualTo(3), "a second recall covers the same batches");
 
         var cakeProduct = (await (await _processor.Client.GetAsync($"/api/v1/batches/{cake.Id()}")).Json(HttpStatusCode.OK)).GetProperty("productId").GetGuid();
         var reuse = await (await _processor.Client.PostAsJsonAsync("/api/v1/batches",
@@ -121,7 +123,7 @@ public sealed class LineageRecallTests
     }
 
     [Test]
-    public async Task Recall_ByAnyAuthority_NotByOtherProducersOrAdmin()
+    public async Task Recall_ByAnAuthorityOfTheProducersProvince_NotByOtherProducersOrAdmin()
     {
         var (honey, _, _, _) = await Chain("R2");
         var url = $"/api/v1/batches/{honey.Id()}/recall";
@@ -130,7 +132,8 @@ public sealed class LineageRecallTests
         await (await _beekeeper.Client.PostAsJsonAsync(url, new { reason = "  " })).Json(HttpStatusCode.BadRequest);
         var authority = await _api.CreateAuthorityAsync();
         var recall = await (await authority.Client.PostAsJsonAsync(url, new { reason = "Quyết định thu hồi của tỉnh" })).Json(HttpStatusCode.OK);
-        Assert.That(recall.GetProperty("affectedCodes").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(recall.GetProperty("affectedCount").GetInt64(), Is.EqualTo(3));
+        Assert.That(recall.GetProperty("recalledBy").GetProperty("role").GetString(), Is.EqualTo("authority"));
         var events = await (await _beekeeper.Client.GetAsync($"/api/v1/batches/{honey.Id()}/events")).Json(HttpStatusCode.OK);
         Assert.That(events.GetProperty("items")[0].GetProperty("actor").GetString(), Is.EqualTo("Hội đồng OCOP tỉnh Thanh Hóa"));
     }
@@ -163,6 +166,21 @@ public sealed class LineageRecallTests
             new { type = "harvesting", occurredAt = "2025-11-20T06:30:00+07:00" }, bound.Token);
         Assert.That(unrelated.StatusCode, Is.EqualTo(HttpStatusCode.Created), "another cooperative's write goes on during the recall");
         var recalled = await (await recall).Json(HttpStatusCode.OK);
-        Assert.That(recalled.GetProperty("affectedCodes").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(codes));
+        Assert.That(await RecalledCodes(_processor.Client, recalled), Is.EqualTo(codes));
+    }
+
+    /// <summary>Every batch a recall reached, through its paged list.</summary>
+    internal static async Task<List<string>> RecalledCodes(HttpClient client, JsonElement recall, int limit = 200)
+    {
+        var codes = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var url = recall.GetProperty("links").GetProperty("batches").GetString() + $"?limit={limit}" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = await (await client.GetAsync(url)).Json(HttpStatusCode.OK);
+            codes.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("code").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null);
+        return codes;
     }
 }

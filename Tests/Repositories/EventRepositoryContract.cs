@@ -66,6 +66,30 @@ public abstract partial class RepositoryContract
         Assert.That(await events.ChainAsync(batch.Id, default), Is.Empty, "all or nothing");
     }
 
+    private static readonly RecallIssuer Issuer = new(RecallIssuerRole.Authority, Guid.NewGuid(), "Sở NN", AuthorityLevel.National);
+
+    /// <summary>A recall run to its end, as the request and the worker run it: started, then stepped until no work is left.</summary>
+    internal static async Task<Recall> RecallAllAsync(Database db, Batch root, string reason, DateTimeOffset now)
+    {
+        var recalls = new RecallRepository(db, new EventRepository(db));
+        var recall = await recalls.StartAsync(root, reason, Issuer, now, default);
+        while (await recalls.StepAsync(recall.Seq, now, default) > 0) { }
+        return (await recalls.GetAsync(recall.Id, default))!;
+    }
+
+    private static async Task<List<LineageNode>> AllAsync(LineageRepository lineage, Guid id, LineageRepository.Direction direction, int limit = 7)
+    {
+        var all = new List<LineageNode>();
+        LineageRepository.Position? after = null;
+        do
+        {
+            var (nodes, next) = await lineage.PageAsync(id, direction, after, limit, default);
+            all.AddRange(nodes);
+            after = next;
+        } while (after is not null);
+        return all;
+    }
+
     [Test]
     public async Task Lineage_AndRecall_FollowTheLinks()
     {
@@ -77,19 +101,20 @@ public abstract partial class RepositoryContract
         var lineage = new LineageRepository(_db);
 
         Assert.That((await lineage.ParentsAsync(child.Id, default)).Select(p => (p.ParentId, p.Quantity)), Is.EqualTo(new[] { (root.Id, (decimal?)2.5m), (other.Id, null) }));
-        Assert.That((await lineage.AncestorsAsync(grandchild.Id, default)).Select(n => (n.BatchId, n.Depth)), Is.EquivalentTo(new[] { (child.Id, 1), (root.Id, 2), (other.Id, 2) }));
-        Assert.That((await lineage.DescendantsAsync(root.Id, default)).Select(n => (n.BatchId, n.Depth)), Is.EqualTo(new[] { (child.Id, 1), (grandchild.Id, 2) }));
+        Assert.That((await AllAsync(lineage, grandchild.Id, LineageRepository.Direction.Ancestors)).Select(n => (n.BatchId, n.Depth)),
+            Is.EqualTo(new[] { (child.Id, 1), (root.Id, 2), (other.Id, 2) }));
+        Assert.That((await AllAsync(lineage, root.Id, LineageRepository.Direction.Descendants)).Select(n => (n.BatchId, n.Depth)),
+            Is.EqualTo(new[] { (child.Id, 1), (grandchild.Id, 2) }));
 
-        var recall = await new RecallRepository(_db, new EventRepository(_db), new LineageRepository(_db)).RecallAsync(root, "Lý do", "Sở NN", _now, default);
-        Assert.That(recall.NewlyRecalledCodes, Is.EquivalentTo(new[] { root.Code, child.Code, grandchild.Code }));
+        var recall = await RecallAllAsync(_db, root, "Lý do", _now);
+        Assert.That((recall.AffectedCount, recall.NewlyRecalledCount, recall.Status), Is.EqualTo((3L, 3L, "complete")));
         var batches = new BatchRepository(_db);
         Assert.That((await batches.GetAsync(grandchild.Id, default))!.RecallReason, Is.EqualTo("Lý do"));
         Assert.That((await batches.GetAsync(other.Id, default))!.RecalledAt, Is.Null);
         var chain = await new EventRepository(_db).ChainAsync(grandchild.Id, default);
         Assert.That(chain.Single().Type, Is.EqualTo(EventType.Recalling));
-        var again = await new RecallRepository(_db, new EventRepository(_db), new LineageRepository(_db)).RecallAsync(root, "Lại", "Sở NN", _now, default);
-        Assert.That(again.NewlyRecalledCodes, Is.Empty);
-        Assert.That(again.AffectedCodes, Has.Count.EqualTo(3));
+        var again = await RecallAllAsync(_db, root, "Lại", _now);
+        Assert.That((again.AffectedCount, again.NewlyRecalledCount), Is.EqualTo((3L, 0L)), "a recalled batch stays recalled, once");
     }
 
     [Test]
@@ -103,27 +128,45 @@ public abstract partial class RepositoryContract
             generations.Add(await NewBatch(producer.Id, [new BatchParent(generations[g - 1].Id, null), new BatchParent(generations[g - 2].Id, null)]));
         var lineage = new LineageRepository(_db);
 
-        var down = await lineage.DescendantsAsync(generations[0].Id, default);
-        Assert.That(down.Select(n => n.BatchId), Is.EqualTo(generations.Skip(1).Select(b => b.Id)), "each once, nearest first");
+        var down = await AllAsync(lineage, generations[0].Id, LineageRepository.Direction.Descendants);
+        Assert.That(down.Select(n => n.BatchId), Is.EqualTo(generations.Skip(1).Select(b => b.Id)), "each once, nearest first, across pages");
         Assert.That(down.Select(n => n.Depth), Is.EqualTo(Enumerable.Range(1, 39).Select(k => (k + 1) / 2)), "the shortest path's length");
-        var up = await lineage.AncestorsAsync(generations[39].Id, default);
+        var up = await AllAsync(lineage, generations[39].Id, LineageRepository.Direction.Ancestors);
         Assert.That(up.Select(n => n.BatchId), Is.EquivalentTo(generations.Take(39).Select(b => b.Id)));
 
-        var recall = await new RecallRepository(_db, new EventRepository(_db), lineage).RecallAsync(generations[0], "Lý do", "Sở NN", _now, default);
-        Assert.That(recall.AffectedCodes, Is.EqualTo(generations.Select(b => b.Code)), "every generation, in registration order");
-        Assert.That(recall.NewlyRecalledCodes, Has.Count.EqualTo(40));
+        var recall = await RecallAllAsync(_db, generations[0], "Lý do", _now);
+        Assert.That((recall.AffectedCount, recall.NewlyRecalledCount), Is.EqualTo((40L, 40L)), "every generation");
+        var reached = await new RecallRepository(_db, new EventRepository(_db)).ReachedAsync(recall.Seq, 0, 100, default);
+        Assert.That(reached.Items.Select(r => r.BatchId), Is.EqualTo(generations.Select(b => b.Id)), "in registration order");
+        Assert.That(reached.Items.Select(r => r.Depth), Is.EqualTo(Enumerable.Range(0, 40).Select(k => (k + 1) / 2)));
     }
 
     [Test]
-    public async Task Lineage_ReachingMoreBatchesThanTheCap_IsRefused()
+    public async Task Recall_AChainDeeperThanAnyLimit_ReachesTheBottom_AndAWithdrawalReleasesOnlyWhatNoOtherRecallCovers()
     {
         var (producer, _) = await NewProducer();
-        var root = await NewBatch(producer.Id);
-        for (var i = 0; i < 6; i++) await NewBatch(producer.Id, [new BatchParent(root.Id, null)]);
-        var lineage = new LineageRepository(_db);
-        await using var connection = await _db.OpenAsync(default);
-        Assert.That(await lineage.WalkAsync(connection, null, root.Id, LineageRepository.Direction.Descendants, 6, default), Has.Count.EqualTo(6));
-        Assert.ThrowsAsync<UnprocessableException>(() => lineage.WalkAsync(connection, null, root.Id, LineageRepository.Direction.Descendants, 5, default));
+        var chain = new List<Batch> { await NewBatch(producer.Id) };
+        for (var g = 1; g < 70; g++) chain.Add(await NewBatch(producer.Id, [new BatchParent(chain[^1].Id, null)]));
+        var recalls = new RecallRepository(_db, new EventRepository(_db));
+        var batches = new BatchRepository(_db);
+
+        var lower = await RecallAllAsync(_db, chain[40], "Lô 41 nhiễm khuẩn", _now);
+        var top = await RecallAllAsync(_db, chain[0], "Lô gốc nhiễm khuẩn", _now);
+        Assert.That((top.AffectedCount, top.NewlyRecalledCount, lower.AffectedCount), Is.EqualTo((70L, 40L, 30L)));
+        Assert.That((await batches.GetAsync(chain[69].Id, default))!.RecalledAt, Is.Not.Null, "the 70th batch, depth 69");
+
+        Assert.That(await recalls.WithdrawAsync(top.Seq, new RecallWithdrawal(_now, Guid.NewGuid(), "Bộ NN", "Kết quả kiểm nghiệm lại đạt"), default), Is.True);
+        Assert.That(await recalls.WithdrawAsync(top.Seq, new RecallWithdrawal(_now, Guid.NewGuid(), "Bộ NN", "Lần hai"), default), Is.False);
+        while (await recalls.StepAsync(top.Seq, _now, default) > 0) { }
+        var withdrawn = (await recalls.GetAsync(top.Id, default))!;
+        Assert.That((withdrawn.Status, withdrawn.ReleasedCount), Is.EqualTo(("withdrawn", 40L)));
+        Assert.That((await batches.GetAsync(chain[39].Id, default))!.RecalledAt, Is.Null, "released: no other recall covers it");
+        Assert.That((await batches.GetAsync(chain[40].Id, default))!.RecalledAt, Is.Not.Null, "the lower recall still stands");
+        Assert.That((await batches.GetAsync(chain[69].Id, default))!.RecalledAt, Is.Not.Null);
+        var story = await new EventRepository(_db).ChainAsync(chain[0].Id, default);
+        Assert.That(story.Select(e => e.Type), Is.EqualTo(new[] { EventType.Recalling, EventType.RecallWithdrawn }), "both, in order");
+        Assert.That(story[1].Note, Is.EqualTo("Kết quả kiểm nghiệm lại đạt"));
+        Assert.That((await recalls.ReachingAsync(chain[50].Id, default)).Select(r => r.Status), Is.EqualTo(new[] { "complete", "withdrawn" }));
     }
 
     [Test]

@@ -108,7 +108,7 @@ public abstract partial class RepositoryContract
         Assert.That((await IsStale(parent), await IsStale(child)), Is.EqualTo((true, false)), "a certification: the product's batches");
 
         await BuildCurrent(parent);
-        await new RecallRepository(_db, new EventRepository(_db), new LineageRepository(_db)).RecallAsync(parent, "Nhiễm khuẩn", "HTX", _now, default);
+        await RecallAllAsync(_db, parent, "Nhiễm khuẩn", _now);
         Assert.That((await IsStale(parent), await IsStale(child)), Is.EqualTo((true, true)), "a recall: every affected batch");
 
         await BuildCurrent(parent);

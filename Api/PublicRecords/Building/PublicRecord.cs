@@ -32,7 +32,7 @@ public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<Publ
     public static PublicOcop From(IReadOnlyList<OcopCertification> certifications, DateOnly today)
     {
         PublicCertification Cert(OcopCertification c) =>
-            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.IsValidOn(today) ? "valid" : "expired");
+            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.StatusOn(today));
         var current = OcopCertification.Current(certifications, today);
         return new PublicOcop(current is null ? null : Cert(current), certifications.Select(Cert).ToList());
     }
