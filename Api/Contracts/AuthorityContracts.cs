@@ -15,7 +15,8 @@ public sealed record CreateAuthorityRequest(
         var level = v.Enum<AuthorityLevel>("level", Level);
         var province = v.Optional("province", Province, 100);
         var code = ProvinceFields.Resolve(v, "province", province, "provinceCode", ProvinceCode);
-        if (level == AuthorityLevel.Province && province is null && code is null) v.Add("provinceCode", "Required for a province-level authority.");
+        if (level == AuthorityLevel.Province && province is null && code is null)
+            v.Add("province", "Required for a province-level authority: its province, by name or as provinceCode.");
         if (level == AuthorityLevel.National && code is not null) v.Add("provinceCode", "A national authority acts for every province; leave it out.");
         v.ThrowIfInvalid();
         return new Authority(id, name, level!.Value, province ?? Provinces.ByCodeOrNull(code)?.Name, now, code);

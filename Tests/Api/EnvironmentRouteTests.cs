@@ -62,11 +62,20 @@ public sealed class EnvironmentRouteTests(string environment)
         var newAuthority = await Walk(admin, "POST", "/api/v1/authorities", "/api/v1/authorities",
             new { name = "Bộ Nông nghiệp và Môi trường", level = "national" }, HttpStatusCode.Created);
         await Walk(admin, "GET", "/api/v1/authorities/{id:guid}", $"/api/v1/authorities/{newAuthority.Id()}");
+        var authorityKey = await Walk(authority.Client, "POST", "/api/v1/authorities/{id:guid}/api-keys", $"/api/v1/authorities/{authority.Id}/api-keys", null,
+            HttpStatusCode.Created);
+        await Walk(authority.Client, "GET", "/api/v1/authorities/{id:guid}/api-keys", $"/api/v1/authorities/{authority.Id}/api-keys");
+        await Walk(authority.Client, "DELETE", "/api/v1/authorities/{id:guid}/api-keys/{keyId:guid}",
+            $"/api/v1/authorities/{authority.Id}/api-keys/{authorityKey.Id()}", null, HttpStatusCode.NoContent);
 
         await Walk(producer.Client, "GET", "/api/v1/products", "/api/v1/products");
         await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}", $"/api/v1/products/{productId}");
         await Walk(producer.Client, "PATCH", "/api/v1/products/{id:guid}", $"/api/v1/products/{productId}",
             new { description = "Bánh chè lam truyền thống" }, HttpStatusCode.OK, "application/merge-patch+json");
+        var withdrawnLater = await Walk(authority.Client, "POST", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications",
+            new { stars = 3, decisionNumber = "1520/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-09-15" }, HttpStatusCode.Created);
+        await Walk(authority.Client, "POST", "/api/v1/products/{id:guid}/ocop-certifications/{certificationId:guid}/withdrawal",
+            $"/api/v1/products/{productId}/ocop-certifications/{withdrawnLater.Id()}/withdrawal", new { reason = "Ghi nhầm quyết định" });
         await Walk(authority.Client, "POST", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications",
             new { stars = 4, decisionNumber = "3981/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-10-15" }, HttpStatusCode.Created);
         await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications");
@@ -124,8 +133,14 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(anonymous, "GET", "/api/v1/public/records/{code}", $"/api/v1/public/records/{code}");
         await Walk(anonymous, "GET", "/api/v1/public/records/{code}/certification", $"/api/v1/public/records/{code}/certification");
         await Walk(anonymous, "GET", "/api/v1/public/records/{code}/epcis", $"/api/v1/public/records/{code}/epcis");
-        await Walk(authority.Client, "POST", "/api/v1/batches/{id:guid}/recall", $"/api/v1/batches/{parent.Id()}/recall",
+        var recall = await Walk(authority.Client, "POST", "/api/v1/batches/{id:guid}/recall", $"/api/v1/batches/{parent.Id()}/recall",
             new { reason = "Kiểm tra định kỳ phát hiện vi sinh vượt ngưỡng" });
+        await Walk(authority.Client, "GET", "/api/v1/recalls/{id:guid}", $"/api/v1/recalls/{recall.Id()}");
+        await Walk(producer.Client, "GET", "/api/v1/recalls/{id:guid}/batches", $"/api/v1/recalls/{recall.Id()}/batches");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/recalls", $"/api/v1/batches/{parent.Id()}/recalls");
+        await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/recall", $"/api/v1/batches/{parent.Id()}/recall", new { reason = "Tự thu hồi" });
+        await Walk(authority.Client, "POST", "/api/v1/recalls/{id:guid}/withdrawal", $"/api/v1/recalls/{recall.Id()}/withdrawal",
+            new { reason = "Kết quả kiểm nghiệm lại đạt" });
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{parent.GetProperty("code").GetString()}", accept: "text/html");
         var capture = await Walk(producer.Client, "POST", "/api/v1/epcis/capture", "/api/v1/epcis/capture", new Dictionary<string, object>
         {

@@ -14,7 +14,8 @@ public static class HostilePayloads
         var created = await (await api.Admin().PostAsJsonAsync("/api/v1/producers", new
         {
             name = "HTX " + payload, kind = "cooperative",
-            address = new { line = payload, commune = Fit("Xã " + payload, 100), province = Fit("Thanh Hóa " + payload, 100) }, phone = "0237 385 0123",
+            address = new { line = payload, commune = Fit("Xã " + payload, 100), province = Fit("Thanh Hóa " + payload, 100), provinceCode = "38" },
+            phone = "0237 385 0123",
         })).Json(HttpStatusCode.Created);
         var producer = new Account(created.Id(), created.GetProperty("apiKeyId").GetGuid(), created.GetProperty("apiKey").GetString()!,
             api.ClientWithKey(created.GetProperty("apiKey").GetString()));
