@@ -32,6 +32,7 @@ app.MapProductRecordEndpoints();
 app.MapItemEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
+api.MapProvinceEndpoints();
 api.MapAuthorityEndpoints();
 api.MapProductEndpoints();
 api.MapCertificationEndpoints();

@@ -77,6 +77,9 @@ def canonical(value):
 
 def event_hash(event):
     content = {k: v for k, v in event.items() if k not in ('hash', 'batchId')}
+    # The items' digest is hashed in their place: the producer's view shows both, the public's only the digest.
+    if content.get('itemsDigest'):
+        content.pop('items', None)
     previous = content.get('previousHash')
     content = prune(content)
     content['previousHash'] = previous

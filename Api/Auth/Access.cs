@@ -31,6 +31,20 @@ public static class Access
         if (caller.Role != Role.Admin && caller.Id != accountId) throw new NotFoundException(what, accountId);
     }
 
+    /// <summary>Whether the caller may be shown the serials of a producer's items: the producer, and a province authority
+    /// of the producer's province (which follows up counterfeits there). Nobody else, not the national level or the
+    /// admin: a listed serial is a label that can be copied.</summary>
+    public static async Task<bool> SeesItemSerialsAsync(this ClaimsPrincipal user, Guid producerId, ProducerRepository producers,
+        AuthorityRepository authorities, CancellationToken ct)
+    {
+        var caller = user.ToCaller();
+        if (caller.Role == Role.Producer) return caller.Id == producerId;
+        if (caller.Role != Role.Authority) return false;
+        var authority = await authorities.GetAsync(caller.Id!.Value, ct);
+        return authority is { Level: AuthorityLevel.Province, ProvinceCode: { } province }
+               && (await producers.GetAsync(producerId, ct))?.Address.ProvinceCode == province;
+    }
+
     /// <summary>Producers list their own; the admin and authorities list everyone's or filter by producer.</summary>
     public static Guid? ListScope(this ClaimsPrincipal user, Guid? requestedProducerId)
     {

@@ -117,14 +117,19 @@ public static partial class EventInput
 public sealed record EventResponse(
     Guid Id, Guid BatchId, string Batch, long Sequence, [property: OneOf(typeof(EventType))] string Type, string OccurredAt, string RecordedAt,
     EventLocationDto? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
-    IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash, IReadOnlyList<string> Items)
+    IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash, IReadOnlyList<string> Items,
+    string? ItemsDigest)
 {
-    /// <summary>The public JSON of an event: the strings are exactly those the hash was computed over.</summary>
+    /// <summary>An event as its producer reads it: the strings are exactly those the hash was computed over, and the
+    /// serials of the items it names (hashed through <c>itemsDigest</c> where there is one).</summary>
     public static EventResponse From(SupplyChainEvent e) => new(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type),
         HashChain.FormatOccurredAt(e.OccurredAt), HashChain.FormatRecordedAt(e.RecordedAt),
         e.Location is { } l ? new EventLocationDto(l.Name, l.Latitude, l.Longitude, l.Gln) : null, e.Actor, e.Note, e.Attributes,
         e.Certificates.Select(c => new EventCertificateDto(c.Name, c.Number, c.IssuedBy, c.ValidUntil, c.Url)).ToList(),
-        e.Corrects, e.PreviousHash, e.Hash, e.Items);
+        e.Corrects, e.PreviousHash, e.Hash, e.Items, e.ItemsDigest);
+
+    /// <summary>An event as the public record shows it: never a serial (its digest verifies in its place).</summary>
+    public static EventResponse Public(SupplyChainEvent e) => From(e) with { Items = [] };
 }
 
 public sealed record BulkEventsResponse(IReadOnlyList<EventResponse> Events);

@@ -40,7 +40,7 @@ public static class EpcisEndpoints
             .WithSummary("A capture job's outcome (captures finish before their 202 is sent).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/events", QueryEvents).WithName("QueryEpcisEvents").AllowAnonymous().WithMetadata(new OptionalApiKey()).RequireRateLimiting(PublicSetup.RatePolicy)
-            .WithSummary("A SimpleEventQuery: ObjectEvents (recorded events) and TransformationEvents (a batch made from others) matching eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_bizStep, EQ_disposition, MATCH_anyEPC, MATCH_anyEPCClass, EQ_readPoint, EQ_bizLocation (list values separated by |), a page at a time (perPage, nextPageToken), as an EPCISQueryDocument. Anonymous callers see every batch's public events; with a producer's key, only that producer's.")
+            .WithSummary("A SimpleEventQuery: ObjectEvents (recorded events) and TransformationEvents (a batch made from others) matching eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_bizStep, EQ_disposition, MATCH_anyEPC, MATCH_anyEPCClass, EQ_readPoint, EQ_bizLocation (list values separated by |), a page at a time (perPage, nextPageToken), as an EPCISQueryDocument. Without a key a query must name a lot (MATCH_anyEPCClass) or item (MATCH_anyEPC) and answers its public events, never an item's serial; with a producer's key, that producer's own events; a province authority's, its province's; a national authority's or the admin's, everyone's without serials.")
             .Produces<JsonElement>(StatusCodes.Status200OK, EpcisDocument.MediaType)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
@@ -88,7 +88,7 @@ public static class EpcisEndpoints
     /// <summary>The named parameters are what the contract shows; the query is read from the request itself, where a
     /// list may also come as the parameter repeated.</summary>
     public static async Task<ContentHttpResult> QueryEvents(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, BatchRepository batches,
-        ProductRepository products, LineageRepository lineage, EventRepository events, PublicLinks links, TimeProvider clock,
+        ProductRepository products, LineageRepository lineage, EventRepository events, AuthorityRepository authorities, PublicLinks links, TimeProvider clock,
         [FromQuery] string? eventType, [FromQuery(Name = "GE_eventTime")] string? geEventTime, [FromQuery(Name = "LT_eventTime")] string? ltEventTime,
         [FromQuery(Name = "GE_recordTime")] string? geRecordTime, [FromQuery(Name = "LT_recordTime")] string? ltRecordTime,
         [FromQuery(Name = "EQ_bizStep")] string? eqBizStep, [FromQuery(Name = "EQ_disposition")] string? eqDisposition,
@@ -96,8 +96,15 @@ public static class EpcisEndpoints
         [FromQuery(Name = "EQ_readPoint")] string? eqReadPoint, [FromQuery(Name = "EQ_bizLocation")] string? eqBizLocation,
         [FromQuery] string? perPage, [FromQuery] string? nextPageToken, CancellationToken ct)
     {
+        // Who sees what: anyone, a named lot's or item's events as its public page shows them (no serials); a producer,
+        // its own; a province authority, its province's (with serials); the national level and the admin, everyone's
+        // (without serials).
         var caller = user.Identity?.IsAuthenticated == true ? user.ToCaller() : null;
-        var query = await EpcisQuery.ReadAsync(context.Request.Query, caller?.Role == Role.Producer ? caller.Id : null, links.Base, epcis, ct);
+        var authority = caller?.Role == Role.Authority ? await authorities.GetAsync(caller.Id!.Value, ct) : null;
+        var province = authority is { Level: AuthorityLevel.Province } ? authority.ProvinceCode ?? "" : null;
+        var serials = caller?.Role == Role.Producer || province is { Length: > 0 };
+        var query = await EpcisQuery.ReadAsync(context.Request.Query, caller?.Role == Role.Producer ? caller.Id : null, province, caller is null,
+            links.Base, epcis, ct);
         var list = new JsonArray();
         string? next = null;
         if (query.Filter is { } filter)
@@ -114,7 +121,8 @@ public static class EpcisEndpoints
                 if (batch is null) continue;
                 var product = await products.GetAsync(batch.ProductId, ct);
                 if (product is null) continue;
-                var whole = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct), clock.GetUtcNow());
+                var whole = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct),
+                    clock.GetUtcNow(), withItems: serials);
                 var wanted = group.Select(m => m.Sequence).ToHashSet();
                 foreach (var node in whole["epcisBody"]!["eventList"]!.AsArray())
                     if (node!["type"]!.GetValue<string>() == "TransformationEvent" ? wanted.Contains(0) : wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))
@@ -149,9 +157,17 @@ public static class EpcisQuery
 
     /// <summary>Reads the query; a null filter is a query that can match nothing here (eventType without ObjectEvent,
     /// an identifier no batch has).</summary>
-    public static async Task<Read> ReadAsync(IQueryCollection q, Guid? producerId, string publicBase, EpcisRepository epcis, CancellationToken ct)
+    /// <param name="producerId">A producer's query: its own batches only.</param>
+    /// <param name="provinceCode">A province authority's query: its province's batches only.</param>
+    /// <param name="anonymous">Without a key, a query must name the lot or item it asks about, as its public page does.</param>
+    public static async Task<Read> ReadAsync(IQueryCollection q, Guid? producerId, string? provinceCode, bool anonymous, string publicBase,
+        EpcisRepository epcis, CancellationToken ct)
     {
         var v = new FieldErrors();
+        if (anonymous && !new[] { "MATCH_anyEPCClass", "MATCH_epcClass", "MATCH_anyEPC", "MATCH_epc" }.Any(q.ContainsKey))
+            v.Add("MATCH_anyEPCClass", "Without an API key, a query names the lot (MATCH_anyEPCClass: its Digital Link or page URL) or the item "
+                                       + "(MATCH_anyEPC) it asks about, and answers what that lot's public page shows. With a key, a producer queries "
+                                       + "its own events and an authority those in its remit.");
         foreach (var name in q.Keys.Where(k => !Supported.Contains(k)))
             v.Add(name, $"Not a query parameter this API supports: {string.Join(", ", Supported.Order(StringComparer.Ordinal))}.");
         var perPage = EpcisEndpoints.DefaultPerPage;
@@ -222,7 +238,7 @@ public static class EpcisQuery
 
         return new Read(new EpcisRepository.Filter(producerId, times["GE_eventTime"], times["LT_eventTime"], times["GE_recordTime"], times["LT_recordTime"],
             types, batchIds, serials, readPoints, bizLocations, EpcisDocument.StepsWithoutBizLocation.Select(t => WireEnum<EventType>.Name(t)).ToList(),
-            objects, transformations, ProductionDateFrom(times["GE_eventTime"]), ProductionDateBefore(times["LT_eventTime"])), after, perPage);
+            objects, transformations, ProductionDateFrom(times["GE_eventTime"]), ProductionDateBefore(times["LT_eventTime"]), provinceCode), after, perPage);
     }
 
     /// <summary>A TransformationEvent's eventTime is its production date at 00:00 Vietnam time: the first production date

@@ -114,20 +114,23 @@ public static class EventEndpoints
     }
 
     public static async Task<Ok<PageResponse<EventResponse>>> ListEvents(
-        Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, string? cursor, int? limit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ProducerRepository producers, AuthorityRepository authorities,
+        string? cursor, int? limit, CancellationToken ct)
     {
-        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var (after, size) = Cursor.Read(cursor, limit);
         var page = await events.ListAsync(id, after, size, ct);
-        return TypedResults.Ok(page.ToResponse(EventResponse.From));
+        var serials = await user.SeesItemSerialsAsync(batch.ProducerId, producers, authorities, ct);
+        return TypedResults.Ok(page.ToResponse<SupplyChainEvent, EventResponse>(serials ? EventResponse.From : EventResponse.Public));
     }
 
     public static async Task<Ok<EventResponse>> GetEvent(
-        Guid id, Guid eventId, ClaimsPrincipal user, BatchRepository batches, EventRepository events, CancellationToken ct)
+        Guid id, Guid eventId, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ProducerRepository producers,
+        AuthorityRepository authorities, CancellationToken ct)
     {
-        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
         var e = await events.GetAsync(id, eventId, ct) ?? throw new NotFoundException("Event", eventId);
-        return TypedResults.Ok(EventResponse.From(e));
+        return TypedResults.Ok(await user.SeesItemSerialsAsync(batch.ProducerId, producers, authorities, ct) ? EventResponse.From(e) : EventResponse.Public(e));
     }
 
     public static async Task<Ok<VerificationResponse>> VerifyChain(

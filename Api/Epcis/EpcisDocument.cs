@@ -26,8 +26,11 @@ public static class EpcisDocument
         ? $"{publicBase}/p/{code}"
         : $"https://id.gs1.org/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
 
+    /// <param name="withItems">Whether the reader may see the serials of the items an event names (their producer, and
+    /// the authorities of its province): otherwise the events name their lot only — a listed serial is a label that can be
+    /// copied — and each eventID is the hash of the event as written, so the public can check it.</param>
     public static JsonObject Build(string publicBase, Batch batch, Product product, IReadOnlyList<ParentLink> parents,
-        IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now)
+        IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now, bool withItems)
     {
         var lot = LotUri(publicBase, batch.Code, batch.LotNumber, product.Gtin);
         var prefixes = new Dictionary<string, string> { ["ocop"] = Vocabulary(publicBase) };
@@ -39,8 +42,8 @@ public static class EpcisDocument
         var nodes = new List<(SupplyChainEvent Event, JsonObject Node)>();
         foreach (var e in events)
         {
-            var node = WithHashId(ObjectEvent(publicBase, e, batch, lot, product.Gtin, first: e.Sequence == 1 && parents.Count == 0,
-                e.Corrects is { } c ? ids.GetValueOrDefault(c) : null), prefixes);
+            var node = WithHashId(ObjectEvent(publicBase, withItems ? e : e with { Items = [] }, batch, lot, product.Gtin,
+                first: e.Sequence == 1 && parents.Count == 0, e.Corrects is { } c ? ids.GetValueOrDefault(c) : null), prefixes);
             ids[e.Id] = node["eventID"]!.GetValue<string>();
             nodes.Add((e, node));
         }

@@ -40,7 +40,7 @@ public static class PublicSetup
     public static bool IsPublicPath(PathString path) =>
         path.StartsWithSegments("/p") || path.StartsWithSegments("/01") || path.StartsWithSegments("/products")
         || path.StartsWithSegments("/.well-known/gs1resolver") || path.StartsWithSegments("/api/v1/public")
-        || path.StartsWithSegments("/api/v1/event-types") || path.StartsWithSegments("/api/v1/epcis/events")
+        || path.StartsWithSegments("/api/v1/event-types") || path.StartsWithSegments("/api/v1/provinces") || path.StartsWithSegments("/api/v1/epcis/events")
         || (path.Value is { } p && p.LastIndexOf('/') == 0 && Resolver.DigitalLinkCompression.Looks(p[1..]));
 
     public static IServiceCollection AddTraceabilityPublic(this IServiceCollection services)

@@ -55,9 +55,15 @@ public static class HashChain
                 Add(cert, "url", c.Url);
                 return (object?)cert;
             }).ToList();
-        if (e.Items.Count > 0) content["items"] = e.Items.Select(i => (object?)i).ToList();
+        if (e.ItemsDigest is { } digest) content["itemsDigest"] = digest;
+        else if (e.Items.Count > 0) content["items"] = e.Items.Select(i => (object?)i).ToList();
         return content;
     }
+
+    /// <summary>The lowercase hexadecimal SHA-256 of the serials' canonical JSON array (<c>["A","B"]</c>): what the hash
+    /// covers in their place, so the public can verify a chain whose serials only their producer sees.</summary>
+    public static string ItemsDigest(IReadOnlyList<string> items) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(items.Select(i => (object?)i).ToList()))));
 
     private static void Add(Dictionary<string, object?> target, string key, object? value)
     {

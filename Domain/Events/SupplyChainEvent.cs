@@ -20,10 +20,16 @@ public sealed record SupplyChainEvent(
     EventLocation? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<EventCertificate> Certificates, Guid? Corrects, string? PreviousHash, string Hash)
 {
-    /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
-    /// <summary>The serials of the items the event concerns, in the order given (hashed when there are any).</summary>
+    /// <summary>The serials of the items the event concerns, in the order given. Only their producer sees them: the
+    /// hash covers them through <see cref="ItemsDigest"/>, which the public sees instead.</summary>
     public IReadOnlyList<string> Items { get; init; } = [];
 
+    /// <summary>The SHA-256 of the items' canonical JSON array (<see cref="HashChain.ItemsDigest"/>), hashed in their place,
+    /// so that anyone can verify the chain without being shown a serial. Null for an event without items, and for events
+    /// recorded before items were hidden, whose hash covers the serials themselves.</summary>
+    public string? ItemsDigest { get; init; }
+
+    /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, t.Offset);
 
     /// <summary>Places <paramref name="e"/> after <paramref name="previousHash"/> as number <paramref name="sequence"/> of the chain.</summary>
@@ -31,7 +37,7 @@ public sealed record SupplyChainEvent(
     {
         var unhashed = new SupplyChainEvent(id, e.BatchId, batchCode, sequence, e.Type, Truncate(e.OccurredAt),
             Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "")
-            { Items = e.Items };
+            { Items = e.Items, ItemsDigest = e.Items.Count > 0 ? HashChain.ItemsDigest(e.Items) : null };
         return unhashed with { Hash = HashChain.Compute(unhashed) };
     }
 }

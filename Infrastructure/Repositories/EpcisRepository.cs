@@ -92,7 +92,7 @@ public sealed class EpcisRepository(Database db)
         Guid? ProducerId, DateTimeOffset? GeEventTime, DateTimeOffset? LtEventTime, DateTimeOffset? GeRecordTime, DateTimeOffset? LtRecordTime,
         IReadOnlyList<string>? Types, IReadOnlyList<Guid>? BatchIds, IReadOnlyList<string>? Serials, IReadOnlyList<string>? ReadPointGlns,
         IReadOnlyList<string>? BizLocationGlns, IReadOnlyList<string>? TypesWithoutBizLocation,
-        bool Objects = true, bool Transformations = false, DateOnly? MadeFrom = null, DateOnly? MadeBefore = null);
+        bool Objects = true, bool Transformations = false, DateOnly? MadeFrom = null, DateOnly? MadeBefore = null, string? ProvinceCode = null);
 
     /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain (0: the
     /// batch's TransformationEvent, which comes before its recorded events).</summary>
@@ -144,6 +144,9 @@ public sealed class EpcisRepository(Database db)
             : $"SELECT {{top}} BatchId, BatchSeq, Sequence FROM ({union}) m ORDER BY BatchSeq, Sequence {{limit}}", args);
     }
 
+    /// <summary>A province authority's query: the batches of its province's producers.</summary>
+    private const string InProvince = " AND b.producer_id IN (SELECT pp.id FROM producers pp WHERE pp.province_code = @Province)";
+
     private static string Objects(Filter f, DynamicParameters args, bool recent)
     {
         // Recent: the events recorded since the poll's time through their index, each with its batch (CROSS JOIN makes
@@ -154,6 +157,7 @@ public sealed class EpcisRepository(Database db)
             : "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e CROSS JOIN batches b WHERE b.id = e.batch_id "
               + "AND (b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
         if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
+        if (f.ProvinceCode is { } province) { sql += InProvince; args.Add("Province", province); }
         if (f.GeEventTime is { } geEvent) { sql += " AND {instant}(e.occurred_at) >= {instant}(@GeEventTime)"; args.Add("GeEventTime", geEvent); }
         if (f.LtEventTime is { } ltEvent) { sql += " AND {instant}(e.occurred_at) < {instant}(@LtEventTime)"; args.Add("LtEventTime", ltEvent); }
         if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(e.recorded_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }
@@ -179,6 +183,7 @@ public sealed class EpcisRepository(Database db)
         var sql = $"SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE ({seq} > @AfterBatch OR ({seq} = @AfterBatch AND @AfterSequence < 0))"
                   + " AND EXISTS (SELECT 1 FROM batch_parents p WHERE p.child_id = b.id)";
         if (f.ProducerId is { } producer) { sql += " AND b.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
+        if (f.ProvinceCode is { } province) { sql += InProvince; args.Add("Province", province); }
         if (f.MadeFrom is { } from) { sql += " AND b.produced_on >= @MadeFrom"; args.Add("MadeFrom", from); }
         if (f.MadeBefore is { } before) { sql += " AND b.produced_on < @MadeBefore"; args.Add("MadeBefore", before); }
         if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(b.created_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }

@@ -20,9 +20,9 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
 
     private const string InsertSql = """
         INSERT INTO events (id, batch_id, sequence, type, occurred_at, recorded_at, location_name, location_latitude,
-            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items)
+            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items, items_digest)
         VALUES (@Id, @BatchId, @Sequence, @Type, @OccurredAt, @RecordedAt, @LocationName, @LocationLatitude,
-            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items)
+            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items, @ItemsDigest)
         """;
 
     private const string InsertItemSql = "INSERT INTO event_items (serial, event_id) VALUES (@Serial, @EventId)";
@@ -128,7 +128,8 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
     {
         public const string Columns = """
             e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,
-            e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash, e.items
+            e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash, e.items,
+            e.items_digest
             """;
 
         public Guid Id { get; set; }
@@ -150,6 +151,7 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
         public string? PreviousHash { get; set; }
         public string Hash { get; set; } = "";
         public string? Items { get; set; }
+        public string? ItemsDigest { get; set; }
 
         public SupplyChainEvent ToEvent() => new(Id, BatchId, BatchCode, Sequence, WireEnum<EventType>.Parse(Type), OccurredAt, RecordedAt,
             LocationName is null && LocationLatitude is null && LocationGln is null ? null
@@ -158,13 +160,13 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
             Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Options)!,
             Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Options)!,
             CorrectsId, PreviousHash, Hash)
-            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Options)! };
+            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Options)!, ItemsDigest = ItemsDigest };
 
         /// <summary>The parameters of <see cref="InsertSql"/>, in the order of <see cref="InsertValues"/>.</summary>
         public static readonly string[] InsertNames =
         [
             "Id", "BatchId", "Sequence", "Type", "OccurredAt", "RecordedAt", "LocationName", "LocationLatitude", "LocationLongitude",
-            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items",
+            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items", "ItemsDigest",
         ];
 
         public static object?[] InsertValues(SupplyChainEvent e) =>
@@ -174,7 +176,7 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
             e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
             e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
             e.Corrects, e.PreviousHash, e.Hash,
-            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options),
+            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options), e.ItemsDigest,
         ];
     }
 }

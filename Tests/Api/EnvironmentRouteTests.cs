@@ -108,6 +108,7 @@ public sealed class EnvironmentRouteTests(string environment)
         Assert.That((int)(await anonymous.SendAsync(form)).StatusCode, Is.EqualTo(200), $"{environment}: the PIN form");
         _walked.Add(("POST", "/p/{code}/{serial}"));
         await Walk(anonymous, "GET", "/api/v1/event-types", "/api/v1/event-types");
+        await Walk(anonymous, "GET", "/api/v1/provinces", "/api/v1/provinces");
 
         foreach (var accept in new[] { "text/html", "application/json" })
         {
@@ -154,8 +155,9 @@ public sealed class EnvironmentRouteTests(string environment)
         }, HttpStatusCode.Accepted, contentType: "application/ld+json");
         await Walk(producer.Client, "GET", "/api/v1/epcis/capture/{captureId:guid}", $"/api/v1/epcis/capture/{capture.GetProperty("captureID").GetString()}");
         foreach (var query in new[] { "", $"?MATCH_anyEPCClass=https://id.gs1.org/01/0{gtin}/10/{lot}&EQ_bizStep=storing|packing&perPage=1" })
-            foreach (var client in new[] { anonymous, producer.Client })
-                await Walk(client, "GET", "/api/v1/epcis/events", "/api/v1/epcis/events" + query);
+            foreach (var client in new[] { anonymous, producer.Client, authority.Client })
+                await Walk(client, "GET", "/api/v1/epcis/events", "/api/v1/epcis/events" + query,
+                    expected: client == anonymous && query == "" ? HttpStatusCode.BadRequest : HttpStatusCode.OK);
         await Walk(producer.Client, "GET", "/api/v1/webhooks", "/api/v1/webhooks");
         await Walk(producer.Client, "GET", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}");
         await Walk(producer.Client, "PATCH", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}", new { description = "Thử nghiệm" });

@@ -187,9 +187,14 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         shipped["epcList"] = new JsonArray(serials.Take(2).Select(s => (JsonNode)$"https://id.gs1.org/01/0{gtin}/21/{s}").ToArray());
         await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(Document(shipped)))).Json(HttpStatusCode.Accepted);
 
-        var (found, _, _) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[0]}")}");
+        var item = $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[0]}")}";
+        var (found, _, anonymousBody) = await QueryAsync(Api.CreateClient(), item);
         Assert.That(found, Has.Count.EqualTo(1));
-        Assert.That(found[0]!["epcList"]!.AsArray().Select(x => x!.GetValue<string>()), Has.Member($"https://id.gs1.org/01/0{gtin}/21/{serials[1]}"));
+        Assert.That(found[0]!["epcList"], Is.Null, "the public never sees the carton's serials");
+        Assert.That(anonymousBody, Does.Not.Contain(serials[1]));
+        var (own, _, _) = await QueryAsync(Producer.Client, item);
+        Assert.That(own[0]!["epcList"]!.AsArray().Select(x => x!.GetValue<string>()), Has.Member($"https://id.gs1.org/01/0{gtin}/21/{serials[1]}"),
+            "their producer does");
         var (none, _, _) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[2]}")}");
         Assert.That(none, Is.Empty);
         _ = lot;
@@ -239,8 +244,11 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         Assert.That(polled1.Concat(polled2).Select(e => e!["eventID"]!.GetValue<string>()),
             Is.EqualTo(page1.Concat(page2).Select(e => e!["eventID"]!.GetValue<string>())), "a poll pages as the walk does");
 
-        var bad = await (await anonymous.GetAsync("/api/v1/epcis/events?EQ_whatever=1&perPage=0&GE_eventTime=hôm-qua")).Json(HttpStatusCode.BadRequest);
+        var bad = await (await Producer.Client.GetAsync("/api/v1/epcis/events?EQ_whatever=1&perPage=0&GE_eventTime=hôm-qua")).Json(HttpStatusCode.BadRequest);
         Assert.That(bad.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "EQ_whatever", "perPage", "GE_eventTime" }));
+        var unnamed = await (await anonymous.GetAsync("/api/v1/epcis/events?perPage=500")).Json(HttpStatusCode.BadRequest);
+        Assert.That(unnamed.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "MATCH_anyEPCClass" }),
+            "without a key, a query names the lot or item it asks about: nobody enumerates every producer's events");
     }
 
     [Test]

@@ -62,7 +62,7 @@ public sealed record PublicRecordResponse(
             b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null,
             d.Parents.Select(p => new PublicParent(p.Code, p.LotNumber, p.ProductName, p.ProducerName, p.Quantity, p.Unit,
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
-            d.Events.Select(EventResponse.From).ToList(),
+            d.Events.Select(EventResponse.Public).ToList(),
             new VerificationResponse(firstInvalid is null, d.Events.Count, d.Events.Count > 0 ? d.Events[^1].Hash : null, firstInvalid),
             null);
     }

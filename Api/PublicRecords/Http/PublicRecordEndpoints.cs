@@ -53,7 +53,8 @@ public static class PublicRecordEndpoints
         var batch = (TracingCode.Normalize(code) is { } normalized ? await batches.GetByCodeAsync(normalized, ct) : null)
                     ?? throw new NotFoundException("Tracing code", code);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
-        var document = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct), clock.GetUtcNow());
+        var document = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct),
+            clock.GetUtcNow(), withItems: false);
         return TypedResults.Content(document.ToJsonString(Json.RelaxedJson.Options), EpcisDocument.MediaType);
     }
 }
