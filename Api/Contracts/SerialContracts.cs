@@ -42,3 +42,15 @@ public sealed record VoidSerialsRequest(Guid? IssueId, int? From, int? To, List<
 public sealed record SerialIssueResponse(Guid Id, int Count, bool WithPin, DateTimeOffset CreatedAt, string File);
 
 public sealed record VoidSerialsResponse(int Voided);
+
+/// <summary>A batch's items in figures, and the items that stand out (at most <see cref="Top"/>): many wrong PINs, or
+/// scanned from many clients — what a cloned label looks like. <c>seenByMany</c>: the item page warns that the label
+/// may have been copied.</summary>
+public sealed record ItemActivityResponse(Guid BatchId, long Issued, long Scanned, long Verified, long SeenByMany, long PinFailures, long Lockouts,
+    IReadOnlyList<ItemActivityResponse.Item> Items)
+{
+    public const int Top = 50;
+
+    public sealed record Item(string Serial, long ScanCount, int DistinctClients, bool SeenByMany, DateTimeOffset? FirstScannedAt,
+        DateTimeOffset? LastScannedAt, DateTimeOffset? VerifiedAt, long PinFailures, DateTimeOffset? LastPinFailureAt, int Lockouts);
+}

@@ -40,10 +40,25 @@ public static class SerialEndpoints
                 + "stock as for the batch's labels. No PIN is printed: PINs go to a stamp printing house in the file.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/activity", ItemActivityOfBatch).WithName("GetItemActivity")
+            .WithSummary("What shoppers did with the batch's items, in figures: issued, scanned, PIN-verified, seen by many clients (the page's \"may have been copied\" warning), wrong PINs and lock-outs (a client paused, or an item slowed); and the items that stand out most, by wrong PINs then clients — the signals of a cloned label.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/void", VoidSerials).RequireScope(KeyScopes.SerialsWrite).WithName("VoidSerials")
             .WithSummary("Void serials (damaged labels): positions from–to of an issue, a list of serials, or both. A voided serial's page warns shoppers.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    public static async Task<Ok<ItemActivityResponse>> ItemActivityOfBatch(Guid id, ClaimsPrincipal user, BatchRepository batches, SerialRepository serials,
+        IOptions<SerialOptions> options, CancellationToken ct)
+    {
+        _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        var threshold = options.Value.CopyWarningClients;
+        var f = await serials.ActivityAsync(id, threshold, ItemActivityResponse.Top, ct);
+        return TypedResults.Ok(new ItemActivityResponse(id, f.Issued, f.Scanned, f.Verified, f.SeenByMany, f.PinFailures, f.Lockouts,
+            f.Top.Select(i => new ItemActivityResponse.Item(i.Serial, i.Activity.ScanCount, i.Activity.DistinctClients, i.Activity.SeenByMany(threshold),
+                i.Activity.FirstScannedAt, i.Activity.LastScannedAt, i.Activity.VerifiedAt, i.Activity.PinFailuresTotal, i.Activity.LastPinFailureAt,
+                i.Activity.Lockouts)).ToList()));
     }
 
     public static async Task<IResult> IssueSerials(Guid id, IssueSerialsRequest request, HttpContext context, ClaimsPrincipal user,

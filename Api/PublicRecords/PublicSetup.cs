@@ -17,11 +17,16 @@ public sealed class PublicRateLimitOptions
     public int WindowSeconds { get; set; } = 60;
 }
 
-/// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed (ReverseProxy:TrustedProxies, IP addresses).
-/// With none configured, forwarded headers are ignored and the connection's address is the client's.</summary>
+/// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed: ReverseProxy:TrustedProxies (IP addresses) and
+/// ReverseProxy:TrustedNetworks (CIDR ranges, e.g. a load balancer's subnet). With none configured, forwarded headers
+/// are ignored and the connection's address is the client's, so a client cannot pick its own address; with them, the
+/// address the nearest trusted proxy saw is, for rate limits, PIN limits and scan evidence alike.</summary>
 public sealed class ReverseProxyOptions
 {
     public List<string> TrustedProxies { get; set; } = [];
+    public List<string> TrustedNetworks { get; set; } = [];
+
+    public bool Any => TrustedProxies.Count > 0 || TrustedNetworks.Count > 0;
 }
 
 /// <summary>PIN entries per client address (RateLimiting:Pin): with the lock per serial, 10⁸ PINs cannot be walked.</summary>
@@ -55,6 +60,7 @@ public static class PublicSetup
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<ScanCounter>();
         services.AddSingleton<ItemScanCounter>();
+        services.AddSingleton<ClientIdentity>();
         services.AddSingleton<ScanFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanFlusher>());
         services.AddSingleton<RecordReader>();
@@ -79,13 +85,16 @@ public static class PublicSetup
         services.AddOptions<PinRateLimitOptions>().BindConfiguration("RateLimiting:Pin")
             .Validate(o => o.PermitLimit > 0 && o.WindowSeconds > 0, "RateLimiting:Pin needs PermitLimit > 0 and WindowSeconds > 0.").ValidateOnStart();
         services.AddOptions<ReverseProxyOptions>().BindConfiguration("ReverseProxy")
-            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _)), "ReverseProxy:TrustedProxies must be IP addresses.").ValidateOnStart();
+            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _)), "ReverseProxy:TrustedProxies must be IP addresses.")
+            .Validate(o => o.TrustedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "ReverseProxy:TrustedNetworks must be CIDR ranges (10.0.0.0/8).")
+            .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>((o, proxies) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in proxies.Value.TrustedProxies) o.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in proxies.Value.TrustedNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
         services.AddRateLimiter(o =>

@@ -48,7 +48,7 @@ public static class HttpSetup
     /// <summary>The whole middleware order, in one place.</summary>
     public static WebApplication UseTraceabilityHttp(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>().Value.TrustedProxies.Count > 0)
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReverseProxyOptions>>().Value.Any)
             app.UseForwardedHeaders();
         app.UseMiddleware<Http.HeadRequests>();
         app.UseMiddleware<Http.SecurityHeaders>();

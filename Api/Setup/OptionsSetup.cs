@@ -13,6 +13,7 @@ public static class OptionsSetup
             .ValidateOnStart();
         services.AddOptions<SerialOptions>().BindConfiguration("Serials")
             .Validate(o => o.PinSecret is null || o.Secret is { Length: >= 32 }, "Serials:PinSecret must be base64 of at least 32 random bytes.")
+            .Validate(o => o.LimitsAreValid, "Serials: CopyWarningClients 2–100, and every PIN limit above 0.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
             .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))

@@ -38,24 +38,61 @@ public static class ItemSerial
 /// <summary>What a shopper's scan of an item tells about it.</summary>
 public enum ItemStatus { Issued, Voided, NotIssued }
 
-/// <summary>An issued item's scans and PIN checks so far.</summary>
+/// <summary>An issued item's scans and PIN checks so far. <paramref name="DistinctClients"/>: how many different clients
+/// (address prefixes) have scanned it — the evidence for "this label may have been copied", which one client's loop
+/// cannot raise. <paramref name="FailedPins"/> counts wrong PINs since the last right one, <paramref name="LockedUntil"/>
+/// is when the next PIN check is taken while the item is being tried from many clients.</summary>
 public sealed record ItemActivity(long ScanCount, DateTimeOffset? FirstScannedAt, DateTimeOffset? LastScannedAt, DateTimeOffset? VerifiedAt,
-    long VerifyCount, int FailedPins, DateTimeOffset? LockedUntil)
+    long VerifyCount, int FailedPins, DateTimeOffset? LockedUntil, int DistinctClients = 0, long PinFailuresTotal = 0,
+    DateTimeOffset? LastPinFailureAt = null, int Lockouts = 0)
 {
     public static readonly ItemActivity None = new(0, null, null, null, 0, 0, null);
 
-    /// <summary>More scans than one jar plausibly gets: many, or several over a long time (a copied label lives on long
-    /// after the genuine item was used up). Conservative: a family scanning its jar a few times never sees it.</summary>
-    public bool Suspicious(DateTimeOffset now) =>
-        ScanCount > ManyScans || (ScanCount > SeveralScans && FirstScannedAt is { } first && now - first > LongSpan);
+    /// <summary>Scanned by at least <paramref name="threshold"/> different clients: more places than one bought item
+    /// plausibly is (a shop, a home, a relative's phone), so the label may have been copied. A fact a stranger can only
+    /// buy with that many networks, not with a loop.</summary>
+    public bool SeenByMany(int threshold) => DistinctClients >= threshold;
+}
 
-    public const int ManyScans = 20;
-    public const int SeveralScans = 5;
-    public static readonly TimeSpan LongSpan = TimeSpan.FromDays(60);
+/// <summary>A client's recent wrong PINs (any item's) and until when its PIN checks are paused.</summary>
+public sealed record PinClientState(int Failures, DateTimeOffset WindowStart, DateTimeOffset? BlockedUntil);
 
-    /// <summary>Wrong PINs in a row that lock a serial, and for how long: with the per-address limit, 10⁸ PINs cannot be walked.</summary>
-    public const int FailuresBeforeLock = 5;
-    public static readonly TimeSpan LockFor = TimeSpan.FromMinutes(15);
+public enum PinOutcome { FirstVerification, VerifiedBefore, Wrong, ClientPaused, ItemBusy }
 
-    public bool LockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
+/// <summary>How PIN checks are limited so that guessing is hopeless and a stranger cannot lock a shopper out. Failures are
+/// weighed by client: a client with <see cref="ClientFailures"/> wrong PINs within <see cref="ClientWindow"/> is paused
+/// for <see cref="ClientPause"/> (the item is not). An item that <see cref="ItemSlowAfter"/> wrong PINs in a row have been
+/// tried against — from many clients, which is what walking its 10⁸ PINs takes — answers one check per
+/// <see cref="ItemSlowEvery"/>, whoever asks: at that pace its PINs take centuries to walk, and the shopper holding it
+/// waits a minute at most.</summary>
+public sealed record PinPolicy(int ClientFailures, TimeSpan ClientWindow, TimeSpan ClientPause, int ItemSlowAfter, TimeSpan ItemSlowEvery)
+{
+    public static readonly PinPolicy Default = new(5, TimeSpan.FromHours(1), TimeSpan.FromMinutes(15), 20, TimeSpan.FromMinutes(1));
+
+    /// <summary>One PIN entry: its outcome, and the item's and the client's states after it.</summary>
+    public (PinOutcome Outcome, DateTimeOffset? Until, ItemActivity Item, PinClientState Client, bool Lockout) Decide(
+        ItemActivity item, PinClientState? client, bool correct, DateTimeOffset now)
+    {
+        var c = client is null || now - client.WindowStart >= ClientWindow ? new PinClientState(0, now, client?.BlockedUntil) : client;
+        if (c.BlockedUntil is { } paused && paused > now) return (PinOutcome.ClientPaused, paused, item, c, false);
+        if (item.FailedPins >= ItemSlowAfter && item.LockedUntil is { } next && next > now) return (PinOutcome.ItemBusy, next, item, c, false);
+        var slowed = item.FailedPins >= ItemSlowAfter ? now + ItemSlowEvery : (DateTimeOffset?)null;
+        if (correct)
+        {
+            var verified = item with { VerifiedAt = item.VerifiedAt ?? now, VerifyCount = item.VerifyCount + 1, FailedPins = 0, LockedUntil = null };
+            return (item.VerifiedAt is null ? PinOutcome.FirstVerification : PinOutcome.VerifiedBefore, item.VerifiedAt, verified, c with { Failures = 0 }, false);
+        }
+        var failures = item.FailedPins + 1;
+        var startsSlowing = failures == ItemSlowAfter;
+        var wrong = item with
+        {
+            FailedPins = failures, PinFailuresTotal = item.PinFailuresTotal + 1, LastPinFailureAt = now,
+            LockedUntil = failures >= ItemSlowAfter ? slowed ?? now + ItemSlowEvery : null,
+        };
+        var clientFailures = c.Failures + 1;
+        var pause = clientFailures >= ClientFailures;
+        var after = new PinClientState(pause ? 0 : clientFailures, c.WindowStart, pause ? now + ClientPause : c.BlockedUntil);
+        var lockout = pause || startsSlowing;
+        return (PinOutcome.Wrong, null, lockout ? wrong with { Lockouts = wrong.Lockouts + 1 } : wrong, after, lockout);
+    }
 }

@@ -48,11 +48,11 @@ public sealed class RecordStore(Database db)
     /// <summary>An issued item as its page reads it beside the lot's part: null <see cref="Item.BatchId"/> when no one
     /// issued the serial; <see cref="Item.Steps"/> how many of its batch's events name it.</summary>
     public sealed record Item(Guid? BatchId, bool WithPin, DateTimeOffset? VoidedAt, long ScanCount, DateTimeOffset? FirstScannedAt,
-        DateTimeOffset? VerifiedAt, long Steps);
+        DateTimeOffset? VerifiedAt, long Steps, int DistinctClients);
 
     private const string GetItemSql = $"""
         SELECT {Columns}, i.batch_id, i.with_pin, sr.voided_at, a.scan_count, a.first_scanned_at, a.verified_at,
-            (SELECT COUNT(*) FROM event_items ei WHERE ei.serial = @p2) AS steps
+            (SELECT COUNT(*) FROM event_items ei WHERE ei.serial = @p2) AS steps, a.distinct_clients
         FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id JOIN batches b ON b.id = p.batch_id
         LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
         LEFT JOIN serials sr ON sr.serial = @p2 LEFT JOIN serial_issues i ON i.seq = sr.issue_seq
@@ -68,7 +68,8 @@ public sealed class RecordStore(Database db)
             r.IsDBNull(8) ? null : TypeHandlers.ToGuid(r.GetValue(8)), !r.IsDBNull(9) && Convert.ToInt64(r.GetValue(9), System.Globalization.CultureInfo.InvariantCulture) != 0,
             r.IsDBNull(10) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(10)), r.IsDBNull(11) ? 0 : r.GetInt64(11),
             r.IsDBNull(12) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(12)), r.IsDBNull(13) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(13)),
-            Convert.ToInt64(r.GetValue(14), System.Globalization.CultureInfo.InvariantCulture))), ct);
+            Convert.ToInt64(r.GetValue(14), System.Globalization.CultureInfo.InvariantCulture),
+            r.IsDBNull(15) ? 0 : Convert.ToInt32(r.GetValue(15), System.Globalization.CultureInfo.InvariantCulture))), ct);
         return row is null ? null : (row.Record, row.Item);
     }
 

@@ -251,7 +251,7 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
 
     private const string ItemSql = """
         SELECT s.serial, i.batch_id, i.with_pin, s.voided_at, a.scan_count, a.first_scanned_at, a.last_scanned_at, a.verified_at,
-               a.verify_count, a.failed_pins, a.locked_until
+               a.verify_count, a.failed_pins, a.locked_until, a.distinct_clients, a.pin_failures_total, a.last_pin_failure_at, a.lockouts
         FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq LEFT JOIN serial_activity a ON a.serial = s.serial
         WHERE s.serial = @Serial
         """;
@@ -264,7 +264,15 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         return row?.ToItem();
     }
 
-    public sealed record ScanTally(string Serial, long Count, DateTimeOffset First, DateTimeOffset Last);
+    /// <summary>Scans of one item since the last flush: how many, the first and last, and the clients (keyed hashes of
+    /// their address prefixes) they came from, a few at most.</summary>
+    public sealed record ScanTally(string Serial, long Count, DateTimeOffset First, DateTimeOffset Last)
+    {
+        public string[] Clients { get; init; } = [];
+    }
+
+    /// <summary>Clients remembered per item: enough to pass any warning threshold, not a log of who scanned it.</summary>
+    public const int MaxSightings = 100;
 
     private const string AddScansSqlite = """
         INSERT INTO serial_activity (serial, scan_count, first_scanned_at, last_scanned_at)
@@ -285,7 +293,34 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         WHEN NOT MATCHED THEN INSERT (serial, scan_count, first_scanned_at, last_scanned_at) VALUES (s.serial, s.n, s.f, s.l);
         """;
 
-    /// <summary>Adds buffered scans of issued items (a serial no one issued gets no row: scans of made-up codes store nothing).</summary>
+    // The clients an item was scanned from, each once, up to MaxSightings; then how many it has.
+    private const string AddSightingsSqlite = """
+        INSERT INTO serial_sightings (serial, client, first_seen)
+        SELECT j.value ->> '$.s', j.value ->> '$.c', j.value ->> '$.t' FROM json_each(@Sightings) j
+        WHERE EXISTS (SELECT 1 FROM serials s WHERE s.serial = j.value ->> '$.s')
+          AND (SELECT COUNT(*) FROM serial_sightings x WHERE x.serial = j.value ->> '$.s') < @Max
+        ON CONFLICT (serial, client) DO NOTHING
+        """;
+
+    private const string CountSightingsSqlite = """
+        UPDATE serial_activity SET distinct_clients = (SELECT COUNT(*) FROM serial_sightings x WHERE x.serial = serial_activity.serial)
+        WHERE serial IN (SELECT j.value ->> '$.s' FROM json_each(@Sightings) j)
+        """;
+
+    private const string AddSightingsSqlServer = """
+        INSERT INTO serial_sightings (serial, client, first_seen)
+        SELECT n.serial, n.client, n.t
+        FROM (SELECT JSON_VALUE(j.value, '$.s') AS serial, JSON_VALUE(j.value, '$.c') AS client, CONVERT(datetimeoffset(3), JSON_VALUE(j.value, '$.t')) AS t
+              FROM OPENJSON(@Sightings) j) n
+        WHERE EXISTS (SELECT 1 FROM serials s WHERE s.serial = n.serial)
+          AND NOT EXISTS (SELECT 1 FROM serial_sightings y WITH (UPDLOCK, HOLDLOCK) WHERE y.serial = n.serial AND y.client = n.client)
+          AND (SELECT COUNT(*) FROM serial_sightings x WHERE x.serial = n.serial) < @Max;
+        UPDATE a SET distinct_clients = (SELECT COUNT(*) FROM serial_sightings x WHERE x.serial = a.serial)
+        FROM serial_activity a WHERE a.serial IN (SELECT JSON_VALUE(j.value, '$.s') FROM OPENJSON(@Sightings) j);
+        """;
+
+    /// <summary>Adds buffered scans of issued items, and the clients they came from, in one transaction (a serial no one
+    /// issued gets no row: scans of made-up codes store nothing).</summary>
     public async Task AddScansAsync(IReadOnlyCollection<ScanTally> tallies, CancellationToken ct)
     {
         if (tallies.Count == 0) return;
@@ -293,24 +328,40 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         {
             ["s"] = t.Serial, ["n"] = t.Count, ["f"] = Instant(t.First)!, ["l"] = Instant(t.Last)!,
         }));
+        var sightings = tallies.Any(t => t.Clients.Length > 0)
+            ? JsonSerializer.Serialize(tallies.SelectMany(t => t.Clients.Select(c => new Dictionary<string, object> { ["s"] = t.Serial, ["c"] = c, ["t"] = Instant(t.First)! })))
+            : null;
+        var sqlite = db.Dialect.Provider == DatabaseProvider.Sqlite;
         using var turn = await db.EnterWriteAsync(ct);  // like every other write: queued here, not in SQLite's busy handler
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Provider == DatabaseProvider.Sqlite ? AddScansSqlite : AddScansSqlServer,
-            new { Tallies = json }, cancellationToken: ct));
-        db.Dialect.EnsureAtConfiguredPath(connection);  // as every commit: into a removed file, the tallies stay in flight
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sqlite ? AddScansSqlite : AddScansSqlServer, new { Tallies = json }, transaction, cancellationToken: ct));
+        if (sightings is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sqlite ? AddSightingsSqlite : AddSightingsSqlServer,
+                new { Sightings = sightings, Max = MaxSightings }, transaction, cancellationToken: ct));
+            if (sqlite) await connection.ExecuteAsync(new CommandDefinition(CountSightingsSqlite, new { Sightings = sightings }, transaction, cancellationToken: ct));
+        }
+        await db.CommitAsync(transaction, ct);  // as every commit: into a removed file, the tallies stay in flight
     }
 
     private const string EnsureActivitySqlite = "INSERT INTO serial_activity (serial) VALUES (@Serial) ON CONFLICT (serial) DO NOTHING";
     private const string EnsureActivitySqlServer = """
         INSERT INTO serial_activity (serial) SELECT @Serial WHERE NOT EXISTS (SELECT 1 FROM serial_activity WITH (UPDLOCK, HOLDLOCK) WHERE serial = @Serial)
         """;
-    private const string ReadPinStateSql = "SELECT verified_at, verify_count, failed_pins, locked_until FROM serial_activity WHERE serial = @Serial";
-    private const string PinRightSql = """
-        UPDATE serial_activity SET verified_at = coalesce(verified_at, @At), verify_count = verify_count + 1, failed_pins = 0 WHERE serial = @Serial
+    private const string ReadPinStateSql = """
+        SELECT scan_count, first_scanned_at, last_scanned_at, verified_at, verify_count, failed_pins, locked_until, distinct_clients,
+               pin_failures_total, last_pin_failure_at, lockouts
+        FROM serial_activity WHERE serial = @Serial
         """;
-    private const string PinWrongSql = """
-        UPDATE serial_activity SET failed_pins = @Failed, locked_until = @LockedUntil WHERE serial = @Serial
+    private const string WritePinStateSql = """
+        UPDATE serial_activity SET verified_at = @VerifiedAt, verify_count = @VerifyCount, failed_pins = @FailedPins, locked_until = @LockedUntil,
+            pin_failures_total = @PinFailuresTotal, last_pin_failure_at = @LastPinFailureAt, lockouts = @Lockouts
+        WHERE serial = @Serial
         """;
+    private const string ReadClientSql = "SELECT failures, window_start, blocked_until FROM pin_clients WHERE client = @Client";
+    private const string UpdateClientSql = "UPDATE pin_clients SET failures = @Failures, window_start = @WindowStart, blocked_until = @BlockedUntil WHERE client = @Client";
+    private const string InsertClientSql = "INSERT INTO pin_clients (client, failures, window_start, blocked_until) VALUES (@Client, @Failures, @WindowStart, @BlockedUntil)";
 
     /// <summary>A time as serial_activity keeps it: Unix milliseconds on SQLite (migration 0015: a third of the row that
     /// ISO-8601 text took, and every busy second's scans rewrite rows all over the table), datetimeoffset(3) on SQL
@@ -318,38 +369,109 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
     private object? Instant(DateTimeOffset? at) => at is not { } t ? null
         : db.Dialect.Provider == DatabaseProvider.Sqlite ? t.ToUnixTimeMilliseconds() : t;
 
-    public enum PinOutcome { FirstVerification, VerifiedBefore, Wrong, Locked }
-
-    /// <summary>One PIN entry for an issued item, decided and recorded in one write transaction (so that a lockout holds
-    /// across processes): a locked serial refuses any entry; a wrong one counts, and the last allowed locks the serial.</summary>
+    /// <summary>One PIN entry for an issued item from <paramref name="client"/> (a keyed hash of its address prefix),
+    /// decided by <paramref name="policy"/> and recorded in one write transaction, so that the limits hold across
+    /// processes.</summary>
     /// <param name="correct">Whether the entry matches the item's PIN (decided by the caller, who holds the secret).</param>
-    /// <returns>The outcome, and when the item was first verified (for "verified before").</returns>
-    public async Task<(PinOutcome Outcome, DateTimeOffset? VerifiedAt, DateTimeOffset? LockedUntil)> RecordPinAsync(
-        string serial, bool correct, DateTimeOffset at, CancellationToken ct)
+    /// <returns>The outcome; for "verified before", when it was first verified; for a pause, until when.</returns>
+    public async Task<(PinOutcome Outcome, DateTimeOffset? At)> RecordPinAsync(string serial, string client, bool correct, PinPolicy policy,
+        DateTimeOffset now, CancellationToken ct)
     {
         using var turn = await db.EnterWriteAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        CommandDefinition Command(string sql, object args) => new(db.Sql(sql), args, transaction, cancellationToken: ct);
         var sqlite = db.Dialect.Provider == DatabaseProvider.Sqlite;
         await connection.ExecuteAsync(new CommandDefinition(sqlite ? EnsureActivitySqlite : EnsureActivitySqlServer, new { Serial = serial }, transaction, cancellationToken: ct));
-        var state = await connection.QuerySingleAsync<PinRow>(new CommandDefinition(db.Sql(ReadPinStateSql), new { Serial = serial }, transaction, cancellationToken: ct));
-        (PinOutcome, DateTimeOffset?, DateTimeOffset?) result;
-        if (state.LockedUntil is { } until && until > at) result = (PinOutcome.Locked, state.VerifiedAt, until);
-        else if (correct)
+        var item = (await connection.QuerySingleAsync<ActivityRow>(Command(ReadPinStateSql, new { Serial = serial }))).ToActivity();
+        var clientRow = await connection.QuerySingleOrDefaultAsync<ClientRow>(Command(ReadClientSql, new { Client = client }));
+        var (outcome, at, after, clientAfter, _) = policy.Decide(item, clientRow?.ToState(), correct, now);
+        if (outcome is PinOutcome.FirstVerification or PinOutcome.VerifiedBefore or PinOutcome.Wrong)
         {
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinRightSql), new { Serial = serial, At = Instant(at) }, transaction, cancellationToken: ct));
-            result = state.VerifiedAt is null ? (PinOutcome.FirstVerification, at, null) : (PinOutcome.VerifiedBefore, state.VerifiedAt, null);
-        }
-        else
-        {
-            var failed = state.FailedPins + 1;
-            DateTimeOffset? lockedUntil = failed >= ItemActivity.FailuresBeforeLock ? at + ItemActivity.LockFor : null;
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(PinWrongSql),
-                new { Serial = serial, Failed = lockedUntil is null ? failed : 0, LockedUntil = Instant(lockedUntil) }, transaction, cancellationToken: ct));
-            result = lockedUntil is null ? (PinOutcome.Wrong, state.VerifiedAt, null) : (PinOutcome.Locked, state.VerifiedAt, lockedUntil);
+            await connection.ExecuteAsync(Command(WritePinStateSql, new
+            {
+                Serial = serial, VerifiedAt = Instant(after.VerifiedAt), after.VerifyCount, after.FailedPins, LockedUntil = Instant(after.LockedUntil),
+                after.PinFailuresTotal, LastPinFailureAt = Instant(after.LastPinFailureAt), after.Lockouts,
+            }));
+            var args = new { Client = client, clientAfter.Failures, WindowStart = Instant(clientAfter.WindowStart), BlockedUntil = Instant(clientAfter.BlockedUntil) };
+            if (await connection.ExecuteAsync(Command(UpdateClientSql, args)) == 0) await connection.ExecuteAsync(Command(InsertClientSql, args));
         }
         await db.CommitAsync(transaction, ct);
-        return result;
+        return (outcome, at);
+    }
+
+    /// <summary>An item's scans and checks, as its producer follows them (<see cref="ActivityAsync"/>).</summary>
+    public sealed record ItemFigures(string Serial, ItemActivity Activity);
+
+    /// <summary>A batch's items in figures: how many were issued, scanned, verified, seen by many clients, and their PIN
+    /// failures and lock-outs; and the items that stand out most (wrong PINs, then clients), at most <paramref name="top"/>.</summary>
+    public sealed record BatchFigures(long Issued, long Scanned, long Verified, long SeenByMany, long PinFailures, long Lockouts, IReadOnlyList<ItemFigures> Top);
+
+    private const string BatchFiguresSql = """
+        SELECT COUNT(*) AS Issued,
+               COALESCE(SUM(CASE WHEN a.scan_count > 0 THEN 1 ELSE 0 END), 0) AS Scanned,
+               COALESCE(SUM(CASE WHEN a.verified_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS Verified,
+               COALESCE(SUM(CASE WHEN a.distinct_clients >= @Threshold THEN 1 ELSE 0 END), 0) AS SeenByMany,
+               COALESCE(SUM(a.pin_failures_total), 0) AS PinFailures,
+               COALESCE(SUM(a.lockouts), 0) AS Lockouts
+        FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq LEFT JOIN serial_activity a ON a.serial = s.serial
+        WHERE i.batch_id = @BatchId
+        """;
+
+    private const string TopItemsSql = """
+        SELECT {top} a.serial, a.scan_count, a.first_scanned_at, a.last_scanned_at, a.verified_at, a.verify_count, a.failed_pins, a.locked_until,
+               a.distinct_clients, a.pin_failures_total, a.last_pin_failure_at, a.lockouts
+        FROM serial_activity a JOIN serials s ON s.serial = a.serial JOIN serial_issues i ON i.seq = s.issue_seq
+        WHERE i.batch_id = @BatchId AND (a.pin_failures_total > 0 OR a.distinct_clients > 1)
+        ORDER BY a.pin_failures_total DESC, a.distinct_clients DESC, a.serial {limit}
+        """;
+
+    public async Task<BatchFigures> ActivityAsync(Guid batchId, int copyThreshold, int top, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var totals = await connection.QuerySingleAsync<TotalsRow>(new CommandDefinition(db.Sql(BatchFiguresSql),
+            new { BatchId = batchId, Threshold = copyThreshold }, cancellationToken: ct));
+        var items = (await connection.QueryAsync<ActivityRow>(new CommandDefinition(db.Sql(TopItemsSql), new { BatchId = batchId, Limit = top }, cancellationToken: ct)))
+            .Select(r => new ItemFigures(r.Serial, r.ToActivity())).ToList();
+        return new BatchFigures(totals.Issued, totals.Scanned, totals.Verified, totals.SeenByMany, totals.PinFailures, totals.Lockouts, items);
+    }
+
+    private sealed class TotalsRow
+    {
+        public long Issued { get; set; }
+        public long Scanned { get; set; }
+        public long Verified { get; set; }
+        public long SeenByMany { get; set; }
+        public long PinFailures { get; set; }
+        public long Lockouts { get; set; }
+    }
+
+    private sealed class ActivityRow
+    {
+        public string Serial { get; set; } = "";
+        public long ScanCount { get; set; }
+        public DateTimeOffset? FirstScannedAt { get; set; }
+        public DateTimeOffset? LastScannedAt { get; set; }
+        public DateTimeOffset? VerifiedAt { get; set; }
+        public long VerifyCount { get; set; }
+        public int FailedPins { get; set; }
+        public DateTimeOffset? LockedUntil { get; set; }
+        public int DistinctClients { get; set; }
+        public long PinFailuresTotal { get; set; }
+        public DateTimeOffset? LastPinFailureAt { get; set; }
+        public int Lockouts { get; set; }
+
+        public ItemActivity ToActivity() => new(ScanCount, FirstScannedAt, LastScannedAt, VerifiedAt, VerifyCount, FailedPins, LockedUntil, DistinctClients,
+            PinFailuresTotal, LastPinFailureAt, Lockouts);
+    }
+
+    private sealed class ClientRow
+    {
+        public int Failures { get; set; }
+        public DateTimeOffset WindowStart { get; set; }
+        public DateTimeOffset? BlockedUntil { get; set; }
+
+        public PinClientState ToState() => new(Failures, WindowStart, BlockedUntil);
     }
 
     private sealed class IssueRow
@@ -377,15 +499,12 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         public long? VerifyCount { get; set; }
         public int? FailedPins { get; set; }
         public DateTimeOffset? LockedUntil { get; set; }
+        public int? DistinctClients { get; set; }
+        public long? PinFailuresTotal { get; set; }
+        public DateTimeOffset? LastPinFailureAt { get; set; }
+        public int? Lockouts { get; set; }
         public Item ToItem() => new(Serial, BatchId, WithPin, VoidedAt,
-            new ItemActivity(ScanCount ?? 0, FirstScannedAt, LastScannedAt, VerifiedAt, VerifyCount ?? 0, FailedPins ?? 0, LockedUntil));
-    }
-
-    private sealed class PinRow
-    {
-        public DateTimeOffset? VerifiedAt { get; set; }
-        public long VerifyCount { get; set; }
-        public int FailedPins { get; set; }
-        public DateTimeOffset? LockedUntil { get; set; }
+            new ItemActivity(ScanCount ?? 0, FirstScannedAt, LastScannedAt, VerifiedAt, VerifyCount ?? 0, FailedPins ?? 0, LockedUntil, DistinctClients ?? 0,
+                PinFailuresTotal ?? 0, LastPinFailureAt, Lockouts ?? 0));
     }
 }

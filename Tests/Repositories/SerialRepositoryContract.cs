@@ -76,21 +76,39 @@ public abstract partial class RepositoryContract
     }
 
     [Test]
-    public async Task Pins_FirstRightEntryVerifies_LaterOnesSayWhen_WrongOnesLockAfterFive()
+    public async Task Scans_CountEachClientOnce_UpToTheCap()
     {
-        var (_, _, serials) = await IssueSerials(2, withPin: true);
+        var (_, _, serials) = await IssueSerials(1, withPin: false);
         var repository = new SerialRepository(_db);
-        Assert.That((await repository.RecordPinAsync(serials[0], true, _now, default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.FirstVerification));
-        var again = await repository.RecordPinAsync(serials[0], true, _now.AddHours(3), default);
-        Assert.That((again.Outcome, again.VerifiedAt), Is.EqualTo((SerialRepository.PinOutcome.VerifiedBefore, (DateTimeOffset?)_now)));
+        await repository.AddScansAsync([new(serials[0], 50, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa"] }], default);
+        await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }], default);
+        var activity = (await repository.FindAsync(serials[0], default))!.Activity;
+        Assert.That((activity.ScanCount, activity.DistinctClients), Is.EqualTo((52L, 2)), "52 scans, two clients");
+        // A flush brings at most 16 clients an item (ItemScanCounter); the cap may be passed by one flush's, no more.
+        for (var flush = 0; flush < 10; flush++)
+            await repository.AddScansAsync([new(serials[0], 16, _now, _now) { Clients = Enumerable.Range(flush * 16, 16).Select(i => i.ToString("x16")).ToArray() }], default);
+        Assert.That((await repository.FindAsync(serials[0], default))!.Activity.DistinctClients, Is.InRange(SerialRepository.MaxSightings, SerialRepository.MaxSightings + 15));
+    }
 
-        for (var i = 1; i < ItemActivity.FailuresBeforeLock; i++)
-            Assert.That((await repository.RecordPinAsync(serials[1], false, _now, default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.Wrong));
-        var locked = await repository.RecordPinAsync(serials[1], false, _now, default);
-        Assert.That((locked.Outcome, locked.LockedUntil), Is.EqualTo((SerialRepository.PinOutcome.Locked, (DateTimeOffset?)(_now + ItemActivity.LockFor))));
-        Assert.That((await repository.RecordPinAsync(serials[1], true, _now.AddMinutes(1), default)).Outcome, Is.EqualTo(SerialRepository.PinOutcome.Locked),
-            "even the right PIN is refused while locked");
-        Assert.That((await repository.RecordPinAsync(serials[1], true, _now + ItemActivity.LockFor + TimeSpan.FromSeconds(1), default)).Outcome,
-            Is.EqualTo(SerialRepository.PinOutcome.FirstVerification), "after the lock, the right PIN verifies");
+    [Test]
+    public async Task Pins_AStrangersWrongEntriesPauseTheStranger_NotTheItem()
+    {
+        var (batch, _, serials) = await IssueSerials(2, withPin: true);
+        var repository = new SerialRepository(_db);
+        var policy = PinPolicy.Default;
+        const string shopper = "1111111111111111", stranger = "2222222222222222";
+        Assert.That((await repository.RecordPinAsync(serials[0], shopper, true, policy, _now, default)).Outcome, Is.EqualTo(PinOutcome.FirstVerification));
+        var again = await repository.RecordPinAsync(serials[0], shopper, true, policy, _now.AddHours(3), default);
+        Assert.That(again, Is.EqualTo((PinOutcome.VerifiedBefore, (DateTimeOffset?)_now)));
+
+        for (var i = 0; i < policy.ClientFailures; i++)
+            Assert.That((await repository.RecordPinAsync(serials[1], stranger, false, policy, _now, default)).Outcome, Is.EqualTo(PinOutcome.Wrong));
+        var paused = await repository.RecordPinAsync(serials[1], stranger, true, policy, _now.AddMinutes(1), default);
+        Assert.That(paused, Is.EqualTo((PinOutcome.ClientPaused, (DateTimeOffset?)(_now + policy.ClientPause))), "the stranger is paused");
+        Assert.That((await repository.RecordPinAsync(serials[1], shopper, true, policy, _now.AddMinutes(1), default)).Outcome,
+            Is.EqualTo(PinOutcome.FirstVerification), "the shopper holding the item is not");
+        var figures = await repository.ActivityAsync(batch.Id, 8, 10, default);
+        Assert.That((figures.PinFailures, figures.Lockouts, figures.Verified), Is.EqualTo((5L, 1L, 2L)));
+        Assert.That(figures.Top[0].Serial, Is.EqualTo(serials[1]));
     }
 }

@@ -18,7 +18,7 @@ public static class ItemPanel
         {
             ItemStatus.NotIssued => t.NotIssued,
             ItemStatus.Voided => t.Voided,
-            _ when view.Suspicious => string.Format(t.Suspicious, view.ScanCount, view.FirstScannedAt is { } f ? t.Time(f) : "—"),
+            _ when view.SeenByMany => string.Format(t.SeenByMany, view.DistinctClients, view.FirstScannedAt is { } f ? t.Day(f) : "—"),
             _ => null,
         };
         if (warning is not null) html.Append("<div class=\"recall\" role=\"alert\" id=\"item-warning\">").Append(E(warning)).Append("</div>");
@@ -28,7 +28,7 @@ public static class ItemPanel
         {
             var sentence = view.ScanCount <= 1 || view.FirstScannedAt is null
                 ? t.FirstEver
-                : string.Format(t.FirstScan, t.Time(view.FirstScannedAt.Value), view.ScanCount);
+                : string.Format(t.FirstScan, t.Time(view.FirstScannedAt.Value), Math.Max(1, view.DistinctClients));
             html.Append("<p id=\"item-scans\">").Append(E(sentence)).Append("</p>");
         }
         if (pinMessage is { } message)
@@ -60,6 +60,7 @@ public static class ItemPanel
     private static string E(string text) => Encoder.Encode(text);
 }
 
-/// <summary>An item as a shopper's view shows it: issued, voided or never issued; its scans counting this one.</summary>
-public sealed record ItemView(string Serial, ItemStatus Status, bool WithPin, long ScanCount, DateTimeOffset? FirstScannedAt, bool Suspicious,
-    DateTimeOffset? VerifiedAt);
+/// <summary>An item as a shopper's view shows it: issued, voided or never issued; its scans counting this one; the
+/// different clients it was scanned from, and whether they are enough to say the label may have been copied.</summary>
+public sealed record ItemView(string Serial, ItemStatus Status, bool WithPin, long ScanCount, DateTimeOffset? FirstScannedAt, int DistinctClients,
+    bool SeenByMany, DateTimeOffset? VerifiedAt);

@@ -13,11 +13,20 @@ public sealed class ItemScanCounter
     private readonly Dictionary<string, SerialRepository.ScanTally> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SerialRepository.ScanTally> _inFlight = new(StringComparer.Ordinal);
 
-    public void Record(string serial, DateTimeOffset at)
+    /// <summary>Clients remembered per item and flush: more than a warning needs would only be dropped by the database.</summary>
+    private const int ClientsPerFlush = 16;
+
+    /// <param name="client">The scanning client's keyed address prefix (<see cref="ClientIdentity"/>).</param>
+    public void Record(string serial, DateTimeOffset at, string client)
     {
         lock (_lock)
-            _pending[serial] = _pending.TryGetValue(serial, out var t) ? t with { Count = t.Count + 1, Last = at } : new(serial, 1, at, at);
+            _pending[serial] = _pending.TryGetValue(serial, out var t)
+                ? t with { Count = t.Count + 1, Last = at, Clients = WithClient(t.Clients, client) }
+                : new(serial, 1, at, at) { Clients = [client] };
     }
+
+    private static string[] WithClient(string[] clients, string client) =>
+        clients.Length >= ClientsPerFlush || Array.IndexOf(clients, client) >= 0 ? clients : [.. clients, client];
 
     /// <summary>This process's scans of the item not yet written, and the first of them.</summary>
     public (long Count, DateTimeOffset? First) Pending(string serial)
@@ -37,7 +46,9 @@ public sealed class ItemScanCounter
         lock (_lock)
         {
             foreach (var (serial, t) in _pending)
-                _inFlight[serial] = _inFlight.TryGetValue(serial, out var f) ? f with { Count = f.Count + t.Count, Last = t.Last } : t;
+                _inFlight[serial] = _inFlight.TryGetValue(serial, out var f)
+                    ? f with { Count = f.Count + t.Count, Last = t.Last, Clients = t.Clients.Aggregate(f.Clients, WithClient) }
+                    : t;
             _pending.Clear();
             into.AddRange(_inFlight.Values);
         }
