@@ -98,6 +98,7 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}", $"/api/v1/batches/{batchId}/serials/{issueId}", accept: "text/csv");
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/{issueId:guid}/labels", $"/api/v1/batches/{batchId}/serials/{issueId}/labels?count=2",
             accept: "text/html");
+        await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}/serials/activity", $"/api/v1/batches/{batchId}/serials/activity");
         await Walk(producer.Client, "POST", "/api/v1/batches/{id:guid}/serials/void", $"/api/v1/batches/{batchId}/serials/void",
             new { issueId, from = 5, to = 5 });
         foreach (var accept in new[] { "text/html", "application/json" })
