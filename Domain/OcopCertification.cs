@@ -1,7 +1,34 @@
 namespace Traceability.Domain;
 
 /// <summary>The product facts a certification was given for, as they were when it was recorded.</summary>
-public sealed record CertifiedProduct(string Name, ProductCategory Category, string? Gtin);
+public sealed record CertifiedProduct(string Name, ProductCategory Category, string? Gtin)
+{
+    /// <summary>Which certified facts the product no longer has (name, category, gtin): the page then says the rating was
+    /// given under another name, rather than lending its stars to whatever the product has become.</summary>
+    public IReadOnlyList<string> ChangedIn(Product now)
+    {
+        var changed = new List<string>();
+        if (Name != now.Name) changed.Add("name");
+        if (Category != now.Category) changed.Add("category");
+        if (Gtin != now.Gtin) changed.Add("gtin");
+        return changed;
+    }
+}
+
+/// <summary>A change to a fact an authority certifies (a product's name, category or GTIN): who made it, when, from what.</summary>
+public sealed record ProductChange(string Field, string? From, string? To, DateTimeOffset At, Guid? ByKeyId)
+{
+    /// <summary>The certified facts that differ between <paramref name="before"/> and <paramref name="after"/>.</summary>
+    public static IReadOnlyList<ProductChange> Between(Product before, Product after, DateTimeOffset at, Guid? byKeyId)
+    {
+        var changes = new List<ProductChange>();
+        if (before.Name != after.Name) changes.Add(new("name", before.Name, after.Name, at, byKeyId));
+        if (before.Category != after.Category)
+            changes.Add(new("category", WireEnum<ProductCategory>.Name(before.Category), WireEnum<ProductCategory>.Name(after.Category), at, byKeyId));
+        if (before.Gtin != after.Gtin) changes.Add(new("gtin", before.Gtin, after.Gtin, at, byKeyId));
+        return changes;
+    }
+}
 
 /// <summary>A certification taken back by its issuer or a higher level, and why. The certification stays in the history.</summary>
 public sealed record CertificationWithdrawal(DateTimeOffset At, Guid ByAuthorityId, string ByName, string Reason);

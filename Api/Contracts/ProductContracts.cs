@@ -51,3 +51,6 @@ public sealed record ProductResponse(
     public static ProductResponse From(Product p) => new(p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin,
         WireEnum<ProductCategory>.Name(p.Category), p.Description, p.Standards, p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt);
 }
+
+/// <summary>A change to a certified fact of a product (name, category, gtin): from what, to what, when, by which key.</summary>
+public sealed record ProductChangeResponse(string Field, string? From, string? To, DateTimeOffset ChangedAt, Guid? ChangedByKeyId);

@@ -26,9 +26,12 @@ public static class ProductEndpoints
             .WithSummary("Read a product (its producer, any authority, admin).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{id:guid}", PatchProduct).RequireScope(KeyScopes.BatchesWrite).WithName("PatchProduct").RequireAuthorization(Policies.Producer)
-            .WithSummary("Change a product with a JSON merge patch (RFC 7396): absent fields stay, null clears. The GTIN is fixed once the product has batches.")
+            .WithSummary("Change a product with a JSON merge patch (RFC 7396): absent fields stay, null clears. The GTIN is fixed once the product has batches. A change to the name, category or GTIN is kept in the product's changes.")
             .Accepts<ProductPatchRequest>("application/merge-patch+json", "application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id:guid}/changes", ListProductChanges).WithName("ListProductChanges")
+            .WithSummary("Every change to the product's certified facts — name, category, GTIN — oldest first: from what, to what, when, and the API key that made it. A certification keeps the facts it was given for; the public page says when they changed since.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -64,7 +67,15 @@ public static class ProductEndpoints
             .ToProduct(product.Id, product.ProducerId, product.CreatedAt, clock.GetUtcNow());
         if (changed.Gtin != product.Gtin && await products.HasBatchesAsync(id, ct))
             throw new ConflictException("The GTIN cannot change once batches exist: their printed Digital Link QR codes carry it.");
-        await products.UpdateAsync(changed, ct);
+        await products.UpdateAsync(changed, ProductChange.Between(product, changed, changed.UpdatedAt, user.ToCaller().KeyId), ct);
         return TypedResults.Ok(ProductResponse.From(changed));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ProductChangeResponse>>> ListProductChanges(Guid id, ClaimsPrincipal user, ProductRepository products,
+        CancellationToken ct)
+    {
+        _ = await products.LoadAsync(id, user, Access.Need.Read, ct);
+        return TypedResults.Ok<IReadOnlyList<ProductChangeResponse>>((await products.ChangesAsync(id, ct))
+            .Select(c => new ProductChangeResponse(c.Field, c.From, c.To, c.At, c.ByKeyId)).ToList());
     }
 }

@@ -37,8 +37,10 @@ public static class SchemaOrg
         if (maker.Address.Line is not null) address["streetAddress"] = maker.Address.Line;
         node["brand"] = new JsonObject { ["@type"] = "Brand", ["name"] = maker.Name };
         node["manufacturer"] = new JsonObject { ["@type"] = "Organization", ["name"] = maker.Name, ["address"] = address };
-        if (ocop.History.Count > 0)
-            node["hasCertification"] = new JsonArray(ocop.History.Select(c => (JsonNode)new JsonObject
+        // A rating given under other product facts (renamed, re-categorised since) is not claimed for this product.
+        var claimed = ocop.History.Where(c => ocop.ChangedSinceCertification is not { Count: > 0 } || c != ocop.Current).ToList();
+        if (claimed.Count > 0)
+            node["hasCertification"] = new JsonArray(claimed.Select(c => (JsonNode)new JsonObject
             {
                 ["@type"] = "Certification",
                 ["name"] = $"OCOP {c.Stars} sao",

@@ -26,13 +26,48 @@ public sealed class ProductRepository(Database db)
         WHERE id = @Id
         """;
 
-    public async Task UpdateAsync(Product product, CancellationToken ct)
+    private const string InsertChangeSql = """
+        INSERT INTO product_changes (product_id, field, old_value, new_value, changed_at, changed_by)
+        VALUES (@ProductId, @Field, @From, @To, @At, @ByKeyId)
+        """;
+
+    /// <summary>Stores the product and the changes to its certified facts, in one transaction.</summary>
+    public async Task UpdateAsync(Product product, IReadOnlyList<ProductChange> changes, CancellationToken ct)
     {
+        using var turn = await db.EnterWriteAsync(ct);
         await using var connection = await db.OpenAsync(ct);
-        await WriteAsync(connection, UpdateSql, product, ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await WriteAsync(connection, UpdateSql, product, ct, transaction);
+        if (changes.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertChangeSql),
+                changes.Select(c => new { ProductId = product.Id, c.Field, c.From, c.To, c.At, c.ByKeyId }), transaction, cancellationToken: ct));
+        await db.CommitAsync(transaction, ct);
     }
 
-    private async Task WriteAsync(System.Data.Common.DbConnection connection, string sql, Product p, CancellationToken ct)
+    private const string ChangesSql = """
+        SELECT field, old_value, new_value, changed_at, changed_by
+        FROM product_changes WHERE product_id = @ProductId ORDER BY seq
+        """;
+
+    /// <summary>Every change to the product's certified facts, oldest first.</summary>
+    public async Task<IReadOnlyList<ProductChange>> ChangesAsync(Guid productId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ChangeRow>(new CommandDefinition(db.Sql(ChangesSql), new { ProductId = productId }, cancellationToken: ct)))
+            .Select(r => new ProductChange(r.Field, r.OldValue, r.NewValue, r.ChangedAt, r.ChangedBy)).ToList();
+    }
+
+    private sealed class ChangeRow
+    {
+        public string Field { get; set; } = "";
+        public string? OldValue { get; set; }
+        public string? NewValue { get; set; }
+        public DateTimeOffset ChangedAt { get; set; }
+        public Guid? ChangedBy { get; set; }
+    }
+
+    private async Task WriteAsync(System.Data.Common.DbConnection connection, string sql, Product p, CancellationToken ct,
+        System.Data.Common.DbTransaction? transaction = null)
     {
         try
         {
@@ -40,7 +75,7 @@ public sealed class ProductRepository(Database db)
             {
                 p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, Category = WireEnum<ProductCategory>.Name(p.Category), p.Description,
                 Standards = JsonSerializer.Serialize(p.Standards, Json.Options), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
-            }, cancellationToken: ct));
+            }, transaction, cancellationToken: ct));
         }
         catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
         {

@@ -79,6 +79,7 @@ public sealed class EnvironmentRouteTests(string environment)
         await Walk(authority.Client, "POST", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications",
             new { stars = 4, decisionNumber = "3981/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-10-15" }, HttpStatusCode.Created);
         await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications");
+        await Walk(authority.Client, "GET", "/api/v1/products/{id:guid}/changes", $"/api/v1/products/{productId}/changes");
 
         await Walk(producer.Client, "GET", "/api/v1/batches", "/api/v1/batches");
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}", $"/api/v1/batches/{batchId}");

@@ -95,7 +95,7 @@ public abstract partial class RepositoryContract
         await BuildCurrent(child);
         var products = new ProductRepository(_db);
         var product = (await products.GetAsync(parent.ProductId, default))!;
-        await products.UpdateAsync(product with { Name = "Mật ong rừng (tên mới)", UpdatedAt = _now.AddMinutes(1) }, default);
+        await products.UpdateAsync(product with { Name = "Mật ong rừng (tên mới)", UpdatedAt = _now.AddMinutes(1) }, [], default);
         Assert.That((await IsStale(parent), await IsStale(child)), Is.EqualTo((true, true)), "a product edit: its batches and those made from them");
 
         await BuildCurrent(parent);

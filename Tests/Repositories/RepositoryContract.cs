@@ -122,7 +122,7 @@ public abstract partial class RepositoryContract
         await products.CreateAsync(NewProductFor(producer.Id), default);
 
         var changed = product with { Name = "Mật ong bạc hà", Gtin = null, Standards = [], UpdatedAt = _now.AddDays(1) };
-        await products.UpdateAsync(changed, default);
+        await products.UpdateAsync(changed, [], default);
         var after = await products.GetAsync(product.Id, default);
         Assert.That(after!.Name, Is.EqualTo("Mật ong bạc hà"));
         Assert.That(after.Gtin, Is.Null);

@@ -20,7 +20,7 @@ public sealed record PublicProductRecordResponse(
         var publicUrl = links.Base + Resolver.DigitalLinkRequest.GtinPath(gtin);
         return new PublicProductRecordResponse(gtin, publicUrl,
             new PublicProductLinks(links.ProductPage(gtin), links.ProductJson(gtin), links.ProductCertification(gtin), $"{publicUrl}?linkType=linkset"),
-            PublicProduct.From(d.Product), PublicProducer.From(d.Producer), PublicOcop.From(d.Certifications, today),
+            PublicProduct.From(d.Product), PublicProducer.From(d.Producer), PublicOcop.From(d.Certifications, today, d.Product),
             d.Batches.Select(b => new PublicProductBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.RecalledAt is not null,
                 links.For(b, gtin), $"{links.Base}/p/{b.Code}")).ToList());
     }

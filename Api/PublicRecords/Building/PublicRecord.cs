@@ -24,17 +24,23 @@ public sealed record PublicProducer(string Name, string Kind, AddressDto Address
 
 public sealed record PublicBatch(string Code, string LotNumber, DateOnly ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin);
 
-public sealed record PublicCertification(int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil, string Status);
+/// <summary>A certification as the public sees it: <c>certifiedAs</c> is the product it was given for (its name, category and
+/// GTIN then).</summary>
+public sealed record PublicCertification(int Stars, string DecisionNumber, string IssuedBy, DateOnly IssuedOn, DateOnly ValidUntil, string Status,
+    CertifiedProductResponse? CertifiedAs = null);
 
-/// <summary>The OCOP rating: <c>current</c> is the newest still-valid decision (null when every one has expired).</summary>
-public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<PublicCertification> History)
+/// <summary>The OCOP rating: <c>current</c> is the newest still-valid decision (null when every one has expired or been
+/// withdrawn); <c>changedSinceCertification</c> the certified facts (name, category, gtin) the product no longer has —
+/// the page then says the rating was given under another name.</summary>
+public sealed record PublicOcop(PublicCertification? Current, IReadOnlyList<PublicCertification> History, IReadOnlyList<string>? ChangedSinceCertification = null)
 {
-    public static PublicOcop From(IReadOnlyList<OcopCertification> certifications, DateOnly today)
+    public static PublicOcop From(IReadOnlyList<OcopCertification> certifications, DateOnly today, Product product)
     {
         PublicCertification Cert(OcopCertification c) =>
-            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.StatusOn(today));
+            new(c.Stars, c.DecisionNumber, c.IssuedBy, c.IssuedOn, c.ValidUntil, c.StatusOn(today), CertifiedProductResponse.From(c.Product));
         var current = OcopCertification.Current(certifications, today);
-        return new PublicOcop(current is null ? null : Cert(current), certifications.Select(Cert).ToList());
+        var changed = current?.Product?.ChangedIn(product) is { Count: > 0 } fields ? fields : null;
+        return new PublicOcop(current is null ? null : Cert(current), certifications.Select(Cert).ToList(), changed);
     }
 }
 
@@ -58,7 +64,7 @@ public sealed record PublicRecordResponse(
             b.Code, page, links.LinksFor(b.Code, page), PublicProduct.From(d.Product), PublicProducer.From(d.Producer),
             new PublicBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
                 b.Origin is { } o ? new OriginDto(o.Name, o.Commune, o.Province, o.Latitude, o.Longitude) : null),
-            PublicOcop.From(d.Certifications, today),
+            PublicOcop.From(d.Certifications, today, d.Product),
             b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null,
             d.Parents.Select(p => new PublicParent(p.Code, p.LotNumber, p.ProductName, p.ProducerName, p.Quantity, p.Unit,
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
