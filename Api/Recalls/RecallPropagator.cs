@@ -3,8 +3,8 @@ using Traceability.Infrastructure.Repositories;
 namespace Traceability.Api.Recalls;
 
 /// <summary>Finishes recalls and withdrawals that reach more batches than a request marks itself: one bounded step at a
-/// time (<see cref="RecallRepository.StepAsync"/>, each its own short transaction), oldest recall first, so other writers
-/// wait a moment at most. The work is in the database, so a process that dies leaves it for the next to resume; one
+/// time (<see cref="RecallRepository.StepAsync"/>, each its own short transaction), oldest recall first, paced to half
+/// the write lock, so other writers wait a moment at most. The work is in the database, so a process that dies leaves it for the next to resume; one
 /// process at a time works it, under a lease. Woken at once when a request leaves work, and every few seconds anyway.</summary>
 public sealed class RecallPropagator(RecallRepository recalls, LeaseRepository leases, TimeProvider clock, Infrastructure.Database db,
     ILogger<RecallPropagator> logger) : BackgroundService
@@ -50,8 +50,14 @@ public sealed class RecallPropagator(RecallRepository recalls, LeaseRepository l
             while (await recalls.PendingAsync(10, ct) is { Count: > 0 } pending)
             {
                 foreach (var seq in pending)
-                    while (await recalls.StepAsync(seq, clock.GetUtcNow(), ct) > 0)
+                    while (true)
+                    {
+                        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                        if (await recalls.StepAsync(seq, clock.GetUtcNow(), ct) == 0) break;
+                        // Paced to half the write lock: other writers (a phone's sync, an append) get in between steps.
+                        await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(started), ct);
                         if (++steps % 50 == 0 && !await leases.TryAcquireAsync(LeaseName, _holder, clock.GetUtcNow(), LeaseFor, ct)) return steps;
+                    }
                 if (!await leases.TryAcquireAsync(LeaseName, _holder, clock.GetUtcNow(), LeaseFor, ct)) return steps;
             }
         }

@@ -12,8 +12,9 @@ namespace Traceability.Infrastructure.Repositories;
 /// recalled or released batch gets the event in its hash chain.</summary>
 public sealed class RecallRepository(Database db, EventRepository events, Webhooks.WebhookOutbox? outbox = null)
 {
-    /// <summary>Batches marked or released per step: ~200 chain appends, a few tens of milliseconds of write lock.</summary>
-    public const int ChunkSize = 200;
+    /// <summary>Batches marked or released per step: ~50 chain appends, a few milliseconds of write lock, so a writer queued
+    /// behind a step waits about as long as behind another writer (bench/NOTES.md item 22).</summary>
+    public const int ChunkSize = 50;
 
     private const string InsertRecallSql = """
         INSERT INTO recalls (id, batch_id, reason, issuer_role, issuer_id, issuer_name, issuer_level, recalled_at, affected_count,
