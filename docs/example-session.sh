@@ -91,9 +91,9 @@ IFS=, read -r _ SERIAL _ ITEM_URL PIN < <(sed -n 2p serials.csv)
 curl -sS --fail-with-body -L "$ITEM_URL" | grep -o 'Đây là lần quét đầu tiên của mã này.'
 curl -sS --fail-with-body -X POST "${BASE%/api/v1}/p/$CODE/$SERIAL" -d "pin=$PIN" | grep -o 'Sản phẩm chính hãng[^<]*'
 
-# Recall (the owner or any authority): the batch and everything made from it, transitively.
-post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượng kháng sinh vượt ngưỡng"}' | jq -c .
-# → {"code":"…","affectedCodes":["…","…"],"newlyRecalledCodes":[…]}
+# Recall (the owner, or an authority within its province): the batch and everything made from it, transitively.
+post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượng kháng sinh vượt ngưỡng"}' | jq -c '{status, affectedCount, newlyRecalledCount}'
+# → {"status":"complete","affectedCount":2,"newlyRecalledCount":2}   (202 and "propagating" while a large one goes on)
 
 # EPCIS 2.0 for GS1 tools (public, no key).
 curl -sS --fail-with-body "$BASE/public/records/$CODE/epcis" | jq '.epcisBody.eventList | length'

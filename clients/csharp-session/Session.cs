@@ -122,7 +122,7 @@ public sealed class Session(string baseUrl, string adminKey)
             ProductId = product.Id, LotNumber = "BM-2511", ProducedOn = new DateTimeOffset(2025, 11, 25, 0, 0, 0, TimeSpan.Zero),
             Parents = [new ParentRequest { BatchId = batch.Id, Quantity = 5 }, new ParentRequest { Code = bought, Quantity = 20 }],
         }, ct);
-        var lineage = await producer.GetBatchLineageAsync(mixed.Id, ct);
+        var lineage = await producer.GetBatchLineageAsync(mixed.Id, null, null, null, ct);
         Check("lineage", lineage.Ancestors.Any(a => a.Code == batch.Code) && lineage.Ancestors.Any(a => a.Code == bought));
 
         // One code per item: the printing house's file, then a shopper's scan of one item (the page, as JSON for an app).
@@ -139,7 +139,9 @@ public sealed class Session(string baseUrl, string adminKey)
 
         // A recall reaches everything made from the batch.
         var recall = await authorityClient.RecallBatchAsync(batch.Id, new RecallRequest { Reason = "Phát hiện dư lượng kháng sinh vượt ngưỡng" }, ct);
-        Check("recall", recall.AffectedCodes.Contains(mixed.Code));
+        Check("recall", recall.Status == "complete" && recall.AffectedCount == 2, $"{recall.Status}, {recall.AffectedCount} batches");
+        var reached = await authorityClient.ListRecalledBatchesAsync(recall.Id, null, null, ct);
+        Check("recalled batches", reached.Items.Any(b => b.Code == mixed.Code && b.Recalled));
 
         // What anyone reads, without a key.
         var record = await anonymous.GetPublicRecordAsync(batch.Code, ct);
