@@ -191,13 +191,46 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         var (found, _, anonymousBody) = await QueryAsync(Api.CreateClient(), item);
         Assert.That(found, Has.Count.EqualTo(1));
         Assert.That(found[0]!["epcList"], Is.Null, "the public never sees the carton's serials");
-        Assert.That(anonymousBody, Does.Not.Contain(serials[1]));
+        Assert.That(anonymousBody.ToJsonString(), Does.Not.Contain(serials[1]));
         var (own, _, _) = await QueryAsync(Producer.Client, item);
         Assert.That(own[0]!["epcList"]!.AsArray().Select(x => x!.GetValue<string>()), Has.Member($"https://id.gs1.org/01/0{gtin}/21/{serials[1]}"),
             "their producer does");
         var (none, _, _) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPC={Uri.EscapeDataString($"https://id.gs1.org/01/0{gtin}/21/{serials[2]}")}");
         Assert.That(none, Is.Empty);
         _ = lot;
+    }
+
+    [Test]
+    public async Task AnUnfilteredQuery_ShowsAProvinceAuthorityItsProvince_WithItems_AndTheNationalLevelEverything_WithoutSerials()
+    {
+        var gtin = Scenario.NewGtin13();
+        var (batch, _) = await NewLotAsync(Producer, gtin, "TINH-1");
+        var csv = await (await Producer.Client.PostAsJsonAsync($"/api/v1/batches/{batch.Id()}/serials", new { count = 2 })).Content.ReadAsStringAsync();
+        var serials = csv.Split("\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(",")[1]).ToList();
+        await Producer.AppendAsync(batch.Id(), new { type = "shipping", occurredAt = "2026-11-23T07:00:00+07:00", items = serials });
+        var created = await (await Api.Admin().PostAsJsonAsync("/api/v1/producers", new
+        {
+            name = "HTX Cam Vinh", kind = "cooperative", address = new { commune = "Xã Quỳ Hợp", province = "Nghệ An" },
+        })).Json(HttpStatusCode.Created);
+        var ngheAn = new Account(created.Id(), created.GetProperty("apiKeyId").GetGuid(), created.GetProperty("apiKey").GetString()!,
+            Api.ClientWithKey(created.GetProperty("apiKey").GetString()));
+        var (theirs, _) = await NewLotAsync(ngheAn, Scenario.NewGtin13(), "CAM-1");
+        await ngheAn.AppendAsync(theirs.Id(), new { type = "packing", occurredAt = "2026-11-23T07:00:00+07:00" });
+        var thanhHoa = await Api.CreateAuthorityAsync();
+        var national = await Api.CreateAuthorityAsync("national");
+
+        async Task<string> All(HttpClient client)
+        {
+            var (events, _, document) = await QueryAsync(client, "perPage=500");
+            Assert.That(events, Is.Not.Empty);
+            return document.ToJsonString();
+        }
+        var province = await All(thanhHoa.Client);
+        Assert.That(province, Does.Contain(serials[0]).And.Contain("TINH-1"), "its province's events, with their items");
+        Assert.That(province, Does.Not.Contain("CAM-1"), "not another province's");
+        var everyone = await All(national.Client);
+        Assert.That(everyone, Does.Contain("CAM-1").And.Contain("TINH-1"));
+        Assert.That(everyone, Does.Not.Contain(serials[0]).And.Not.Contain(serials[1]), "the national level reads the registry, not the labels");
     }
 
     [Test]
