@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using NUnit.Framework;
 using Traceability.Tests.Support;
 
@@ -83,11 +82,11 @@ public sealed class ReverseProxyTests
             // Five shoppers on five networks, all claiming the same address: five clients.
             for (var network = 1; network <= 5; network++) await ViewFrom(network, serials[0], "203.0.113.5");
 
-            var copied = await SettledAsync(direct, code, serials[0], 5);
+            var copied = await VerdictTests.SettledItemAsync(direct, code, serials[0], 5);
             Assert.That(copied.GetProperty("suspicious").GetBoolean(), Is.True);
             var page = await ViewFrom(6, serials[0], "203.0.113.5");
             Assert.That(WebUtility.HtmlDecode(page), Does.Contain("CẢNH BÁO: mã này đã được quét trên 5 thiết bị"));
-            var single = await SettledAsync(direct, code, serials[1], 1);
+            var single = await VerdictTests.SettledItemAsync(direct, code, serials[1], 1);
             Assert.That((single.GetProperty("scanCount").GetInt64(), single.GetProperty("distinctClients").GetInt32()), Is.EqualTo((30L, 1)));
         }
         finally
@@ -124,17 +123,5 @@ public sealed class ReverseProxyTests
             catch (SocketException) { await Task.Delay(50); }
         }
         Assert.Fail("nginx did not start listening");
-    }
-
-    /// <summary>An item's figures once the scan flush (every second) has written them: a bound on a hang, not a timing.</summary>
-    private static async Task<JsonElement> SettledAsync(HttpClient http, string code, string serial, int clients)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var item = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/public/records/{code}/items/{serial}", bound.Token)).RootElement;
-            if (item.GetProperty("distinctClients").GetInt32() >= clients && item.GetProperty("scanCount").GetInt64() > 0) return item;
-            await Task.Delay(200, bound.Token);
-        }
     }
 }

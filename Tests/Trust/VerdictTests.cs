@@ -45,13 +45,13 @@ public sealed class VerdictTests
     private static string? Warning(string html) => Regex.Match(html, "id=\"item-warning\">([^<]*)<").Groups[1] is { Success: true } g ? WebUtility.HtmlDecode(g.Value) : null;
 
     /// <summary>The item's figures once the scan flush has written the views (it runs every second): a bound, not a timing.</summary>
-    private static async Task<JsonElement> SettledItemAsync(HttpClient http, string code, string serial, int clients)
+    internal static async Task<JsonElement> SettledItemAsync(HttpClient http, string code, string serial, int clients)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             var item = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/public/records/{code}/items/{serial}", bound.Token)).RootElement;
-            if (item.GetProperty("distinctClients").GetInt32() >= clients) return item;
+            if (item.GetProperty("distinctClients").GetInt32() >= clients && item.GetProperty("scanCount").GetInt64() > 0) return item;
             await Task.Delay(200, bound.Token);
         }
     }
