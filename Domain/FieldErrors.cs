@@ -13,19 +13,22 @@ public sealed class FieldErrors
         list.Add(message);
     }
 
-    /// <summary>Required text: present, not blank, within <paramref name="max"/> characters.</summary>
-    public string Required(string field, string? value, int max)
+    /// <summary>Required text: present, not blank, within <paramref name="max"/> characters, with nothing that displays as
+    /// something else (<see cref="Text.Problem"/>; line breaks only where <paramref name="multiLine"/>).</summary>
+    public string Required(string field, string? value, int max, bool multiLine = false)
     {
         if (string.IsNullOrWhiteSpace(value)) { Add(field, "Required."); return ""; }
         if (value.Length > max) Add(field, $"At most {max} characters.");
+        else if (Text.Problem(value, multiLine) is { } problem) Add(field, problem);
         return value;
     }
 
-    /// <summary>Optional text: blank becomes null; otherwise within <paramref name="max"/> characters.</summary>
-    public string? Optional(string field, string? value, int max)
+    /// <summary>Optional text: blank becomes null; otherwise as <see cref="Required"/>.</summary>
+    public string? Optional(string field, string? value, int max, bool multiLine = false)
     {
         value = Text.EmptyToNull(value);
         if (value is not null && value.Length > max) Add(field, $"At most {max} characters.");
+        else if (value is not null && Text.Problem(value, multiLine) is { } problem) Add(field, problem);
         return value;
     }
 

@@ -1,6 +1,8 @@
 namespace Traceability.Domain;
 
-/// <summary>GS1 AI (10) batch/lot: 1–20 characters of GS1 AI encodable character set 82.</summary>
+/// <summary>GS1 AI (10) batch/lot and AI (21) serial: 1–20 characters of GS1 AI encodable character set 82 (GS1 General
+/// Specifications, figure 7.11-1). The one rule for what a label can carry: creation, the resolver and the labels all ask
+/// it, so every identifier accepted resolves through its printed Digital Link.</summary>
 public static class LotNumber
 {
     public const int MaxLength = 20;

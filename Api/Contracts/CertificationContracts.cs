@@ -40,7 +40,7 @@ public sealed record WithdrawalRequest([property: Required] string? Reason)
     public string Validated()
     {
         var v = new FieldErrors();
-        var reason = v.Required("reason", Reason, 1000);
+        var reason = v.Required("reason", Reason, 1000, multiLine: true);
         v.ThrowIfInvalid();
         return reason;
     }

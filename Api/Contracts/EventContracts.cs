@@ -58,14 +58,16 @@ public static partial class EventInput
             if (location is { Name: null, Latitude: null, Gln: null }) location = null;
         }
         var actor = v.Optional(prefix + "actor", r.Actor, 200);
-        var note = v.Optional(prefix + "note", r.Note, 2000);
+        var note = v.Optional(prefix + "note", r.Note, 2000, multiLine: true);
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (r.Attributes is { Count: > MaxAttributes }) v.Add(prefix + "attributes", $"At most {MaxAttributes}.");
         foreach (var (key, value) in r.Attributes ?? [])
         {
             var k = Text.Normalize(key) ?? "";
             if (k.Length is 0 or > 100) v.Add(prefix + "attributes", $"Keys are 1–100 characters ('{k}').");
+            else if (Text.Problem(k, multiLine: false) is { } keyProblem) v.Add(prefix + "attributes", $"Key '{k}': {keyProblem}");
             else if (value is null || value.Length > 1000) v.Add($"{prefix}attributes.{k}", "A text of at most 1000 characters.");
+            else if (Text.Problem(value) is { } problem) v.Add($"{prefix}attributes.{k}", problem);
             else attributes[k] = value;
         }
         var certificates = new List<EventCertificate>();

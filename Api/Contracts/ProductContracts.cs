@@ -16,7 +16,7 @@ public sealed record ProductRequest(
         var name = v.Required("name", Name, 200);
         var nameEn = v.Optional("nameEn", NameEn, 200);
         var category = v.Enum<ProductCategory>("category", Category);
-        var description = v.Optional("description", Description, 4000);
+        var description = v.Optional("description", Description, 4000, multiLine: true);
         string? gtin = null;
         if (Text.EmptyToNull(Gtin) is { } raw && !Domain.Gtin.TryNormalize(raw, out gtin!))
             v.Add("gtin", "A GTIN-8, -12, -13 or -14 with a valid GS1 check digit.");

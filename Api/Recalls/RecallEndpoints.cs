@@ -54,7 +54,7 @@ public static class RecallEndpoints
         var producer = await producers.GetAsync(batch.ProducerId, ct);
         if (RecallRules.RecallRefusal(caller, authority, batch, producer?.Address.ProvinceCode) is { } refusal) throw new ForbiddenException(refusal);
         var v = new FieldErrors();
-        var reason = v.Required("reason", request.Reason, 1000);
+        var reason = v.Required("reason", request.Reason, 1000, multiLine: true);
         v.ThrowIfInvalid();
         var issuer = authority is not null
             ? new RecallIssuer(RecallIssuerRole.Authority, authority.Id, authority.Name, authority.Level)

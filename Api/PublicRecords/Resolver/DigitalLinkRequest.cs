@@ -38,7 +38,9 @@ public sealed record DigitalLinkRequest(string Gtin14, string? Variant, string? 
             last = at;
             var value = Unescape(parts[i + 1]);
             var ai = ApplicationIdentifiers.Find(parts[i])!;
-            if (value is null || !ai.Accepts(value) || (parts[i] == "10" && !LotNumber.IsValid(value)))
+            // A lot and a serial follow the one rule their creation follows (Domain/LotNumber.cs: GS1's character set 82,
+            // 1–20 characters), so every label this API prints resolves; GS1's toolkit table leaves : ; < = > ? out of it.
+            if (value is null || (parts[i] is "10" or "21" ? !LotNumber.IsValid(value) : !ai.Accepts(value)))
                 throw Invalid(Field(parts[i]), $"AI ({parts[i]}) {ai.Title}: 1–20 characters of the GS1 AI encodable character set 82, percent-encoded where reserved.");
             values[at] = value;
         }
