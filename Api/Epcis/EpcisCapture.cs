@@ -32,12 +32,15 @@ public static class EpcisCapture
     {
         var v = new FieldErrors();
         if (document.ValueKind != JsonValueKind.Object) throw ValidationFailedException.For("body", "An EPCISDocument (a JSON object).");
+        // The cheap limit before the expensive check: the schema is evaluated only on a document of at most MaxEvents.
+        if (document.TryGetProperty("epcisBody", out var body) && body.ValueKind == JsonValueKind.Object
+            && body.TryGetProperty("eventList", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > MaxEvents)
+            throw new BadHttpRequestException($"At most {MaxEvents} events a capture (GS1-EPCIS-Capture-Limit); this one has {list.GetArrayLength()}: "
+                                              + "send them in several.", StatusCodes.Status413PayloadTooLarge);
         foreach (var (path, message) in EpcisSchema.Problems(document)) v.Add(path, message);
         v.ThrowIfInvalid();
         if (document.GetProperty("type").GetString() != "EPCISDocument") throw ValidationFailedException.For("type", "Capture takes an EPCISDocument.");
         var events = document.GetProperty("epcisBody").GetProperty("eventList");
-        if (events.GetArrayLength() > MaxEvents)
-            throw new BadHttpRequestException($"At most {MaxEvents} events a capture (GS1-EPCIS-Capture-Limit); send the rest in another.", StatusCodes.Status413PayloadTooLarge);
 
         // Every serial named anywhere, looked up at once.
         var named = events.EnumerateArray().SelectMany(e => Strings(e, "epcList")).Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string>().ToList();
