@@ -13,7 +13,7 @@ public sealed record PageText(
     string Certificates, string Journey, string NoEvents, string CorrectedBadge, string CorrectsStep, string At, string By, string MadeFrom,
     string Verification, string ChainValid, string ChainInvalid, string Scans, string FirstScan, string FirstScanNow, string OtherLanguage,
     string OtherLanguageCode, string DataLinks, string NotFoundTitle, string NotFoundBody, string Category, string Step, string Rating, string BatchHeading,
-    string ProductHeading, string BatchesHeading, string RecalledMark, string NoBatches, string CertifiedUnder, string OcopWithdrawn)
+    string ProductHeading, string BatchesHeading, string RecalledMark, string NoBatches, string CertifiedUnder, string OcopWithdrawn, string NotOurs)
 {
     public static readonly PageText Vi = new("vi", "Truy xuất nguồn gốc", "SẢN PHẨM ĐÃ BỊ THU HỒI", "Thu hồi lúc", "Mã truy xuất", "Mã GTIN",
         "Số lô", "Ngày sản xuất", "Hạn sử dụng", "Số lượng", "Vùng nguyên liệu", "Nhà sản xuất", "Địa chỉ", "Liên hệ", "Chứng nhận OCOP",
@@ -25,7 +25,8 @@ public sealed record PageText(
         "Mã này không có trong hệ thống. Hãy kiểm tra lại mã trên nhãn, hoặc liên hệ nơi bán.", "Nhóm sản phẩm", "Bước", "Hạng",
         "Thông tin lô hàng", "Thông tin sản phẩm", "Các lô sản phẩm gần đây", "Đã thu hồi", "Chưa có lô sản phẩm nào.",
         "Lưu ý: chứng nhận OCOP này được cấp cho sản phẩm “{0}” ({1}). Thông tin sản phẩm đã thay đổi sau khi được chứng nhận.",
-        "Đã bị thu hồi chứng nhận");
+        "Đã bị thu hồi chứng nhận",
+        "Đường dẫn này không phải là một mã truy xuất của hệ thống. Hãy quét lại mã QR trên nhãn, hoặc liên hệ nơi bán.");
 
     public static readonly PageText En = new("en", "Product traceability", "THIS PRODUCT HAS BEEN RECALLED", "Recalled at", "Tracing code", "GTIN",
         "Lot", "Produced on", "Best before", "Quantity", "Origin", "Producer", "Address", "Contact", "OCOP certification",
@@ -37,7 +38,8 @@ public sealed record PageText(
         "This code is not in the system. Check the code on the label, or ask the shop.", "Product group", "Step", "Rating",
         "About this batch", "About this product", "Latest batches", "Recalled", "No batches yet.",
         "Note: this OCOP certification was given to the product “{0}” ({1}). The product's details have changed since it was certified.",
-        "Withdrawn");
+        "Withdrawn",
+        "This link is not one of our tracing codes. Scan the QR code on the label again, or ask the shop.");
 
     public static PageText For(string lang) => lang == "en" ? En : Vi;
 

@@ -77,11 +77,33 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, Infr
     [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\" was not provided from (?<source>[a-z ]+)\\.$")]
     private static partial System.Text.RegularExpressions.Regex NotProvided();
 
-    /// <summary>"$.address.commune" becomes the field key "address.commune"; the reader's message stays as the reason.</summary>
+    /// <summary>"$.address.commune" becomes the field key "address.commune"; the reason says what is wrong in the
+    /// request's terms, never in .NET's (no type names).</summary>
     private static Dictionary<string, string[]> JsonErrors(JsonException json)
     {
         var path = json.Path is null or "$" ? "body" : json.Path.TrimStart('$', '.');
         var message = json.Message.Split(" Path:")[0];
-        return new() { [path] = [message] };
+        if (UnmappedMember().Match(message) is { Success: true } unmapped)
+            return new() { [path.EndsWith(unmapped.Groups["name"].Value, StringComparison.Ordinal) ? path : unmapped.Groups["name"].Value] = ["Not a field of this request."] };
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return new() { [path] = ["Given twice: each field once."] };
+        return new() { [path] = [DotNetTypes().Replace(message, m => Friendly(m.Value))] };
     }
+
+    private static string Friendly(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "a whole number",
+        "System.Decimal" or "System.Double" or "System.Nullable`1[System.Decimal]" or "System.Nullable`1[System.Double]" => "a number",
+        "System.String" => "a text",
+        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
+        "System.Guid" or "System.Nullable`1[System.Guid]" => "an id (a UUID)",
+        "System.DateOnly" or "System.Nullable`1[System.DateOnly]" => "a date (yyyy-mm-dd)",
+        "System.DateTimeOffset" or "System.Nullable`1[System.DateTimeOffset]" => "a date and time with its offset",
+        _ => type.Contains("List", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) ? "a list" : "this field's kind of value",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(?<name>[^']*)' could not be mapped")]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(System|Traceability)\.[A-Za-z0-9_.`\[\],]+")]
+    private static partial System.Text.RegularExpressions.Regex DotNetTypes();
 }

@@ -14,6 +14,8 @@ public static class HttpSetup
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         // Bad JSON, wrong types, a missing body or a wrong media type throw, so ProblemHandler can say what is wrong.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // A browser on a public route gets a page; every other client problem+json; none ever an empty 500.
+        services.AddSingleton<IProblemDetailsWriter, HtmlProblemWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
         {
             StatusCodes.Status404NotFound => "No resource at this address.",
@@ -21,6 +23,7 @@ public static class HttpSetup
             StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
             _ => null,
         });
+        services.AddSingleton<IProblemDetailsWriter, FallbackProblemWriter>();
         services.AddExceptionHandler<ProblemHandler>();
         services.AddScoped<Idempotency.RequestTransaction>();
         services.AddHostedService<Idempotency.IdempotencySweeper>();
@@ -43,6 +46,8 @@ public static class HttpSetup
         // Unknown fields are refused (400 naming the field), as the schemas' additionalProperties: false says:
         // a misspelt optional field must not be dropped silently.
         options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        // {"name": "a", "name": "b"} is refused (400 naming the field), not read as its last value.
+        options.AllowDuplicateProperties = false;
     }
 
     /// <summary>The whole middleware order, in one place.</summary>

@@ -60,7 +60,7 @@ public static class WebhookTargets
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
         var usable = allowPrivate ? addresses : addresses.Where(IsPublic).ToArray();
-        if (usable.Length == 0) throw new WebhookTargetException($"{host} resolves to no public address ({string.Join(", ", addresses.Select(a => a.ToString()))}).");
+        if (usable.Length == 0) throw new WebhookTargetException($"Blocked: {host} is not a public address.");  // never which internal addresses it has
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

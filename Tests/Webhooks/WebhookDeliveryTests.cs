@@ -427,7 +427,7 @@ public sealed class WebhookDeliveryTests
         var coop = await api.CreateProducerAsync();
         var (hook, _) = await SubscribeAsync(coop, "https://hooks.example.vn/ocop", "batch.created");
         using (var db = api.OpenDatabase())   // as if its name were rebound to an inward address after the check
-            await db.ExecuteAsync("UPDATE webhooks SET url = @Url", new { Url = $"https://127.0.0.1:{receiver.Port}/hooks/ocop" });
+            await db.ExecuteAsync("UPDATE webhooks SET url = @Url", new { Url = $"https://localhost:{receiver.Port}/hooks/ocop" });
 
         await coop.CreateBatchAsync((await coop.CreateProductAsync()).Id());
         JsonElement attempt = default;
@@ -438,7 +438,8 @@ public sealed class WebhookDeliveryTests
                 attempt = d.GetProperty("attemptLog")[0];
             else await Task.Delay(100);
         }
-        Assert.That(attempt.GetProperty("error").GetString(), Does.Contain("no public address"));
+        Assert.That(attempt.GetProperty("error").GetString(), Does.Contain("Blocked").And.Contain("not a public address"));
+        Assert.That(attempt.GetProperty("error").GetString(), Does.Not.Contain("127.0.0.1").And.Not.Contain("::1"), "the name's internal addresses are not listed");
         Assert.That(receiver.Deliveries, Is.Empty);
     }
 }

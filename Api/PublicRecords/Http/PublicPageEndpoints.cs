@@ -95,11 +95,22 @@ public static class PublicPageEndpoints
     public static IResult NotFound(HttpContext context, string code)
     {
         if (HttpCaching.WantsJson(context.Request) || HttpCaching.WantsLinkset(context.Request))
-            throw new NotFoundException("Tracing code", code);
-        return new RazorComponentResult<NotFoundPage>(new { T = PageText.For(HttpCaching.Language(context.Request)), Code = code })
+            throw new NotFoundException("Tracing code", LooksLikeOurs(code) ? code : "(not a tracing code)");
+        // What the link named is repeated only when it has the syntax of one of our codes: the official page never
+        // prints a sentence an attacker wrote into a link.
+        return new RazorComponentResult<NotFoundPage>(new { T = PageText.For(HttpCaching.Language(context.Request)), Code = LooksLikeOurs(code) ? code : null })
         {
             StatusCode = StatusCodes.Status404NotFound,
         };
+    }
+
+    /// <summary>A tracing code, a code and an item serial, a GTIN, or a Digital Link path that parsed.</summary>
+    private static bool LooksLikeOurs(string name)
+    {
+        if (name.StartsWith("/01/", StringComparison.Ordinal)) return true;
+        if (name.All(char.IsAsciiDigit)) return Gtin.TryNormalize(name, out _);
+        var parts = name.Split('/');
+        return TracingCode.Normalize(parts[0]) is not null && parts.Skip(1).All(Domain.Serials.ItemSerial.IsValid) && parts.Length <= 2;
     }
 
     public static async Task<IResult> QrPng(string code, int? size, string? ecc, HttpContext context, RecordSource repository,
