@@ -61,7 +61,8 @@ public static class OpenApiSetup
                 o.PreSerializeFilters.Add((doc, _) =>
                     doc.Servers = [new OpenApiServer { Url = publicBase, Description = "This deployment (Traceability:PublicBaseUrl)" }]);
             });
-            swagger.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
+            var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TraceabilityOptions>>().Value;
+            if (options.SwaggerUi ?? !app.Environment.IsProduction()) swagger.UseSwaggerUI(o => o.DocumentTitle = "OCOP Traceability API");
         });
         return app;
     }

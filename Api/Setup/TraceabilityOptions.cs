@@ -27,5 +27,9 @@ public sealed class TraceabilityOptions
     [Range(0, 7 * 24 * 60)]
     public int ChainAuditMinutes { get; set; } = 10;
 
+    /// <summary>Serve Swagger UI at /swagger (the contract, /swagger/v1/swagger.yaml, is always served). Unset: on, except in
+    /// Production, where an operator turns it on.</summary>
+    public bool? SwaggerUi { get; set; }
+
     public string PublicBase => PublicBaseUrl.TrimEnd('/');
 }

@@ -61,6 +61,17 @@ public sealed class OpenApiContractTests
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("swagger-ui"));
     }
 
+    [Test]
+    public async Task InProduction_SwaggerUiIsASetting_OffByDefault_AndTheContractIsAlwaysServed()
+    {
+        using var production = new ApiFactory(environment: "Production");
+        var client = production.CreateClient();
+        Assert.That((await client.GetAsync("/swagger/index.html")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await client.GetAsync("/swagger/v1/swagger.yaml")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var turnedOn = new ApiFactory(new() { ["Traceability:SwaggerUi"] = "true" }, environment: "Production");
+        Assert.That((await turnedOn.CreateClient().GetAsync("/swagger/index.html")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     /// <summary>What anyone may read without a key.</summary>
     private static readonly string[] PublicPaths = ["/health/", "/api/v1/event-types", "/api/v1/public/", "/p/", "/01/", "/products/", "/.well-known/", "/{compressed}",
         "/api/v1/epcis/events", "/api/v1/provinces"];
