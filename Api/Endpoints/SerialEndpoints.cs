@@ -63,7 +63,7 @@ public static class SerialEndpoints
 
     public static async Task<IResult> IssueSerials(Guid id, IssueSerialsRequest request, HttpContext context, ClaimsPrincipal user,
         BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        IOptions<QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
     {
         var (count, withPin) = request.Validate();
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
@@ -86,6 +86,10 @@ public static class SerialEndpoints
             return new SerialFile(earlier, prefix, secret, serials, StatusCodes.Status201Created, FileUrl(links, batch.Id, earlier.Id));
         }
 
+        var held = await serials.IssuedByProducerAsync(batch.ProducerId, ct);
+        if (held + count > quotas.Value.SerialsPerProducer)
+            throw new UnprocessableException($"This producer holds {held:N0} serials; {count:N0} more would pass the {quotas.Value.SerialsPerProducer:N0} it may hold "
+                                             + "(Quotas:SerialsPerProducer). Ask the operator if your labels really need more.");
         for (var attempt = 1; ; attempt++)
         {
             var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, clock.GetUtcNow(), requestHash);

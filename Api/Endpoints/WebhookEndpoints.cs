@@ -18,14 +18,14 @@ public static class WebhookEndpoints
     {
         var group = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Any).RequireScope(KeyScopes.WebhooksManage);
         group.MapPost("/", CreateWebhook).WithName("CreateWebhook")
-            .WithSummary("Subscribe a URL to announcements about the caller's own data; the signing secret is shown once.")
-            .ProducesValidationProblem();
+            .WithSummary("Subscribe a URL to announcements about the caller's own data; the signing secret is shown once. At most Quotas:WebhooksPerAccount subscriptions an account, Quotas:WebhooksPerHost to one host (422).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListWebhooks).WithName("ListWebhooks").WithSummary("The caller's subscriptions.");
         group.MapGet("/{id:guid}", GetWebhook).WithName("GetWebhook").WithSummary("One of the caller's subscriptions, with why it was disabled if it was.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{id:guid}", UpdateWebhook).WithName("UpdateWebhook")
-            .WithSummary("Change a subscription's url, events, description or enabled.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Change a subscription's url, events, description or enabled (a new host counts against Quotas:WebhooksPerHost).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id:guid}", DeleteWebhook).WithName("DeleteWebhook").WithSummary("Delete a subscription and its deliveries.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret")
@@ -41,15 +41,28 @@ public static class WebhookEndpoints
     }
 
     public static async Task<Created<WebhookSecretResponse>> CreateWebhook(CreateWebhookRequest request, ClaimsPrincipal user, WebhookRepository webhooks,
-        IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<WebhookOptions> options, IOptions<Setup.QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
     {
         var caller = user.ToCaller();
         var (url, events, description) = request.Validate(caller.Role, options.Value.AllowPrivateTargets);
+        var existing = await webhooks.ListAsync(caller.Role, caller.Id, ct);
+        CheckQuota(existing, url, quotas.Value);
         var now = clock.GetUtcNow();
         var webhook = new Webhook(Guid.CreateVersion7(now), caller.Role, caller.Id, url, events, description, true, null, WebhookSignature.NewSecret(),
             null, null, null, now, now);
         await webhooks.CreateAsync(webhook, ct);
         return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", new WebhookSecretResponse(webhook.Id, webhook.Secret, WebhookResponse.From(webhook, now)));
+    }
+
+    /// <summary>At most Quotas:WebhooksPerAccount subscriptions, and Quotas:WebhooksPerHost to one host (422).</summary>
+    private static void CheckQuota(IReadOnlyList<Webhook> existing, string url, Setup.QuotaOptions quotas)
+    {
+        if (existing.Count >= quotas.WebhooksPerAccount)
+            throw new UnprocessableException($"This account has {existing.Count} webhook subscriptions, the most it may (Quotas:WebhooksPerAccount); delete one first.");
+        var host = new Uri(url).Host;
+        if (existing.Count(w => string.Equals(new Uri(w.Url).Host, host, StringComparison.OrdinalIgnoreCase)) >= quotas.WebhooksPerHost)
+            throw new UnprocessableException($"This account has {quotas.WebhooksPerHost} subscriptions to {host}, the most it may to one host "
+                                             + "(Quotas:WebhooksPerHost): one subscription hears several kinds.");
     }
 
     public static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(ClaimsPrincipal user, WebhookRepository webhooks, TimeProvider clock, CancellationToken ct)
@@ -66,10 +79,16 @@ public static class WebhookEndpoints
         TypedResults.Ok(WebhookResponse.From(await webhooks.LoadAsync(id, user, ct), clock.GetUtcNow()));
 
     public static async Task<Ok<WebhookResponse>> UpdateWebhook(Guid id, UpdateWebhookRequest request, ClaimsPrincipal user, WebhookRepository webhooks,
-        IOptions<WebhookOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<WebhookOptions> options, IOptions<Setup.QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var updated = request.Apply(await webhooks.LoadAsync(id, user, ct), options.Value.AllowPrivateTargets, now);
+        var current = await webhooks.LoadAsync(id, user, ct);
+        var updated = request.Apply(current, options.Value.AllowPrivateTargets, now);
+        if (!string.Equals(new Uri(updated.Url).Host, new Uri(current.Url).Host, StringComparison.OrdinalIgnoreCase))
+        {
+            var caller = user.ToCaller();
+            CheckQuota((await webhooks.ListAsync(caller.Role, caller.Id, ct)).Where(w => w.Id != id).ToList(), updated.Url, quotas.Value);
+        }
         await webhooks.UpdateAsync(updated, ct);
         return TypedResults.Ok(WebhookResponse.From(updated, now));
     }

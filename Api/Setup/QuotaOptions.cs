@@ -18,4 +18,16 @@ public sealed class QuotaOptions
     /// 422. A processor making its lots from a farmer's lot needs tens to hundreds.</summary>
     [Range(1, 10_000_000)]
     public int ChildrenPerForeignBatch { get; set; } = 500;
+
+    /// <summary>Item serials a producer may hold (issued, voided included; ~50 bytes each on SQLite): 20 million is ~1 GB.</summary>
+    [Range(1, 1_000_000_000)]
+    public long SerialsPerProducer { get; set; } = 20_000_000;
+
+    /// <summary>Webhook subscriptions an account may have, and of those, to one host: one event must not fan out into
+    /// hundreds of signed POSTs, each retried for a day.</summary>
+    [Range(1, 10_000)]
+    public int WebhooksPerAccount { get; set; } = 20;
+
+    [Range(1, 10_000)]
+    public int WebhooksPerHost { get; set; } = 5;
 }

@@ -132,6 +132,17 @@ public sealed class SerialRepository(Database db, Webhooks.WebhookOutbox? outbox
         return IssueAsync(issue with { Count = serials.Count }, idempotencyKey, n => { var drawn = serials.Skip(next).Take(n).ToArray(); next += n; return drawn; }, ct);
     }
 
+    private const string IssuedByProducerSql = """
+        SELECT COALESCE(SUM(i.serial_count), 0) FROM serial_issues i JOIN batches b ON b.id = i.batch_id WHERE b.producer_id = @ProducerId
+        """;
+
+    /// <summary>How many serials the producer holds (every issue of every batch of its, voided ones included).</summary>
+    public async Task<long> IssuedByProducerAsync(Guid producerId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(IssuedByProducerSql), new { ProducerId = producerId }, cancellationToken: ct));
+    }
+
     private const string IssueColumns = "id, seq, batch_id, serial_count AS count, with_pin, created_at, request_hash";
 
     private const string IssueByKeySql = $"SELECT {IssueColumns} FROM serial_issues WHERE batch_id = @BatchId AND idempotency_key = @Key";
