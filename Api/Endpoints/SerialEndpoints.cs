@@ -61,6 +61,10 @@ public static class SerialEndpoints
                 i.Activity.Lockouts)).ToList()));
     }
 
+    /// <summary>An issue still incomplete this long after it began was left by a process that died (a million serials are
+    /// written in well under a minute).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
     public static async Task<IResult> IssueSerials(Guid id, IssueSerialsRequest request, HttpContext context, ClaimsPrincipal user,
         BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options,
         IOptions<QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
@@ -78,6 +82,13 @@ public static class SerialEndpoints
         // Idempotency-Key: the same issue again (its file streamed again), never a second one.
         var key = context.Request.Headers[IdempotencyFilter.Header].ToString() is { Length: > 0 } raw
             ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw))) : null;
+        if (key is not null && await serials.FindByKeyAsync(batch.Id, key, ct) is { CompletedAt: null } writing)
+        {
+            // The first request with this key is still writing its serials (or died doing so: then it is removed).
+            if (clock.GetUtcNow() - writing.CreatedAt < AbandonedAfter)
+                throw new ConflictException("The serials of a request with this Idempotency-Key are still being written; repeat it in a moment to get them.");
+            await serials.RemoveAsync(writing.Seq, ct);
+        }
         if (key is not null && await serials.FindByKeyAsync(batch.Id, key, ct) is { } earlier)
         {
             if (earlier.RequestHash != requestHash)
@@ -118,7 +129,7 @@ public static class SerialEndpoints
     {
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         var issue = await serials.GetIssueAsync(issueId, ct);
-        if (issue is null || issue.BatchId != batch.Id) throw new NotFoundException("Serial issue", issueId);
+        if (issue is null || issue.BatchId != batch.Id || issue.CompletedAt is null) throw new NotFoundException("Serial issue", issueId);
         EnsureOpen(batch);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return new SerialFile(issue, SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin), options.Value.Secret, serials,
@@ -136,7 +147,7 @@ public static class SerialEndpoints
         v.ThrowIfInvalid();
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         var issue = await serials.GetIssueAsync(issueId, ct);
-        if (issue is null || issue.BatchId != batch.Id) throw new NotFoundException("Serial issue", issueId);
+        if (issue is null || issue.BatchId != batch.Id || issue.CompletedAt is null) throw new NotFoundException("Serial issue", issueId);
         EnsureOpen(batch);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         var prefix = SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin);
@@ -154,7 +165,11 @@ public static class SerialEndpoints
     {
         var (issueId, from, to, list) = request.Validate();
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
-        if (issueId is { } named && (await serials.GetIssueAsync(named, ct))?.BatchId != batch.Id) throw new NotFoundException("Serial issue", named);
+        if (issueId is { } named)
+        {
+            var issue = await serials.GetIssueAsync(named, ct);
+            if (issue is null || issue.BatchId != batch.Id || issue.CompletedAt is null) throw new NotFoundException("Serial issue", named);
+        }
         return TypedResults.Ok(new VoidSerialsResponse(await serials.VoidAsync(batch.Id, issueId, from, to, list, clock.GetUtcNow(), ct)));
     }
 

@@ -18,6 +18,9 @@ public static class DatabaseInitializer
         services.GetRequiredService<ISqlDialect>().Migrate(logger);
 
         await BackfillProvinceCodesAsync(services, logger);
+        var abandoned = await services.GetRequiredService<SerialRepository>().RemoveAbandonedAsync(
+            services.GetRequiredService<TimeProvider>().GetUtcNow() - Endpoints.SerialEndpoints.AbandonedAfter, CancellationToken.None);
+        if (abandoned > 0) logger.LogWarning("Removed {Count} issues of serials that a stopped process left incomplete", abandoned);
         if (string.IsNullOrEmpty(options.AdminApiKey))
             await EnsureAdminKeyAsync(services.GetRequiredService<ApiKeyRepository>(), services.GetRequiredService<TimeProvider>(), logger);
         if (options.SeedDemoData)

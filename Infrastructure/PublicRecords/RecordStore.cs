@@ -55,7 +55,7 @@ public sealed class RecordStore(Database db)
             (SELECT COUNT(*) FROM event_items ei WHERE ei.serial = @p2) AS steps, a.distinct_clients
         FROM public_parts p JOIN public_records r ON r.batch_id = p.batch_id JOIN batches b ON b.id = p.batch_id
         LEFT JOIN scan_counts s ON s.batch_id = p.batch_id
-        LEFT JOIN serials sr ON sr.serial = @p2 LEFT JOIN serial_issues i ON i.seq = sr.issue_seq
+        LEFT JOIN serials sr ON sr.serial = @p2 LEFT JOIN serial_issues i ON i.seq = sr.issue_seq AND i.completed_at IS NOT NULL
         LEFT JOIN serial_activity a ON a.serial = @p2
         WHERE p.code = @p0 AND p.part = @p1
         """;
