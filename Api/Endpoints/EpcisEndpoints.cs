@@ -69,6 +69,7 @@ public static class EpcisEndpoints
         {
             await epcis.RecordAsync(connection, tx, capture,
                 fresh.Zip(recorded).Where(p => p.First.EventId is not null).Select(p => (p.First.EventId!, p.Second.Id)).ToList(), ct);
+            await epcis.RecordFieldsAsync(connection, tx, fresh.Zip(recorded).Select(p => (p.Second.Id, p.First.Sent)).ToList(), ct);
         }
         catch (Exception e) when (epcis.IsUniqueViolation(e))
         {
@@ -122,7 +123,7 @@ public static class EpcisEndpoints
                 var product = await products.GetAsync(batch.ProductId, ct);
                 if (product is null) continue;
                 var whole = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct),
-                    clock.GetUtcNow(), withItems: serials);
+                    clock.GetUtcNow(), withItems: serials, await epcis.FieldsOfBatchAsync(batch.Id, ct));
                 var wanted = group.Select(m => m.Sequence).ToHashSet();
                 foreach (var node in whole["epcisBody"]!["eventList"]!.AsArray())
                     if (node!["type"]!.GetValue<string>() == "TransformationEvent" ? wanted.Contains(0) : wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))

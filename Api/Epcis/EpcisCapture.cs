@@ -16,16 +16,20 @@ public static class EpcisCapture
 {
     public const int MaxEvents = 1000;
 
-    /// <summary>Fields read, or recomputed by this API (eventID, recordTime, the hash chain, disposition, ilmd).</summary>
+    /// <summary>Fields stored: as the event's own (step, time, place, items, certificates, the ocop: terms), or kept as
+    /// sent beside it (eventID, action, disposition, quantity and unit, ilmd); recordTime and the chain's fields are this
+    /// API's to set. Anything else is refused, naming it.</summary>
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action", "bizStep", "disposition", "quantityList",
-        "epcList", "readPoint", "bizLocation", "certificationInfo", "ilmd", "errorDeclaration",
-        "ocop:step", "ocop:sequence", "ocop:hash", "ocop:previousHash", "ocop:location", "ocop:actor", "ocop:note", "ocop:attributes", "ocop:certificates",
+        "epcList", "readPoint", "bizLocation", "certificationInfo", "ilmd",
+        "ocop:step", "ocop:sequence", "ocop:hash", "ocop:previousHash", "ocop:eventHash", "ocop:location", "ocop:actor", "ocop:note", "ocop:attributes",
+        "ocop:certificates",
     };
 
-    /// <summary>One event to append, with the eventID it was sent with (for idempotency), if any.</summary>
-    public sealed record Captured(int Index, NewEvent Event, string? EventId);
+    /// <summary>One event to append, with the eventID it was sent with (for idempotency), if any, and the EPCIS fields
+    /// kept as sent.</summary>
+    public sealed record Captured(int Index, NewEvent Event, string? EventId, EpcisRepository.SentFields Sent);
 
     public static async Task<IReadOnlyList<Captured>> ReadAsync(JsonElement document, Guid producerId, string publicBase, EpcisRepository epcis,
         SerialRepository serials, DateTimeOffset now, CancellationToken ct)
@@ -60,6 +64,8 @@ public static class EpcisCapture
             }
             var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !Known.Contains(n)).ToList();
             if (e.TryGetProperty("ocop:corrects", out _)) v.Add(at + ".ocop:corrects", "A correction is recorded with POST /api/v1/batches/{id}/events naming the event it corrects.");
+            else if (e.TryGetProperty("errorDeclaration", out _))
+                v.Add(at + ".errorDeclaration", "An error declaration cannot be captured: record the correction with POST /api/v1/batches/{id}/events naming the event it corrects.");
             else if (unknown.Count > 0) v.Add(at, $"This API cannot store {string.Join(", ", unknown)}; leave them out or record them as ocop:attributes.");
             if (Text(e, "action") is "DELETE") v.Add(at + ".action", "DELETE cannot be captured: events are append-only; record a correction instead.");
 
@@ -72,10 +78,43 @@ public static class EpcisCapture
             var request = new EventRequest(WireEnum<EventType>.Name(step.Value), OccurredAt(e), Location(e), Text(e, "ocop:actor"), Text(e, "ocop:note"),
                 Attributes(e, at, v), Certificates(e), null,
                 Strings(e, "epcList").Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string?>().ToList());
-            if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read) captured.Add(new Captured(i, read, eventId));
+            var sent = Sent(e, at, eventId, v);
+            if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read && sent is not null) captured.Add(new Captured(i, read, eventId, sent));
         }
         v.ThrowIfInvalid();
         return captured;
+    }
+
+    /// <summary>What is kept as sent: the eventID, the action, the disposition, one quantity with its unit, the ilmd.</summary>
+    private static EpcisRepository.SentFields? Sent(JsonElement e, string at, string? eventId, FieldErrors v)
+    {
+        decimal? quantity = null;
+        string? uom = null;
+        if (e.TryGetProperty("quantityList", out var q) && q.ValueKind == JsonValueKind.Array)
+        {
+            var withQuantity = q.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object && x.TryGetProperty("quantity", out _)).ToList();
+            if (q.GetArrayLength() > 1 && withQuantity.Count > 0)
+            {
+                v.Add(at + ".quantityList", "With quantities, name the lot once: one quantity per event.");
+                return null;
+            }
+            if (withQuantity.FirstOrDefault() is { ValueKind: JsonValueKind.Object } entry)
+            {
+                if (!entry.GetProperty("quantity").TryGetDecimal(out var amount) || !Bounds.IsQuantity(amount))
+                {
+                    v.Add(at + ".quantityList[0].quantity", Bounds.QuantityRule);
+                    return null;
+                }
+                quantity = Bounds.Normalize(amount);
+                uom = Text(entry, "uom");
+                if (uom is { Length: > 10 }) { v.Add(at + ".quantityList[0].uom", "A UN/CEFACT unit code (KGM, LTR, H87…)."); return null; }
+            }
+        }
+        var ilmd = e.TryGetProperty("ilmd", out var m) ? m.GetRawText() : null;
+        if (ilmd is { Length: > 10_000 }) { v.Add(at + ".ilmd", "At most 10,000 characters of lot master data."); return null; }
+        var disposition = Text(e, "disposition");
+        if (disposition is { Length: > 500 }) { v.Add(at + ".disposition", "At most 500 characters."); return null; }
+        return new EpcisRepository.SentFields(eventId, Text(e, "action") ?? "OBSERVE", disposition, quantity, uom, ilmd);
     }
 
     /// <summary>The one batch of the caller's that the event's lots and items name.</summary>

@@ -29,8 +29,10 @@ public static class EpcisDocument
     /// <param name="withItems">Whether the reader may see the serials of the items an event names (their producer, and
     /// the authorities of its province): otherwise the events name their lot only — a listed serial is a label that can be
     /// copied — and each eventID is the hash of the event as written, so the public can check it.</param>
+    /// <param name="sent">The EPCIS fields partners sent with captured events, kept as sent: what those events show.</param>
     public static JsonObject Build(string publicBase, Batch batch, Product product, IReadOnlyList<ParentLink> parents,
-        IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now, bool withItems)
+        IReadOnlyList<SupplyChainEvent> events, DateTimeOffset now, bool withItems,
+        IReadOnlyDictionary<Guid, Infrastructure.Repositories.EpcisRepository.SentFields>? sent = null)
     {
         var lot = LotUri(publicBase, batch.Code, batch.LotNumber, product.Gtin);
         var prefixes = new Dictionary<string, string> { ["ocop"] = Vocabulary(publicBase) };
@@ -42,8 +44,15 @@ public static class EpcisDocument
         var nodes = new List<(SupplyChainEvent Event, JsonObject Node)>();
         foreach (var e in events)
         {
+            var fields = sent?.GetValueOrDefault(e.Id);
             var node = WithHashId(ObjectEvent(publicBase, withItems ? e : e with { Items = [] }, batch, lot, product.Gtin,
-                first: e.Sequence == 1 && parents.Count == 0, e.Corrects is { } c ? ids.GetValueOrDefault(c) : null), prefixes);
+                first: e.Sequence == 1 && parents.Count == 0, e.Corrects is { } c ? ids.GetValueOrDefault(c) : null, fields), prefixes);
+            // A partner's eventID is what its event is known by; the CBV hash stays beside it.
+            if (fields?.EventUri is { } partnerId)
+            {
+                node["ocop:eventHash"] = node["eventID"]!.GetValue<string>();
+                node["eventID"] = partnerId;
+            }
             ids[e.Id] = node["eventID"]!.GetValue<string>();
             nodes.Add((e, node));
         }
@@ -139,7 +148,9 @@ public static class EpcisDocument
     }
 
     /// <param name="correctedId">The eventID of the event this one corrects, if it is a correction.</param>
-    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, string? gtin14, bool first, string? correctedId)
+    /// <param name="sent">For a captured event: its action, disposition, quantity and ilmd as the partner sent them.</param>
+    private static JsonObject ObjectEvent(string publicBase, SupplyChainEvent e, Batch batch, string lot, string? gtin14, bool first, string? correctedId,
+        Infrastructure.Repositories.EpcisRepository.SentFields? sent = null)
     {
         var info = EventTypes.Of(e.Type);
         var node = new JsonObject
@@ -149,13 +160,14 @@ public static class EpcisDocument
             ["eventTime"] = HashChain.FormatOccurredAt(e.OccurredAt),
             ["eventTimeZoneOffset"] = Offset(e.OccurredAt),
             ["recordTime"] = HashChain.FormatRecordedAt(e.RecordedAt),
-            ["action"] = first ? "ADD" : "OBSERVE",
-            ["bizStep"] = BizStep(publicBase, info, first),
-            ["quantityList"] = new JsonArray(first ? Quantity(lot, batch.Quantity, batch.Unit) : Quantity(lot, null, null)),
+            ["action"] = sent?.Action ?? (first ? "ADD" : "OBSERVE"),
+            ["bizStep"] = BizStep(publicBase, info, first && sent is null),
+            ["quantityList"] = new JsonArray(sent is not null ? Quantity(lot, sent.Quantity, sent.Uom)
+                : first ? Quantity(lot, batch.Quantity, batch.Unit) : Quantity(lot, null, null)),
         };
         // The items the step names (a carton shipped), each by its SGTIN Digital Link (or its page, without a GTIN).
         if (e.Items.Count > 0) node["epcList"] = new JsonArray(e.Items.Select(serial => (JsonNode)ItemUri(publicBase, batch.Code, gtin14, serial)).ToArray());
-        if (info.Disposition is { } disposition) node["disposition"] = disposition;
+        if ((sent is not null ? sent.Disposition : info.Disposition) is { } disposition) node["disposition"] = disposition;
         if (e.Location is { } l && (l.Gln is not null || l.Latitude is not null))
             node["readPoint"] = new JsonObject
             {
@@ -167,7 +179,8 @@ public static class EpcisDocument
         if (e.Location?.Gln is { } gln && !StepsWithoutBizLocation.Contains(e.Type))
             node["bizLocation"] = new JsonObject { ["id"] = $"https://id.gs1.org/414/{gln}" };
         if (certificateUrls.Length > 0) node["certificationInfo"] = new JsonArray(certificateUrls);
-        if (first) node["ilmd"] = Ilmd(batch);
+        if (sent is not null) { if (sent.Ilmd is { } ilmd) node["ilmd"] = JsonNode.Parse(ilmd); }
+        else if (first) node["ilmd"] = Ilmd(batch);
         // The project's step name, whatever bizStep CBV gives it, then the hash chain and what CBV has no field for.
         node["ocop:step"] = info.Name;
         node["ocop:sequence"] = e.Sequence;

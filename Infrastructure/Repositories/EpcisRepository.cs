@@ -74,6 +74,49 @@ public sealed class EpcisRepository(Database db)
 
     public bool IsUniqueViolation(Exception e) => db.Dialect.IsUniqueViolation(e);
 
+    /// <summary>The EPCIS fields a partner sent with an event that the event itself does not carry, kept as sent
+    /// (migration 0024): its eventID, action, disposition, quantity and unit, and lot master data (ilmd, JSON text).</summary>
+    public sealed record SentFields(string? EventUri, string Action, string? Disposition, decimal? Quantity, string? Uom, string? Ilmd);
+
+    private const string InsertFieldsSql = """
+        INSERT INTO epcis_event_fields (event_id, event_uri, action, disposition, quantity, uom, ilmd)
+        VALUES (@EventId, @EventUri, @Action, @Disposition, @Quantity, @Uom, @Ilmd)
+        """;
+
+    /// <summary>Keeps what each captured event was sent with, in the capture's transaction.</summary>
+    public async Task RecordFieldsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(Guid EventId, SentFields Fields)> sent, CancellationToken ct)
+    {
+        if (sent.Count == 0) return;
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertFieldsSql), sent.Select(s => new
+        {
+            s.EventId, s.Fields.EventUri, s.Fields.Action, s.Fields.Disposition, s.Fields.Quantity, s.Fields.Uom, s.Fields.Ilmd,
+        }), transaction, cancellationToken: ct));
+    }
+
+    private const string FieldsOfBatchSql = """
+        SELECT f.event_id, f.event_uri, f.action, f.disposition, f.quantity, f.uom, f.ilmd
+        FROM epcis_event_fields f JOIN events e ON e.id = f.event_id WHERE e.batch_id = @BatchId
+        """;
+
+    /// <summary>The sent fields of a batch's captured events, by event.</summary>
+    public async Task<IReadOnlyDictionary<Guid, SentFields>> FieldsOfBatchAsync(Guid batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<FieldsRow>(new CommandDefinition(db.Sql(FieldsOfBatchSql), new { BatchId = batchId }, cancellationToken: ct)))
+            .ToDictionary(r => r.EventId, r => new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd));
+    }
+
+    private sealed class FieldsRow
+    {
+        public Guid EventId { get; set; }
+        public string? EventUri { get; set; }
+        public string Action { get; set; } = "";
+        public string? Disposition { get; set; }
+        public decimal? Quantity { get; set; }
+        public string? Uom { get; set; }
+        public string? Ilmd { get; set; }
+    }
+
     private const string GetCaptureSql = "SELECT id, producer_id, event_count, skipped_count, created_at FROM epcis_captures WHERE id = @Id";
 
     public async Task<Capture?> GetCaptureAsync(Guid id, CancellationToken ct)

@@ -84,11 +84,52 @@ public sealed class EpcisCaptureQueryTests : ApiTest
 
         var (back, _, queried) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPCClass={Uri.EscapeDataString(targetLot)}");
         Assert.That(back.Select(e => Shape(e!)), Is.EqualTo(exported.Select(Shape)), "the same events, field for field");
+        // Everything the partner sent comes back as sent — eventID, action, quantities, ilmd included — but for what the
+        // receiving chain sets itself (its record time, place in the chain, and the event's own CBV hash).
+        static string Whole(JsonNode e, string lot)
+        {
+            var copy = e.DeepClone().AsObject();
+            foreach (var own in new[] { "recordTime", "ocop:sequence", "ocop:hash", "ocop:previousHash", "ocop:eventHash" }) copy.Remove(own);
+            foreach (var q in copy["quantityList"]!.AsArray()) q!["epcClass"] = lot;
+            return copy.ToJsonString();
+        }
+        Assert.That(back.Select(e => Whole(e!, "lot")), Is.EqualTo(exported.Select(e => Whole(e!, "lot"))), "nothing the partner sent is lost");
+        Assert.That(back.Select(e => e!["ocop:eventHash"]?.GetValue<string>()), Has.All.StartWith("ni:///sha-256;"));
         Assert.That(back.Select(e => e!["quantityList"]![0]!["epcClass"]!.GetValue<string>()), Is.All.EqualTo(targetLot));
         var chain = await (await Producer.Client.GetAsync($"/api/v1/batches/{target.Id()}/verification")).Json(HttpStatusCode.OK);
         Assert.That(chain.GetProperty("valid").GetBoolean(), Is.True);
         await LinkedData.AssertReadsAsLinkedData(queried);
         _ = sourceLot;
+    }
+
+    [Test]
+    public async Task APartnersDispositionQuantityActionAndEventId_AreKeptAsSent()
+    {
+        var (batch, lot) = await NewLotAsync(Producer, Scenario.NewGtin13(), "NHAN-20");
+        var received = Event(lot, "receiving", "2026-11-22T09:00:00+07:00", "urn:uuid:6f1c2a8e-0f5b-4a4e-9d2c-3b8f1e7a5c11");
+        received["disposition"] = "in_progress";
+        received["quantityList"] = new JsonArray(new JsonObject { ["epcClass"] = lot, ["quantity"] = 20, ["uom"] = "KGM" });
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(Document(received)))).Json(HttpStatusCode.Accepted);
+
+        var (events, _, document) = await QueryAsync(Api.CreateClient(), $"MATCH_anyEPCClass={Uri.EscapeDataString(lot)}");
+        var back = events.Single()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(back["eventID"]!.GetValue<string>(), Is.EqualTo("urn:uuid:6f1c2a8e-0f5b-4a4e-9d2c-3b8f1e7a5c11"), "the partner's own id");
+            Assert.That(back["action"]!.GetValue<string>(), Is.EqualTo("OBSERVE"), "as sent, though it is the batch's first event");
+            Assert.That(back["disposition"]!.GetValue<string>(), Is.EqualTo("in_progress"));
+            Assert.That(back["quantityList"]![0]!["quantity"]!.GetValue<decimal>(), Is.EqualTo(20m));
+            Assert.That(back["quantityList"]![0]!["uom"]!.GetValue<string>(), Is.EqualTo("KGM"), "the partner's 20 kg, not the batch's own quantity");
+            Assert.That(back["ocop:eventHash"]!.GetValue<string>(), Does.StartWith("ni:///sha-256;"));
+        });
+        await LinkedData.AssertReadsAsLinkedData(document);
+
+        var corrected = Event(lot, "receiving", "2026-11-22T10:00:00+07:00", null);
+        corrected["errorDeclaration"] = new JsonObject { ["declarationTime"] = "2026-11-22T10:00:00Z", ["reason"] = "incorrect_data" };
+        var refused = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(Document(corrected)))).Json(HttpStatusCode.BadRequest);
+        Assert.That(refused.GetProperty("errors").TryGetProperty("epcisBody.eventList[0].errorDeclaration", out _), Is.True, "refused, not dropped");
+        var stored = await (await Producer.Client.GetAsync($"/api/v1/batches/{batch.Id()}/events")).Json(HttpStatusCode.OK);
+        Assert.That(stored.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]

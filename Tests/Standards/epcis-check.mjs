@@ -1,7 +1,8 @@
 // Reads EPCIS 2.0 documents (EPCISDocument, EPCISQueryDocument) the way GS1 tools do, with other people's implementations, offline:
 //  1. JSON-LD expansion with GS1's EPCIS context (jsonld.js in safe mode: a dropped term or a relative IRI is an error);
 //  2. GS1's SHACL shapes (EPCIS-SHACL.ttl) over the document's RDF (rdf-validate-shacl);
-//  3. each event's eventID against the CBV 2.0 event hash computed by GS1's epcis2.js (eventToHashedId).
+//  3. each event's eventID (or, for an event captured with its partner's eventID, its ocop:eventHash) against the
+//     CBV 2.0 event hash computed by GS1's epcis2.js (eventToHashedId).
 // Prints one line per finding and "epcis-check: N documents, N problems"; exits 1 on any problem.
 //   NODE_TOOLS=<folder with node_modules> node epcis-check.mjs doc.json…
 import { readFileSync } from 'node:fs';
@@ -65,9 +66,13 @@ for (const file of process.argv.slice(2)) {
   // An EPCISDocument lists its events in epcisBody; an EPCISQueryDocument (a query's answer) in its query results.
   const events = doc.epcisBody.eventList ?? doc.epcisBody.queryResults.resultsBody.eventList;
   for (const event of events) {
+    // A captured event keeps its partner's eventID; its CBV 2.0 hash is then ocop:eventHash (outside what is hashed).
+    const claimed = event['ocop:eventHash'] ?? event.eventID;
+    const hashed = structuredClone(event);
+    delete hashed['ocop:eventHash'];
     let expected;
-    try { expected = eventToHashedId(structuredClone(event), context); } catch (e) { expected = `(epcis2.js: ${e.message})`; }
-    if (event.eventID !== expected) problem(file, `eventID ${event.eventID} is not the CBV 2.0 hash ${expected}`);
+    try { expected = eventToHashedId(hashed, context); } catch (e) { expected = `(epcis2.js: ${e.message})`; }
+    if (claimed !== expected) problem(file, `eventID ${claimed} is not the CBV 2.0 hash ${expected}`);
   }
   console.log(`ok ${file}: ${events.length} events, ${data.size} triples`);
 }

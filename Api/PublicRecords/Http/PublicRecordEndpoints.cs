@@ -47,14 +47,14 @@ public static class PublicRecordEndpoints
         ?? throw new NotFoundException("Tracing code", code);
 
     public static async Task<ContentHttpResult> GetEpcis(
-        string code, BatchRepository batches, ProductRepository products, LineageRepository lineage, EventRepository events,
+        string code, BatchRepository batches, ProductRepository products, LineageRepository lineage, EventRepository events, EpcisRepository epcis,
         PublicLinks links, TimeProvider clock, CancellationToken ct)
     {
         var batch = (TracingCode.Normalize(code) is { } normalized ? await batches.GetByCodeAsync(normalized, ct) : null)
                     ?? throw new NotFoundException("Tracing code", code);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         var document = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct),
-            clock.GetUtcNow(), withItems: false);
+            clock.GetUtcNow(), withItems: false, await epcis.FieldsOfBatchAsync(batch.Id, ct));
         return TypedResults.Content(document.ToJsonString(Json.RelaxedJson.Options), EpcisDocument.MediaType);
     }
 }
