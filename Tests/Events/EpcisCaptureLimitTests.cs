@@ -69,3 +69,32 @@ public sealed class EpcisCaptureLimitTests : ApiTest
         Assert.That(events, Is.EqualTo(new[] { 7, 31 }));
     }
 }
+
+/// <summary>GS1's own example documents, captured as they are: every field this API cannot keep is named in the refusal,
+/// so a document is never accepted with something quietly lost.</summary>
+public sealed class Gs1ExampleCaptureTests : ApiTest
+{
+    private static readonly string Folder = Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-2.0");
+
+    [Test]
+    public async Task GS1sObjectEventExample_IsRefusedNamingEveryFieldItCannotKeep()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(Folder, "Example-ObjectEvent.jsonld"));
+        var problem = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent(text, Encoding.UTF8, "application/ld+json")))
+            .Json(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors").ToString();
+        Assert.That(errors, Does.Contain("bizTransactionList").And.Contain("example:myField"), "the extension and the transactions are named, not dropped");
+        Assert.That(problem.GetProperty("errors").TryGetProperty("epcisBody.eventList[0].epcList[0]", out _), Is.True, "items that are not ours are named");
+        var events = await (await Producer.Client.GetAsync("/api/v1/epcis/events?perPage=500")).Json(HttpStatusCode.OK);
+        Assert.That(events.GetProperty("epcisBody").GetProperty("queryResults").GetProperty("resultsBody").GetProperty("eventList").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task GS1sTransformationEventExample_IsRefusedSayingWhereBatchesMadeFromOthersAreRegistered()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(Folder, "Example-TransformationEvent-DigitalLink.jsonld"));
+        var problem = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent(text, Encoding.UTF8, "application/ld+json")))
+            .Json(HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").ToString(), Does.Contain("POST /api/v1/batches"));
+    }
+}
