@@ -50,4 +50,36 @@ public interface ISqlDialect
 
     /// <summary>Creates the database if needed and runs the embedded, journalled migration scripts.</summary>
     void Migrate(ILogger logger);
+
+    // The statements whose text differs between the databases; each provider's are in its *Dialect.Statements.cs.
+
+    /// <summary>Adds a JSON array of lots' scan tallies ({"b","n","f","l"}) to scan_counts, in one statement.</summary>
+    string AddBatchScansSql { get; }
+
+    /// <summary>Adds a JSON array of items' scan tallies ({"s","n","f","l"}) to serial_activity (issued serials only).</summary>
+    string AddItemScansSql { get; }
+
+    /// <summary>Records a JSON array of sightings ({"s","c","t"}: the clients items were scanned from, at most @Max an
+    /// item) and recounts each item's distinct clients.</summary>
+    string AddSightingsSql { get; }
+
+    /// <summary>Makes sure an item has its activity row (@Serial), without a race between processes.</summary>
+    string EnsureItemActivitySql { get; }
+
+    /// <summary>A time as the compact activity tables keep it (serial_activity, scan_counts, serial_sightings, pin_clients).
+    /// Both databases read it back through TypeHandlers.ToDateTimeOffset.</summary>
+    object? CompactTime(DateTimeOffset? at);
+
+    /// <summary>The same time as a JSON value, for the set-based statements above.</summary>
+    string CompactTimeJson(DateTimeOffset at);
+
+    /// <summary>Serials written per transaction of an issue.</summary>
+    int SerialChunk { get; }
+
+    /// <summary>Writes a chunk of an issue's serials, the first at <paramref name="firstPosition"/> of its file.</summary>
+    Task InsertSerialsAsync(DbConnection connection, DbTransaction transaction, long issueSeq, int firstPosition, string[] serials, CancellationToken ct);
+
+    /// <summary>A page (@Limit rows) of a query's parts (<paramref name="union"/>, each selecting BatchId, BatchSeq,
+    /// Sequence) in (BatchSeq, Sequence) order; <paramref name="throughIndex"/>: the parts find few rows out of order.</summary>
+    string OrderedPage(string union, bool throughIndex);
 }

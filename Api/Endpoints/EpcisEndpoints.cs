@@ -46,7 +46,7 @@ public static class EpcisEndpoints
         return api;
     }
 
-    public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, SerialRepository serials,
+    public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, ItemRepository serials,
         EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
         [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {

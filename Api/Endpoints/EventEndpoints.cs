@@ -43,7 +43,7 @@ public static class EventEndpoints
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>(EventTypes.All.Select(EventTypeResponse.From).ToList());
 
     public static async Task<Created<EventResponse>> AppendEvent(
-        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, SerialRepository serials,
+        Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ItemRepository serials,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
@@ -59,7 +59,7 @@ public static class EventEndpoints
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
-        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, SerialRepository serials,
+        BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ItemRepository serials,
         RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
@@ -100,7 +100,7 @@ public static class EventEndpoints
     }
 
     /// <summary>An event names only items issued for its own batch.</summary>
-    private static async Task CheckItemsAsync(IReadOnlyList<NewEvent> incoming, SerialRepository serials, Func<int, string> field, CancellationToken ct)
+    private static async Task CheckItemsAsync(IReadOnlyList<NewEvent> incoming, ItemRepository serials, Func<int, string> field, CancellationToken ct)
     {
         var named = incoming.SelectMany(e => e.Items).ToList();
         if (named.Count == 0) return;

@@ -49,7 +49,7 @@ public static class SerialEndpoints
         return api;
     }
 
-    public static async Task<Ok<ItemActivityResponse>> ItemActivityOfBatch(Guid id, ClaimsPrincipal user, BatchRepository batches, SerialRepository serials,
+    public static async Task<Ok<ItemActivityResponse>> ItemActivityOfBatch(Guid id, ClaimsPrincipal user, BatchRepository batches, ItemRepository serials,
         IOptions<SerialOptions> options, CancellationToken ct)
     {
         _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
@@ -66,7 +66,7 @@ public static class SerialEndpoints
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
     public static async Task<IResult> IssueSerials(Guid id, IssueSerialsRequest request, HttpContext context, ClaimsPrincipal user,
-        BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options,
+        BatchRepository batches, ProductRepository products, SerialIssueRepository serials, PublicLinks links, IOptions<SerialOptions> options,
         IOptions<QuotaOptions> quotas, TimeProvider clock, CancellationToken ct)
     {
         var (count, withPin) = request.Validate();
@@ -103,13 +103,13 @@ public static class SerialEndpoints
                                              + "(Quotas:SerialsPerProducer). Ask the operator if your labels really need more.");
         for (var attempt = 1; ; attempt++)
         {
-            var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, clock.GetUtcNow(), requestHash);
+            var issue = new SerialIssueRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, clock.GetUtcNow(), requestHash);
             try
             {
                 var seq = await serials.IssueAsync(issue, key, n => Enumerable.Range(0, n).Select(_ => ItemSerial.New()).ToArray(), ct);
                 return new SerialFile(issue with { Seq = seq }, prefix, secret, serials, StatusCodes.Status201Created, FileUrl(links, batch.Id, issue.Id));
             }
-            catch (SerialRepository.DuplicateSerialException) when (attempt < 3)
+            catch (SerialIssueRepository.DuplicateSerialException) when (attempt < 3)
             {
                 // 66 random bits each: a repeat (of a stored serial, or within the draw) is a one-in-a-trillion event; draw them all again.
             }
@@ -117,7 +117,7 @@ public static class SerialEndpoints
     }
 
     public static async Task<Ok<List<SerialIssueResponse>>> ListIssues(Guid id, ClaimsPrincipal user, BatchRepository batches,
-        SerialRepository serials, PublicLinks links, CancellationToken ct)
+        SerialIssueRepository serials, PublicLinks links, CancellationToken ct)
     {
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         return TypedResults.Ok((await serials.ListIssuesAsync(batch.Id, ct))
@@ -125,7 +125,7 @@ public static class SerialEndpoints
     }
 
     public static async Task<IResult> DownloadIssue(Guid id, Guid issueId, ClaimsPrincipal user, BatchRepository batches, ProductRepository products,
-        SerialRepository serials, PublicLinks links, IOptions<SerialOptions> options, CancellationToken ct)
+        SerialIssueRepository serials, PublicLinks links, IOptions<SerialOptions> options, CancellationToken ct)
     {
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);
         var issue = await serials.GetIssueAsync(issueId, ct);
@@ -137,7 +137,7 @@ public static class SerialEndpoints
     }
 
     public static async Task<IResult> ItemLabels(Guid id, Guid issueId, int? from, int? count, string? stock, ClaimsPrincipal user,
-        BatchRepository batches, ProductRepository products, SerialRepository serials, PublicLinks links, CancellationToken ct)
+        BatchRepository batches, ProductRepository products, SerialIssueRepository serials, PublicLinks links, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (from is < 1) v.Add("from", "A position, from 1.");
@@ -161,7 +161,7 @@ public static class SerialEndpoints
     }
 
     public static async Task<Ok<VoidSerialsResponse>> VoidSerials(Guid id, VoidSerialsRequest request, ClaimsPrincipal user, BatchRepository batches,
-        SerialRepository serials, TimeProvider clock, CancellationToken ct)
+        SerialIssueRepository serials, TimeProvider clock, CancellationToken ct)
     {
         var (issueId, from, to, list) = request.Validate();
         var batch = await batches.LoadAsync(id, user, Access.Need.Change, ct);

@@ -32,7 +32,7 @@ public static class EpcisCapture
     public sealed record Captured(int Index, NewEvent Event, string? EventId, EpcisRepository.SentFields Sent);
 
     public static async Task<IReadOnlyList<Captured>> ReadAsync(JsonElement document, Guid producerId, string publicBase, EpcisRepository epcis,
-        SerialRepository serials, DateTimeOffset now, CancellationToken ct)
+        ItemRepository serials, DateTimeOffset now, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (document.ValueKind != JsonValueKind.Object) throw ValidationFailedException.For("body", "An EPCISDocument (a JSON object).");

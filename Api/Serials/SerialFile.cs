@@ -8,7 +8,7 @@ namespace Traceability.Api.Serials;
 /// <summary>The file a stamp printing house needs: one line per item, in the issue's order — its position, serial,
 /// status, Digital Link (what its QR code holds) and, for an issue with PINs, its PIN — streamed as it is read, so a
 /// million lines never sit in memory. PINs are derived again for every download, never stored.</summary>
-public sealed class SerialFile(SerialRepository.Issue issue, string linkPrefix, byte[]? pinSecret, SerialRepository serials, int status, string? location) : IResult
+public sealed class SerialFile(SerialIssueRepository.Issue issue, string linkPrefix, byte[]? pinSecret, SerialIssueRepository serials, int status, string? location) : IResult
 {
     public const string MediaType = "text/csv";
 

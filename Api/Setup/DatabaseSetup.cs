@@ -17,7 +17,8 @@ public static class DatabaseSetup
         services.AddSingleton<ProductRepository>();
         services.AddSingleton<CertificationRepository>();
         services.AddSingleton<BatchRepository>();
-        services.AddSingleton<SerialRepository>();
+        services.AddSingleton<SerialIssueRepository>();
+        services.AddSingleton<ItemRepository>();
         services.AddSingleton<EventRepository>();
         services.AddSingleton<LineageRepository>();
         services.AddSingleton<RecallRepository>();

@@ -28,7 +28,7 @@ public sealed class SerialOptions
     public Domain.Serials.PinPolicy PinPolicy => new(PinClientFailures, TimeSpan.FromMinutes(PinClientWindowMinutes),
         TimeSpan.FromMinutes(PinClientPauseMinutes), PinItemSlowAfter, TimeSpan.FromSeconds(PinItemSlowSeconds));
 
-    public bool LimitsAreValid => CopyWarningClients is >= 2 and <= Infrastructure.Repositories.SerialRepository.MaxSightings && PinClientFailures > 0
+    public bool LimitsAreValid => CopyWarningClients is >= 2 and <= Infrastructure.Repositories.ItemRepository.MaxSightings && PinClientFailures > 0
                                   && PinClientWindowMinutes > 0 && PinClientPauseMinutes > 0 && PinItemSlowAfter > 0 && PinItemSlowSeconds > 0;
 
     private static byte[]? TryDecode(string text)

@@ -18,7 +18,7 @@ public static class DatabaseInitializer
         services.GetRequiredService<ISqlDialect>().Migrate(logger);
 
         await BackfillProvinceCodesAsync(services, logger);
-        var abandoned = await services.GetRequiredService<SerialRepository>().RemoveAbandonedAsync(
+        var abandoned = await services.GetRequiredService<SerialIssueRepository>().RemoveAbandonedAsync(
             services.GetRequiredService<TimeProvider>().GetUtcNow() - Endpoints.SerialEndpoints.AbandonedAfter, CancellationToken.None);
         if (abandoned > 0) logger.LogWarning("Removed {Count} issues of serials that a stopped process left incomplete", abandoned);
         if (string.IsNullOrEmpty(options.AdminApiKey))

@@ -156,7 +156,7 @@ public sealed class EpcisRepository(Database db)
         await using var connection = await db.OpenAsync(ct);
         var recent = f.GeRecordTime is { } since && await connection.ExecuteScalarAsync<int>(new CommandDefinition(db.Sql(RecordedSinceSql),
             new { Since = since, Limit = RecentEvents + 1 }, cancellationToken: ct)) <= RecentEvents;
-        var (sql, args) = Statement(f, after, limit, db.Dialect.Provider, recent);
+        var (sql, args) = Statement(f, after, limit, db.Dialect, recent);
         return (await connection.QueryAsync<MatchRow>(new CommandDefinition(db.Sql(sql), args, cancellationToken: ct)))
             .Select(r => new Match(r.BatchId, r.BatchSeq, r.Sequence)).ToList();
     }
@@ -170,7 +170,7 @@ public sealed class EpcisRepository(Database db)
 
     /// <summary>The query's statement: fixed fragments, one for each condition the query names, never its values.
     /// <paramref name="recent"/>: through the record-time indexes (see <see cref="QueryAsync"/>).</summary>
-    public static (string Sql, DynamicParameters Args) Statement(Filter f, (long BatchSeq, long Sequence) after, int limit, DatabaseProvider provider, bool recent = false)
+    public static (string Sql, DynamicParameters Args) Statement(Filter f, (long BatchSeq, long Sequence) after, int limit, ISqlDialect dialect, bool recent = false)
     {
         var args = new DynamicParameters(new { AfterBatch = after.BatchSeq, AfterSequence = after.Sequence, Limit = limit });
         var parts = new List<string>();
@@ -178,13 +178,7 @@ public sealed class EpcisRepository(Database db)
         if (f.Transformations) parts.Add(Transformations(f, args, recent));
         if (parts.Count == 0) parts.Add("SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE 1 = 0");
         var union = string.Join(" UNION ALL ", parts);
-        // Walking, SQLite merges the ordered parts of a compound SELECT and stops at the limit; the same parts as a
-        // subquery are read whole and sorted, which is what recent events want (few, and found out of order: as a
-        // compound, SQLite would walk every batch to have them in order). SQL Server's TOP would apply to the first part
-        // of a compound only, so there they are always a subquery.
-        return (provider == DatabaseProvider.Sqlite && !recent
-            ? $"{union} ORDER BY BatchSeq, Sequence {{limit}}"
-            : $"SELECT {{top}} BatchId, BatchSeq, Sequence FROM ({union}) m ORDER BY BatchSeq, Sequence {{limit}}", args);
+        return (dialect.OrderedPage(union, recent), args);
     }
 
     /// <summary>A province authority's query: the batches of its province's producers.</summary>

@@ -8,7 +8,7 @@ namespace Traceability.Infrastructure.SqlServer;
 
 /// <summary>The production database: nvarchar text, datetimeoffset times, SqlClient's configurable retry
 /// logic for transient errors (failover, throttling, dropped connections).</summary>
-public sealed class SqlServerDialect(string connectionString) : ISqlDialect
+public sealed partial class SqlServerDialect(string connectionString) : ISqlDialect
 {
     private static readonly SqlRetryLogicBaseProvider Retry = SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
         new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromMilliseconds(200), MaxTimeInterval = TimeSpan.FromSeconds(10) });

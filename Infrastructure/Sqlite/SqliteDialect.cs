@@ -11,7 +11,7 @@ namespace Traceability.Infrastructure.Sqlite;
 /// <summary>The embedded default. WAL lets readers run beside the single writer; writers wait on a busy
 /// timeout rather than fail; Microsoft.Data.Sqlite begins transactions IMMEDIATE, so a write transaction
 /// takes the write lock up front instead of failing to upgrade a read lock half-way.</summary>
-public sealed class SqliteDialect : ISqlDialect, IDisposable
+public sealed partial class SqliteDialect : ISqlDialect, IDisposable
 {
     // Per connection: enforce foreign keys, wait up to 5 s for the writer lock, fsync at checkpoints only (safe with WAL).
     private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";

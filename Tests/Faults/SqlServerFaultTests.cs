@@ -37,6 +37,16 @@ public sealed class SqlServerFaultTests
         public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
             Fault is { } fault ? throw fault : inner.ReadRowAsync(sql, values, read, ct);
         public void Migrate(ILogger logger) => inner.Migrate(logger);
+        public string AddBatchScansSql => inner.AddBatchScansSql;
+        public string AddItemScansSql => inner.AddItemScansSql;
+        public string AddSightingsSql => inner.AddSightingsSql;
+        public string EnsureItemActivitySql => inner.EnsureItemActivitySql;
+        public object? CompactTime(DateTimeOffset? at) => inner.CompactTime(at);
+        public string CompactTimeJson(DateTimeOffset at) => inner.CompactTimeJson(at);
+        public int SerialChunk => inner.SerialChunk;
+        public Task InsertSerialsAsync(DbConnection connection, DbTransaction transaction, long issueSeq, int firstPosition, string[] serials, CancellationToken ct) =>
+            inner.InsertSerialsAsync(connection, transaction, issueSeq, firstPosition, serials, ct);
+        public string OrderedPage(string union, bool throughIndex) => inner.OrderedPage(union, throughIndex);
     }
 
     /// <summary>SqlClient's own SqlException with the given error number (its constructors are internal).</summary>

@@ -8,12 +8,12 @@ namespace Traceability.Tests.Repositories;
 /// <summary>Item serials: issued, found, voided, scanned and PIN-checked the same way on every database.</summary>
 public abstract partial class RepositoryContract
 {
-    private async Task<(Batch Batch, SerialRepository.Issue Issue, List<string> Serials)> IssueSerials(int count, bool withPin, string? key = null)
+    private async Task<(Batch Batch, SerialIssueRepository.Issue Issue, List<string> Serials)> IssueSerials(int count, bool withPin, string? key = null)
     {
         var batch = await NewBatchWithGtin(NewGtin(), "S-" + TracingCode.New()[..6]);
         var serials = Enumerable.Range(0, count).Select(_ => ItemSerial.New()).ToList();
-        var issue = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, _now, "h1");
-        var seq = await new SerialRepository(_db).IssueAsync(issue, key, serials, default);
+        var issue = new SerialIssueRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, _now, "h1");
+        var seq = await new SerialIssueRepository(_db).IssueAsync(issue, key, serials, default);
         return (batch, issue with { Seq = seq }, serials);
     }
 
@@ -21,7 +21,8 @@ public abstract partial class RepositoryContract
     public async Task Serials_AreFoundByTheirText_AndComeBackInTheirFilesOrder()
     {
         var (batch, issue, serials) = await IssueSerials(25_000, withPin: true, key: "k-1");  // more than one chunk on each database
-        var repository = new SerialRepository(_db);
+        var repository = new ItemRepository(_db);
+        var issues = new SerialIssueRepository(_db);
         var item = await repository.FindAsync(serials[1234], default);
         Assert.That(item, Is.Not.Null);
         Assert.That((item!.BatchId, item.WithPin, item.VoidedAt, item.Activity), Is.EqualTo((batch.Id, true, (DateTimeOffset?)null, ItemActivity.None)));
@@ -29,23 +30,23 @@ public abstract partial class RepositoryContract
             "serials are exact: case matters");
 
         var back = new List<string>();
-        await foreach (var (position, serial, voided) in repository.SerialsAsync(issue.Seq, default))
+        await foreach (var (position, serial, voided) in issues.SerialsAsync(issue.Seq, default))
         {
             Assert.That((position, voided), Is.EqualTo((back.Count + 1, false)));
             back.Add(serial);
         }
         Assert.That(back, Is.EqualTo(serials), "the printer's file comes back in the same order");
-        Assert.That((await repository.FindByKeyAsync(batch.Id, "k-1", default))?.Id, Is.EqualTo(issue.Id));
-        Assert.That((await repository.ListIssuesAsync(batch.Id, default)).Select(i => i.Count), Is.EqualTo(new[] { 25_000 }));
+        Assert.That((await issues.FindByKeyAsync(batch.Id, "k-1", default))?.Id, Is.EqualTo(issue.Id));
+        Assert.That((await issues.ListIssuesAsync(batch.Id, default)).Select(i => i.Count), Is.EqualTo(new[] { 25_000 }));
     }
 
     [Test]
     public async Task ASerialIssuedTwice_StoresNothing()
     {
         var (batch, _, serials) = await IssueSerials(10, withPin: false);
-        var again = new SerialRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, 2, false, _now, null);
-        Assert.ThrowsAsync<SerialRepository.DuplicateSerialException>(() => new SerialRepository(_db).IssueAsync(again, null, [ItemSerial.New(), serials[3]], default));
-        Assert.That((await new SerialRepository(_db).ListIssuesAsync(batch.Id, default)), Has.Count.EqualTo(1), "the failed issue left no row");
+        var again = new SerialIssueRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, 2, false, _now, null);
+        Assert.ThrowsAsync<SerialIssueRepository.DuplicateSerialException>(() => new SerialIssueRepository(_db).IssueAsync(again, null, [ItemSerial.New(), serials[3]], default));
+        Assert.That((await new SerialIssueRepository(_db).ListIssuesAsync(batch.Id, default)), Has.Count.EqualTo(1), "the failed issue left no row");
     }
 
     [Test]
@@ -53,20 +54,22 @@ public abstract partial class RepositoryContract
     {
         var (batch, issue, serials) = await IssueSerials(50, withPin: false);
         var (other, _, otherSerials) = await IssueSerials(5, withPin: false);
-        var repository = new SerialRepository(_db);
-        Assert.That(await repository.VoidAsync(batch.Id, issue.Id, 11, 20, [serials[0], otherSerials[0]], _now, default), Is.EqualTo(11),
+        var repository = new ItemRepository(_db);
+        var issues = new SerialIssueRepository(_db);
+        Assert.That(await issues.VoidAsync(batch.Id, issue.Id, 11, 20, [serials[0], otherSerials[0]], _now, default), Is.EqualTo(11),
             "positions 11–20 and the first serial; not the other batch's");
         Assert.That((await repository.FindAsync(serials[10], default))!.VoidedAt, Is.Not.Null);
         Assert.That((await repository.FindAsync(serials[20], default))!.VoidedAt, Is.Null);
         Assert.That((await repository.FindAsync(otherSerials[0], default))!.VoidedAt, Is.Null);
-        Assert.That(await repository.VoidAsync(other.Id, issue.Id, 1, 50, [], _now, default), Is.Zero, "another batch cannot void this issue");
+        Assert.That(await issues.VoidAsync(other.Id, issue.Id, 1, 50, [], _now, default), Is.Zero, "another batch cannot void this issue");
     }
 
     [Test]
     public async Task Scans_AddUp_OnlyForIssuedSerials()
     {
         var (_, _, serials) = await IssueSerials(3, withPin: false);
-        var repository = new SerialRepository(_db);
+        var repository = new ItemRepository(_db);
+        var issues = new SerialIssueRepository(_db);
         var made = ItemSerial.New();
         await repository.AddScansAsync([new(serials[0], 2, _now, _now.AddMinutes(1)), new(made, 5, _now, _now)], default);
         await repository.AddScansAsync([new(serials[0], 1, _now.AddDays(1), _now.AddDays(1))], default);
@@ -79,7 +82,8 @@ public abstract partial class RepositoryContract
     public async Task Scans_CountEachClientOnce_UpToTheCap()
     {
         var (_, _, serials) = await IssueSerials(1, withPin: false);
-        var repository = new SerialRepository(_db);
+        var repository = new ItemRepository(_db);
+        var issues = new SerialIssueRepository(_db);
         await repository.AddScansAsync([new(serials[0], 50, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa"] }], default);
         await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }], default);
         var activity = (await repository.FindAsync(serials[0], default))!.Activity;
@@ -87,14 +91,15 @@ public abstract partial class RepositoryContract
         // A flush brings at most 16 clients an item (ItemScanCounter); the cap may be passed by one flush's, no more.
         for (var flush = 0; flush < 10; flush++)
             await repository.AddScansAsync([new(serials[0], 16, _now, _now) { Clients = Enumerable.Range(flush * 16, 16).Select(i => i.ToString("x16")).ToArray() }], default);
-        Assert.That((await repository.FindAsync(serials[0], default))!.Activity.DistinctClients, Is.InRange(SerialRepository.MaxSightings, SerialRepository.MaxSightings + 15));
+        Assert.That((await repository.FindAsync(serials[0], default))!.Activity.DistinctClients, Is.InRange(ItemRepository.MaxSightings, ItemRepository.MaxSightings + 15));
     }
 
     [Test]
     public async Task Pins_AStrangersWrongEntriesPauseTheStranger_NotTheItem()
     {
         var (batch, _, serials) = await IssueSerials(2, withPin: true);
-        var repository = new SerialRepository(_db);
+        var repository = new ItemRepository(_db);
+        var issues = new SerialIssueRepository(_db);
         var policy = PinPolicy.Default;
         const string shopper = "1111111111111111", stranger = "2222222222222222";
         Assert.That((await repository.RecordPinAsync(serials[0], shopper, true, policy, _now, default)).Outcome, Is.EqualTo(PinOutcome.FirstVerification));

@@ -57,7 +57,7 @@ public sealed class SqliteRepositoryTests : RepositoryContract
         TypeHandlers.Register();
         async Task<List<string>> PlanAsync(Traceability.Infrastructure.Repositories.EpcisRepository.Filter filter, bool recent)
         {
-            var (sql, args) = Traceability.Infrastructure.Repositories.EpcisRepository.Statement(filter, (0, 0), 100, DatabaseProvider.Sqlite, recent);
+            var (sql, args) = Traceability.Infrastructure.Repositories.EpcisRepository.Statement(filter, (0, 0), 100, db.Dialect, recent);
             var rows = await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + db.Sql(sql), args);
             return rows.Select(r => r.Item4).ToList();
         }

@@ -50,10 +50,10 @@ public sealed partial class TSqlParseTests
         var filter = new EpcisRepository.Filter(Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
             ["packing"], [Guid.NewGuid()], ["AbC"], ["8930000000019"], ["8930000000019"], ["shipping"],
             Objects: true, Transformations: true, MadeFrom: new DateOnly(2026, 11, 1), MadeBefore: new DateOnly(2026, 12, 1));
-        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10, DatabaseProvider.SqlServer).Sql)));
-        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false }, (0, 0), 10, DatabaseProvider.SqlServer, recent: true).Sql)));
-        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false, Transformations = false }, (0, 0), 10, DatabaseProvider.SqlServer).Sql)));
-        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10, DatabaseProvider.SqlServer, recent: true).Sql)));  // a poll of recent events
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10, Dialect).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false }, (0, 0), 10, Dialect, recent: true).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter with { Objects = false, Transformations = false }, (0, 0), 10, Dialect).Sql)));
+        AssertParses(DapperExpansion(Dialect.Render(EpcisRepository.Statement(filter, (0, 0), 10, Dialect, recent: true).Sql)));  // a poll of recent events
     }
 
     [Test]

@@ -37,7 +37,7 @@ public static class ItemEndpoints
     /// <summary>The PIN form's one field.</summary>
     public sealed record PinForm(string? Pin);
 
-    public static async Task<IResult> ItemPage(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
+    public static async Task<IResult> ItemPage(string code, string serial, HttpContext context, RecordReader records, ItemRepository serials,
         ItemScanCounter itemScans, ScanCounter scans, ClientIdentity clients, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> jsonOptions,
         IOptions<SerialOptions> options, CancellationToken ct)
     {
@@ -61,7 +61,7 @@ public static class ItemEndpoints
         return Page(context, loaded, view, lang, null, jsonOptions.Value.SerializerOptions, now, steps);
     }
 
-    public static async Task<IResult> EnterPin(string code, string serial, HttpContext context, RecordReader records, SerialRepository serials,
+    public static async Task<IResult> EnterPin(string code, string serial, HttpContext context, RecordReader records, ItemRepository serials,
         ItemScanCounter itemScans, ClientIdentity clients, IOptions<SerialOptions> options, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
     {
         if (TracingCode.Normalize(code) is not { } normalized || !ItemSerial.IsValid(serial)) return PublicPageEndpoints.NotFound(context, $"{code}/{serial}");
@@ -125,7 +125,7 @@ public static class ItemEndpoints
     }
 
     private static IResult Page(HttpContext context, RecordReader.Loaded loaded, ItemView view, string lang, (string, bool)? message,
-        System.Text.Json.JsonSerializerOptions json, DateTimeOffset now, IReadOnlyList<SerialRepository.Step> steps)
+        System.Text.Json.JsonSerializerOptions json, DateTimeOffset now, IReadOnlyList<ItemRepository.Step> steps)
     {
         var text = PageText.For(lang);
         var path = context.Request.Path.Value!;

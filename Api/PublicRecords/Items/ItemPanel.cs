@@ -41,7 +41,7 @@ public static class ItemPanel
     }
 
     /// <summary>The steps of the lot's chain that name the item (shipped in a carton, sold), after the lot's own.</summary>
-    public static string Steps(ItemText t, Pages.PageText page, IReadOnlyList<Infrastructure.Repositories.SerialRepository.Step> steps)
+    public static string Steps(ItemText t, Pages.PageText page, IReadOnlyList<Infrastructure.Repositories.ItemRepository.Step> steps)
     {
         if (steps.Count == 0) return "";
         var html = new StringBuilder("<section id=\"item-steps\"><h2>").Append(E(t.OwnSteps)).Append("</h2><ol>");

@@ -10,8 +10,8 @@ namespace Traceability.Api.PublicRecords;
 public sealed class ItemScanCounter
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, SerialRepository.ScanTally> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SerialRepository.ScanTally> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ItemRepository.ScanTally> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ItemRepository.ScanTally> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Clients remembered per item and flush: more than a warning needs would only be dropped by the database.</summary>
     private const int ClientsPerFlush = 16;
@@ -40,7 +40,7 @@ public sealed class ItemScanCounter
     }
 
     /// <summary>Everything counted and not yet written, into <paramref name="into"/> (emptied first; the flusher reuses it).</summary>
-    public void Drain(List<SerialRepository.ScanTally> into)
+    public void Drain(List<ItemRepository.ScanTally> into)
     {
         into.Clear();
         lock (_lock)
@@ -55,7 +55,7 @@ public sealed class ItemScanCounter
     }
 
     /// <summary>These tallies are in the database now.</summary>
-    public void Written(IEnumerable<SerialRepository.ScanTally> tallies)
+    public void Written(IEnumerable<ItemRepository.ScanTally> tallies)
     {
         lock (_lock)
             foreach (var t in tallies) _inFlight.Remove(t.Serial);

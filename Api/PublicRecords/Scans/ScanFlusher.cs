@@ -5,7 +5,7 @@ namespace Traceability.Api.PublicRecords;
 /// <summary>Writes the counted scans every second, and once more when the API stops. A busy second holds tens of
 /// thousands of tallies: they are written in the order their rows are stored, in chunks with a short pause between
 /// them, so that a flush never holds a core or the write lock for long, and each chunk touches its own pages.</summary>
-public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemScanCounter items, Infrastructure.Repositories.SerialRepository serials,
+public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemScanCounter items, Infrastructure.Repositories.ItemRepository serials,
     Infrastructure.Database db, ILogger<ScanFlusher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -13,7 +13,7 @@ public sealed class ScanFlusher(ScanCounter counter, ScanRepository scans, ItemS
     public const int ChunkSize = 250;
     private static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(3);
     private readonly List<ScanRepository.Tally> _drained = [];  // reused, one flush at a time
-    private readonly List<Infrastructure.Repositories.SerialRepository.ScanTally> _drainedItems = [];
+    private readonly List<Infrastructure.Repositories.ItemRepository.ScanTally> _drainedItems = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
