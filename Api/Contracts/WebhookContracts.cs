@@ -1,7 +1,7 @@
 using Traceability.Api.Webhooks;
 using Traceability.Domain;
 using Traceability.Domain.Webhooks;
-using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
 
 namespace Traceability.Api.Contracts;
 
@@ -83,7 +83,7 @@ public sealed record WebhookAttemptResponse(DateTimeOffset AttemptedAt, int? Sta
 public sealed record WebhookDeliveryResponse(Guid Id, string MessageId, string Kind, string Status, int Attempts, DateTimeOffset? NextAttemptAt,
     DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, IReadOnlyList<WebhookAttemptResponse> AttemptLog)
 {
-    public static WebhookDeliveryResponse From(WebhookRepository.Delivery d) => new(d.Id, WebhookSignature.MessageId(d.MessageId), d.Kind, d.Status, d.Attempts,
+    public static WebhookDeliveryResponse From(WebhookDeliveryRepository.Delivery d) => new(d.Id, WebhookSignature.MessageId(d.MessageId), d.Kind, d.Status, d.Attempts,
         d.NextAttemptAt, d.CreatedAt, d.FinishedAt,
         d.AttemptLog.Select(a => new WebhookAttemptResponse(a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error, a.ResponseExcerpt)).ToList());
 }

@@ -79,9 +79,10 @@ public static class SerialEndpoints
         var prefix = SerialFile.LinkPrefix(links.Base, batch.Code, batch.LotNumber, product.Gtin);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{count}|{withPin}")));
 
-        // Idempotency-Key: the same issue again (its file streamed again), never a second one.
-        var key = context.Request.Headers[IdempotencyFilter.Header].ToString() is { Length: > 0 } raw
-            ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw))) : null;
+        // Idempotency-Key, the same header and rules as IdempotencyFilter, kept differently: that filter stores a response
+        // to replay, and this one is a file of up to a million lines streamed from the stored issue. So the issue itself is
+        // what is kept under the key, and a repeat streams its file again; never a second issue.
+        var key = IdempotencyFilter.ReadKey(context.Request) is { } raw ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw))) : null;
         if (key is not null && await serials.FindByKeyAsync(batch.Id, key, ct) is { CompletedAt: null } writing)
         {
             // The first request with this key is still writing its serials (or died doing so: then it is removed).

@@ -7,6 +7,7 @@ using Traceability.Api.Webhooks;
 using Traceability.Domain;
 using Traceability.Domain.Webhooks;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
 
 namespace Traceability.Api.Endpoints;
 
@@ -115,20 +116,20 @@ public static class WebhookEndpoints
     }
 
     public static async Task<Ok<PageResponse<WebhookDeliveryResponse>>> ListDeliveries(Guid id, string? cursor, int? limit, ClaimsPrincipal user,
-        WebhookRepository webhooks, CancellationToken ct)
+        WebhookRepository webhooks, WebhookDeliveryRepository deliveries, CancellationToken ct)
     {
         var (after, size) = Cursor.Read(cursor, limit);
         _ = await webhooks.LoadAsync(id, user, ct);
-        var page = await webhooks.DeliveriesAsync(id, after == 0 ? long.MaxValue : after, size, ct);
+        var page = await deliveries.DeliveriesAsync(id, after == 0 ? long.MaxValue : after, size, ct);
         return TypedResults.Ok(new PageResponse<WebhookDeliveryResponse>(page.Select(WebhookDeliveryResponse.From).ToList(),
             page.Count == size ? Cursor.Encode(page[^1].Seq) : null));
     }
 
     public static async Task<Accepted<RedeliveryResponse>> Redeliver(Guid id, Guid deliveryId, ClaimsPrincipal user, WebhookRepository webhooks,
-        TimeProvider clock, CancellationToken ct)
+        WebhookDeliveryRepository deliveries, TimeProvider clock, CancellationToken ct)
     {
         _ = await webhooks.LoadAsync(id, user, ct);
-        var queued = await webhooks.RedeliverAsync(id, deliveryId, clock.GetUtcNow(), ct) ?? throw new NotFoundException("Delivery", deliveryId);
+        var queued = await deliveries.RedeliverAsync(id, deliveryId, clock.GetUtcNow(), ct) ?? throw new NotFoundException("Delivery", deliveryId);
         return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries", new RedeliveryResponse(queued));
     }
 }

@@ -48,16 +48,24 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider c
     /// <summary>The largest response kept for replay; a larger one is refused (413, nothing written) rather than kept half.</summary>
     public const int MaxStoredResponseBytes = 4 * 1024 * 1024;
 
+    /// <summary>The request's Idempotency-Key, null when it sent none; a 400 when it is not 1–255 printable characters.</summary>
+    public static string? ReadKey(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue(Header, out var values)) return null;
+        var key = values.ToString();
+        if (key.Length is 0 or > 255 || key.Any(char.IsControl))
+            throw ValidationFailedException.For(Header, "1–255 printable characters, e.g. a UUID the client generated for this operation.");
+        return key;
+    }
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var transaction = context.RequestServices.GetRequiredService<RequestTransaction>();
         string? account = null, key = null;
-        if (context.Request.Headers.TryGetValue(Header, out var values) && context.User.Identity?.IsAuthenticated == true)
+        if (ReadKey(context.Request) is { } sent && context.User.Identity?.IsAuthenticated == true)
         {
-            key = values.ToString();
-            if (key.Length is 0 or > 255 || key.Any(char.IsControl))
-                throw ValidationFailedException.For(Header, "1–255 printable characters, e.g. a UUID the client generated for this operation.");
+            key = sent;
             var caller = context.User.ToCaller();
             account = $"{WireEnum<Role>.Name(caller.Role)}:{caller.Id}";
             var hash = await RequestHashAsync(context.Request);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Traceability.Domain;
 using Traceability.Infrastructure;
-using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
 
 namespace Traceability.Api.Webhooks;
 
@@ -12,7 +12,7 @@ namespace Traceability.Api.Webhooks;
 /// 20 s … capped at an hour, each with jitter) for <see cref="WebhookOptions.RetryHours"/>; then the delivery fails.
 /// Also announces certifications' coming expiry, once a day's worth of checks.</summary>
 public sealed class WebhookDispatcher(
-    WebhookRepository webhooks, WebhookSender sender, Infrastructure.Webhooks.WebhookSecrets secrets, Database db, TimeProvider clock,
+    WebhookDeliveryRepository deliveries, ExpiryNoticeRepository expiries, WebhookSender sender, WebhookSecrets secrets, Database db, TimeProvider clock,
     IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
@@ -73,7 +73,7 @@ public sealed class WebhookDispatcher(
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var due = await webhooks.ClaimAsync(_holder, now, TimeSpan.FromSeconds(o.LeaseSeconds), o.BatchSize, stopping);
+        var due = await deliveries.ClaimAsync(_holder, now, TimeSpan.FromSeconds(o.LeaseSeconds), o.BatchSize, stopping);
         if (due.Count == 0) return false;
         var results = await Task.WhenAll(due.Select(d => sender.SendAsync(d, clock.GetUtcNow(), stopping)));
         // Stopped between the sends and the books: record nothing, as a process killed here would; the leases run out and
@@ -85,10 +85,10 @@ public sealed class WebhookDispatcher(
             var attempts = d.Attempts + 1;
             var retryAt = at + Backoff(attempts, Random.Shared.NextDouble());
             var giveUp = r.Delivered || r.StatusCode == 410 || retryAt - d.CreatedAt > TimeSpan.FromHours(o.RetryHours);
-            return new WebhookRepository.Outcome(d.Id, d.WebhookId, _holder, r.Delivered, giveUp ? null : retryAt, r.StatusCode, r.LatencyMs, r.Error,
+            return new WebhookDeliveryRepository.Outcome(d.Id, d.WebhookId, _holder, r.Delivered, giveUp ? null : retryAt, r.StatusCode, r.LatencyMs, r.Error,
                 r.Excerpt, at, GoneForGood: r.StatusCode == 410);
         }).ToList();
-        await webhooks.RecordAsync(outcomes, TimeSpan.FromDays(o.DisableAfterDays), CancellationToken.None);
+        await deliveries.RecordAsync(outcomes, TimeSpan.FromDays(o.DisableAfterDays), CancellationToken.None);
         var failed = outcomes.Count(x => !x.Delivered);
         if (failed > 0) logger.LogInformation("Webhooks: {Delivered} delivered, {Failed} attempts failed.", outcomes.Count - failed, failed);
         return true;
@@ -100,9 +100,9 @@ public sealed class WebhookDispatcher(
         var now = clock.GetUtcNow();
         if (now < _nextExpiryCheck) return;
         _nextExpiryCheck = now + TimeSpan.FromMinutes(options.Value.ExpiryCheckMinutes);
-        var queued = await webhooks.QueueExpiringAsync(VietnamTime.Today(now), now, ct);
+        var queued = await expiries.QueueExpiringAsync(VietnamTime.Today(now), now, ct);
         if (queued > 0) logger.LogInformation("Webhooks: {Count} certification expiry notices queued.", queued);
-        var swept = await webhooks.SweepAsync(now - TimeSpan.FromDays(options.Value.KeepDays), ct);
+        var swept = await deliveries.SweepAsync(now - TimeSpan.FromDays(options.Value.KeepDays), ct);
         if (swept > 0) logger.LogInformation("Webhooks: {Count} finished deliveries older than {Days} days removed.", swept, options.Value.KeepDays);
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Traceability.Domain.Webhooks;
-using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
 
 namespace Traceability.Api.Webhooks;
 
@@ -32,7 +32,7 @@ public sealed class WebhookSender : IDisposable
 
     public sealed record Result(bool Delivered, int? StatusCode, int LatencyMs, string? Error, string? Excerpt);
 
-    public async Task<Result> SendAsync(WebhookRepository.Due due, DateTimeOffset now, CancellationToken stopping)
+    public async Task<Result> SendAsync(WebhookDeliveryRepository.Due due, DateTimeOffset now, CancellationToken stopping)
     {
         if (due.Secrets[0] == Infrastructure.Webhooks.WebhookSecrets.Unopenable)
             return new Result(false, null, 0, "The signing secret cannot be opened with this Webhooks:SecretKey (it changed); rotate the secret.", null);

@@ -16,9 +16,12 @@ public static class WebhookSetup
                 "Webhooks: TimeoutSeconds > 0, LeaseSeconds > TimeoutSeconds, PollMilliseconds > 0, BatchSize 1–1000, RetryHours, DisableAfterDays, ExpiryCheckMinutes and KeepDays > 0.")
             .Validate(o => SecretKeyIsValid(o.SecretKey), "Webhooks:SecretKey must be base64 of at least 32 random bytes (openssl rand -base64 32).")
             .ValidateOnStart();
-        services.AddSingleton(sp => new WebhookOutbox(sp.GetRequiredService<Database>(), sp.GetRequiredService<IOptions<TraceabilityOptions>>().Value.PublicBase));
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<IAnnouncements, Announcer>();
         services.AddSingleton(sp => new WebhookSecrets(WebhookSecrets.KeyFrom(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SecretKey)));
         services.AddSingleton<WebhookRepository>();
+        services.AddSingleton<WebhookDeliveryRepository>();
+        services.AddSingleton<ExpiryNoticeRepository>();
         services.AddSingleton<WebhookSender>();
         services.AddHostedService<WebhookDispatcher>();
         return services;

@@ -15,8 +15,19 @@ public sealed record Webhook(Guid Id, Role OwnerRole, Guid? OwnerId, string Url,
 
     /// <summary>The secrets that sign a message sent at <paramref name="now"/>: the current one, and the previous one for a
     /// day after a rotation.</summary>
-    public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
-        PreviousSecret is { } previous && PreviousSecretUntil > now ? [Secret, previous] : [Secret];
+    public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) => SigningSecrets(Secret, PreviousSecret, PreviousSecretUntil, now);
+
+    /// <inheritdoc cref="SigningSecrets(DateTimeOffset)"/>
+    public static IReadOnlyList<string> SigningSecrets(string secret, string? previous, DateTimeOffset? previousUntil, DateTimeOffset now) =>
+        previous is not null && previousUntil > now ? [secret, previous] : [secret];
+
+    /// <summary>Why a subscription is disabled after a failed attempt at <paramref name="attemptedAt"/>, or null while it
+    /// stays on: the receiver answered 410 Gone, or every delivery has failed since <paramref name="failingSince"/> for at
+    /// least <paramref name="disableAfter"/>. The owner reads the reason on the subscription.</summary>
+    public static string? DisableReason(bool gone, DateTimeOffset? failingSince, DateTimeOffset attemptedAt, TimeSpan disableAfter, string lastError) =>
+        gone ? $"The receiver answered 410 Gone at {attemptedAt:u}."
+        : failingSince is { } since && attemptedAt - since >= disableAfter ? $"Every delivery failed from {since:u} to {attemptedAt:u} (last: {lastError})."
+        : null;
 }
 
 /// <summary>Standard Webhooks signatures (https://www.standardwebhooks.com): the headers webhook-id, webhook-timestamp

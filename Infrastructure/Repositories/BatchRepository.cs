@@ -4,7 +4,7 @@ using Traceability.Domain;
 
 namespace Traceability.Infrastructure.Repositories;
 
-public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
+public sealed class BatchRepository(Database db, Webhooks.IAnnouncements announce)
 {
     internal const string Columns = """
         seq, id, product_id, producer_id, lot_number, code, produced_on, expires_on, quantity, unit,
@@ -68,7 +68,7 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(batch), transaction, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertParentSql),
                     parents.Select(p => new { ChildId = batch.Id, p.ParentId, p.Quantity }), transaction, cancellationToken: ct));
-                if (outbox is not null) await outbox.AddAsync(connection, transaction, [Announcement(batch, parents)], batch.CreatedAt, ct);
+                await announce.BatchCreatedAsync(connection, transaction, batch, parents, ct);
                 return batch;
             }
             catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
@@ -110,12 +110,6 @@ public sealed class BatchRepository(Database db, Webhooks.WebhookOutbox? outbox 
             throw new QuotaExceededException($"This producer has registered {quota.BatchesPerDay} batches today, the most it may a day (Quotas:BatchesPerDay); "
                                              + "more can be registered from midnight, Vietnam time.", quota.UntilTomorrow);
     }
-
-    /// <summary>batch.created, to its producer.</summary>
-    private Webhooks.WebhookOutbox.Message Announcement(Batch b, IReadOnlyList<BatchParent> parents) => new(Domain.Webhooks.WebhookKinds.BatchCreated,
-        new Domain.Webhooks.BatchCreatedData(b.Id, b.Code, b.ProductId, b.LotNumber, b.ProducedOn, parents.Select(p => p.ParentId).ToList(),
-            new($"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", $"{outbox.BaseUrl}/p/{b.Code}")),
-        [b.ProducerId]);
 
     private static object Parameters(Batch b) => new
     {

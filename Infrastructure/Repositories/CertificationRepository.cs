@@ -3,7 +3,7 @@ using Traceability.Domain;
 
 namespace Traceability.Infrastructure.Repositories;
 
-public sealed class CertificationRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
+public sealed class CertificationRepository(Database db, Webhooks.IAnnouncements announce)
 {
     private const string InsertSql = """
         INSERT INTO ocop_certifications (id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at,
@@ -27,21 +27,10 @@ public sealed class CertificationRepository(Database db, Webhooks.WebhookOutbox?
             IssuerLevel = c.IssuerLevel is { } level ? WireEnum<AuthorityLevel>.Name(level) : null,
             ProductName = c.Product?.Name, ProductCategory = c.Product is { } p ? WireEnum<ProductCategory>.Name(p.Category) : null, ProductGtin = c.Product?.Gtin,
         }, transaction, cancellationToken: ct));
-        if (outbox is not null)
-        {
-            var producerId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(db.Sql(ProducerOfSql), new { c.ProductId }, transaction, cancellationToken: ct));
-            await outbox.AddAsync(connection, transaction, [Announcement(outbox, Domain.Webhooks.WebhookKinds.CertificationRecorded, c, producerId, null)], c.CreatedAt, ct);
-        }
+        var producerId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(db.Sql(ProducerOfSql), new { c.ProductId }, transaction, cancellationToken: ct));
+        await announce.CertificationRecordedAsync(connection, transaction, c, producerId, ct);
         await db.CommitAsync(transaction, ct);
     }
-
-    /// <summary>certification.recorded, or certification.expiring with the days left and the notice it is (30 or 7 days,
-    /// announced once each), to the product's producer and the certifying authority.</summary>
-    public static Webhooks.WebhookOutbox.Message Announcement(Webhooks.WebhookOutbox outbox, string kind, OcopCertification c, Guid producerId,
-        (int DaysLeft, int Notice)? expiry) =>
-        new(kind, new Domain.Webhooks.CertificationData(c.Id, c.ProductId, producerId, c.AuthorityId, c.Stars, c.DecisionNumber, c.IssuedOn, c.ValidUntil,
-                expiry?.DaysLeft, new($"{outbox.BaseUrl}/api/v1/products/{c.ProductId}/ocop-certifications", $"{outbox.BaseUrl}/api/v1/products/{c.ProductId}")),
-            [producerId, c.AuthorityId], DedupeKey: expiry is { } e ? $"certification.expiring:{c.Id}:{e.Notice}" : null);
 
     internal const string Columns = """
         id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at, issuer_level,

@@ -7,7 +7,7 @@ using Traceability.Domain.Events;
 namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Appends events to batches' hash chains and reads them back. Events are never updated or deleted.</summary>
-public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
+public sealed class EventRepository(Database db, Webhooks.IAnnouncements announce)
 {
     // Taking the batch row first serialises appends to one batch: SQLite holds the database write lock
     // (BEGIN IMMEDIATE), SQL Server an exclusive row lock until commit. Sequence numbers come from the counter.
@@ -43,7 +43,7 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
         DbConnection connection, DbTransaction transaction, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
     {
         var result = new SupplyChainEvent[events.Count];
-        var announcements = outbox is null ? null : new List<Webhooks.WebhookOutbox.Message>(events.Count);
+        var announcements = new List<Webhooks.RecordedEvent>(events.Count);
         // Each statement is made once and run for every batch or event (RepeatedCommand): a phone's sync names dozens of
         // batches and a thousand events.
         await using var reserve = new RepeatedCommand(connection, transaction, db.Sql(ReserveSql), "Count", "BatchId");
@@ -71,9 +71,9 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
             var items = group.SelectMany(x => result[x.Index].Items.Select(serial => new { Serial = serial, EventId = result[x.Index].Id })).ToList();
             if (items.Count > 0) await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertItemSql), items, transaction, cancellationToken: ct));
             await setHead.ExecuteAsync(ct, previous, batchId);
-            announcements?.AddRange(group.Select(x => Announcement(result[x.Index], producerId)));
+            announcements.AddRange(group.Select(x => new Webhooks.RecordedEvent(result[x.Index], producerId)));
         }
-        if (announcements is not null) await outbox!.AddAsync(connection, transaction, announcements, now, ct);
+        await announce.EventsRecordedAsync(connection, transaction, announcements, now, ct);
         return result;
     }
 
@@ -117,12 +117,6 @@ public sealed class EventRepository(Database db, Webhooks.WebhookOutbox? outbox 
         var rows = await connection.QueryAsync<Pair<Guid>>(new CommandDefinition(db.Sql(BatchesOfSql), new { Ids = eventIds }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Id, r => r.Value);
     }
-
-    /// <summary>event.recorded, to the batch's producer.</summary>
-    private Webhooks.WebhookOutbox.Message Announcement(SupplyChainEvent e, Guid producerId) => new(Domain.Webhooks.WebhookKinds.EventRecorded,
-        new Domain.Webhooks.EventRecordedData(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
-            new($"{outbox!.BaseUrl}/api/v1/batches/{e.BatchId}/events/{e.Id}", $"{outbox.BaseUrl}/api/v1/batches/{e.BatchId}", $"{outbox.BaseUrl}/p/{e.BatchCode}")),
-        [producerId]);
 
     internal sealed class EventRow
     {

@@ -10,7 +10,7 @@ namespace Traceability.Infrastructure.Repositories;
 /// short transaction, so a recall of any size lands without any writer waiting long, and a crash leaves work the next
 /// step resumes. A withdrawal releases the recall's batches the same way (those no other recall covers). Each newly
 /// recalled or released batch gets the event in its hash chain.</summary>
-public sealed class RecallRepository(Database db, EventRepository events, Webhooks.WebhookOutbox? outbox = null)
+public sealed class RecallRepository(Database db, EventRepository events, Webhooks.IAnnouncements announce)
 {
     /// <summary>Batches marked or released per step: ~50 chain appends, a few milliseconds of write lock, so a writer queued
     /// behind a step waits about as long as behind another writer (bench/NOTES.md item 22).</summary>
@@ -138,8 +138,7 @@ public sealed class RecallRepository(Database db, EventRepository events, Webhoo
                     null, recall.IssuerName, recall.Reason,
                     b.Id == rootId ? new Dictionary<string, string>() : new Dictionary<string, string> { ["recalledBecauseOf"] = recall.BatchCode },
                     [], null)).ToList(), now, ct);
-                if (outbox is not null)
-                    await outbox.AddAsync(connection, transaction, newly.Select(b => Recalled(recall, b, now)).ToList(), now, ct);
+                await announce.BatchesRecalledAsync(connection, transaction, recall.Notice, newly.Select(b => b.Reached).ToList(), now, ct);
             }
             var found = await connection.ExecuteAsync(Command(FindChildrenSql, new { Recall = recallSeq, Seqs = seqs }));
             await connection.ExecuteAsync(Command(SetStateSql, new { Recall = recallSeq, Seqs = seqs, State = 1 }));
@@ -164,29 +163,12 @@ public sealed class RecallRepository(Database db, EventRepository events, Webhoo
             await events.AppendAsync(connection, transaction, released.Select(b => new NewEvent(b.Id, EventType.RecallWithdrawn, now.ToOffset(VietnamTime.Offset),
                 null, recall.WithdrawnByName, recall.WithdrawalReason,
                 new Dictionary<string, string> { ["withdrawnRecallOf"] = recall.BatchCode }, [], null)).ToList(), now, ct);
-            if (outbox is not null)
-                await outbox.AddAsync(connection, transaction, released.Select(b => Released(recall, b, now)).ToList(), now, ct);
+            await announce.BatchesReleasedAsync(connection, transaction, recall.Notice, released.Select(b => b.Reached).ToList(), now, ct);
         }
         await connection.ExecuteAsync(Command(SetStateSql, new { Recall = recallSeq, Seqs = markedSeqs, State = 2 }));
         await connection.ExecuteAsync(Command(CountReleasedSql, new { Recall = recallSeq, Released = released.Count }));
         return marked.Count;
     }
-
-    /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
-    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
-    private Webhooks.WebhookOutbox.Message Recalled(RecallRow recall, BatchRow b, DateTimeOffset now) =>
-        new(Domain.Webhooks.WebhookKinds.BatchRecalled,
-            new Domain.Webhooks.BatchRecalledData(b.Id, b.Code, b.ProducerId, recall.Reason, now,
-                b.Id == recall.BatchId ? null : new(recall.BatchId, recall.BatchCode), Links(b), recall.Id),
-            [b.ProducerId], ToAuthorities: true);
-
-    /// <summary>batch.recall_withdrawn, for each released batch, to the same audience.</summary>
-    private Webhooks.WebhookOutbox.Message Released(RecallRow recall, BatchRow b, DateTimeOffset now) =>
-        new(Domain.Webhooks.WebhookKinds.BatchRecallWithdrawn,
-            new Domain.Webhooks.BatchRecallWithdrawnData(b.Id, b.Code, b.ProducerId, recall.Id, recall.WithdrawalReason ?? "", now, Links(b)),
-            [b.ProducerId], ToAuthorities: true);
-
-    private Domain.Webhooks.BatchLinks Links(BatchRow b) => new($"{outbox!.BaseUrl}/api/v1/batches/{b.Id}", $"{outbox.BaseUrl}/p/{b.Code}");
 
     private const string WithdrawSql = """
         UPDATE recalls SET withdrawn_at = @At, withdrawn_by = @By, withdrawn_by_name = @ByName, withdrawal_reason = @Reason, pending = 1
@@ -293,6 +275,8 @@ public sealed class RecallRepository(Database db, EventRepository events, Webhoo
         public string Code { get; set; } = "";
         public Guid ProducerId { get; set; }
         public DateTimeOffset? RecalledAt { get; set; }
+
+        public Webhooks.BatchReached Reached => new(Id, Code, ProducerId);
     }
 
     private sealed class RecallRow
@@ -317,6 +301,8 @@ public sealed class RecallRepository(Database db, EventRepository events, Webhoo
         public string? WithdrawalReason { get; set; }
         public long ReleasedCount { get; set; }
         public DateTimeOffset? WithdrawalCompletedAt { get; set; }
+
+        public Webhooks.RecallNotice Notice => new(Id, BatchId, BatchCode, Reason, WithdrawalReason);
 
         public Recall ToRecall() => new(Id, Seq, BatchId, BatchCode, ProducerId, Reason,
             new RecallIssuer(WireEnum<RecallIssuerRole>.Parse(IssuerRole), IssuerId, IssuerName, IssuerLevel is null ? null : WireEnum<AuthorityLevel>.Parse(IssuerLevel)),

@@ -4,7 +4,7 @@ namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>Issues of item serials: writing them a chunk at a time, the printer's file back in order, voiding. Serials
 /// are stored compactly (serial, issue, position); PINs never (see Domain.Serials.ItemSerial.Pin).</summary>
-public sealed class SerialIssueRepository(Database db, Webhooks.WebhookOutbox? outbox = null)
+public sealed class SerialIssueRepository(Database db, Webhooks.IAnnouncements announce)
 {
     /// <summary>An issue of serials; <paramref name="CompletedAt"/> null while its serials are still being written (they
     /// count for nothing until it is set: no scan finds them and no file is handed out).</summary>
@@ -67,14 +67,8 @@ public sealed class SerialIssueRepository(Database db, Webhooks.WebhookOutbox? o
                 await using var connection = await db.OpenAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(CompleteIssueSql), new { Seq = seq, At = issue.CreatedAt }, transaction, cancellationToken: ct));
-                if (outbox is not null)
-                {
-                    var batch = await connection.QuerySingleAsync<BatchOwner>(new CommandDefinition(db.Sql(BatchOfIssueSql), new { issue.BatchId }, transaction, cancellationToken: ct));
-                    await outbox.AddAsync(connection, transaction, [new(Domain.Webhooks.WebhookKinds.SerialsIssued,
-                        new Domain.Webhooks.SerialsIssuedData(issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
-                            new($"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}", $"{outbox.BaseUrl}/api/v1/batches/{issue.BatchId}/serials/{issue.Id}/labels")),
-                        [batch.ProducerId])], issue.CreatedAt, ct);
-                }
+                var batch = await connection.QuerySingleAsync<BatchOwner>(new CommandDefinition(db.Sql(BatchOfIssueSql), new { issue.BatchId }, transaction, cancellationToken: ct));
+                await announce.SerialsIssuedAsync(connection, transaction, issue, new Webhooks.BatchReached(issue.BatchId, batch.Code, batch.ProducerId), ct);
                 await db.CommitAsync(transaction, ct);
             }
         }

@@ -9,11 +9,8 @@ namespace Traceability.Infrastructure.Webhooks;
 /// subscription that hears it, in the change's own transaction. So an announcement exists exactly when its change was
 /// committed: none is lost when a process dies after the commit, none is sent for a change rolled back. The dispatcher
 /// (Api/Webhooks) delivers from here. When no enabled subscription hears a kind, nothing is written (one small read).</summary>
-public sealed class WebhookOutbox(Database db, string baseUrl)
+public sealed class WebhookOutbox(Database db)
 {
-    /// <summary>The API's public base URL, for the links in payloads.</summary>
-    public string BaseUrl { get; } = baseUrl.TrimEnd('/');
-
     /// <summary>One announcement: its kind, its data, and who hears it — the accounts in <paramref name="Audience"/>,
     /// every authority when <paramref name="ToAuthorities"/>, and the admin's subscriptions always.</summary>
     public sealed record Message(string Kind, object Data, IReadOnlyCollection<Guid> Audience, bool ToAuthorities = false, string? DedupeKey = null);
@@ -58,6 +55,16 @@ public sealed class WebhookOutbox(Database db, string baseUrl)
             deliveries += hearing.Count;
         }
         return deliveries;
+    }
+
+    /// <summary>Queues a stored message once more for one subscription (a redelivery its owner asked for); returns the new
+    /// delivery's id.</summary>
+    public async Task<Guid> QueueAsync(DbConnection connection, DbTransaction? transaction, Guid webhookId, Guid messageId, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7(now);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql),
+            new { Id = id, WebhookId = webhookId, MessageId = messageId, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }, transaction, cancellationToken: ct));
+        return id;
     }
 
     private sealed class Subscription

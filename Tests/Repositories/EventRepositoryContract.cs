@@ -16,7 +16,7 @@ public abstract partial class RepositoryContract
         await new ProductRepository(_db).CreateAsync(product, default);
         var batch = new Batch(Guid.CreateVersion7(), product.Id, producerId.Value, "L-" + TracingCode.New()[..6], TracingCode.New(),
             new DateOnly(2025, 11, 1), null, 10m, "KGM", null, _now);
-        return await new BatchRepository(_db).CreateAsync(batch, parents ?? [], default);
+        return await new BatchRepository(_db, NoAnnouncements.Instance).CreateAsync(batch, parents ?? [], default);
     }
 
     private static NewEvent Event(Guid batchId, string note, Guid? corrects = null) => new(batchId, EventType.Harvesting,
@@ -28,7 +28,7 @@ public abstract partial class RepositoryContract
     public async Task Events_ChainSurvivesTheRoundTrip_AndVerifies()
     {
         var batch = await NewBatch();
-        var events = new EventRepository(_db);
+        var events = new EventRepository(_db, NoAnnouncements.Instance);
         var recorded = await events.AppendAsync([Event(batch.Id, "một"), Event(batch.Id, "hai")], _now, default);
         var fix = await events.AppendAsync([Event(batch.Id, "sửa", recorded[0].Id)], _now.AddMinutes(1), default);
 
@@ -50,7 +50,7 @@ public abstract partial class RepositoryContract
     public async Task Events_ConcurrentAppends_SerialiseWithoutGaps()
     {
         var batch = await NewBatch();
-        var events = new EventRepository(_db);
+        var events = new EventRepository(_db, NoAnnouncements.Instance);
         await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => events.AppendAsync([Event(batch.Id, $"e{i}")], _now, default))));
         var chain = await events.ChainAsync(batch.Id, default);
         Assert.That(chain.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 30).Select(i => (long)i)));
@@ -61,7 +61,7 @@ public abstract partial class RepositoryContract
     public async Task Events_UnknownBatch_AppendsNothing()
     {
         var batch = await NewBatch();
-        var events = new EventRepository(_db);
+        var events = new EventRepository(_db, NoAnnouncements.Instance);
         Assert.ThrowsAsync<NotFoundException>(() => events.AppendAsync([Event(batch.Id, "ok"), Event(Guid.NewGuid(), "lost")], _now, default));
         Assert.That(await events.ChainAsync(batch.Id, default), Is.Empty, "all or nothing");
     }
@@ -71,7 +71,7 @@ public abstract partial class RepositoryContract
     /// <summary>A recall run to its end, as the request and the worker run it: started, then stepped until no work is left.</summary>
     internal static async Task<Recall> RecallAllAsync(Database db, Batch root, string reason, DateTimeOffset now)
     {
-        var recalls = new RecallRepository(db, new EventRepository(db));
+        var recalls = new RecallRepository(db, new EventRepository(db, NoAnnouncements.Instance), NoAnnouncements.Instance);
         var recall = await recalls.StartAsync(root, reason, Issuer, now, default);
         while (await recalls.StepAsync(recall.Seq, now, default) > 0) { }
         return (await recalls.GetAsync(recall.Id, default))!;
@@ -108,10 +108,10 @@ public abstract partial class RepositoryContract
 
         var recall = await RecallAllAsync(_db, root, "Lý do", _now);
         Assert.That((recall.AffectedCount, recall.NewlyRecalledCount, recall.Status), Is.EqualTo((3L, 3L, "complete")));
-        var batches = new BatchRepository(_db);
+        var batches = new BatchRepository(_db, NoAnnouncements.Instance);
         Assert.That((await batches.GetAsync(grandchild.Id, default))!.RecallReason, Is.EqualTo("Lý do"));
         Assert.That((await batches.GetAsync(other.Id, default))!.RecalledAt, Is.Null);
-        var chain = await new EventRepository(_db).ChainAsync(grandchild.Id, default);
+        var chain = await new EventRepository(_db, NoAnnouncements.Instance).ChainAsync(grandchild.Id, default);
         Assert.That(chain.Single().Type, Is.EqualTo(EventType.Recalling));
         var again = await RecallAllAsync(_db, root, "Lại", _now);
         Assert.That((again.AffectedCount, again.NewlyRecalledCount), Is.EqualTo((3L, 0L)), "a recalled batch stays recalled, once");
@@ -136,7 +136,7 @@ public abstract partial class RepositoryContract
 
         var recall = await RecallAllAsync(_db, generations[0], "Lý do", _now);
         Assert.That((recall.AffectedCount, recall.NewlyRecalledCount), Is.EqualTo((40L, 40L)), "every generation");
-        var reached = await new RecallRepository(_db, new EventRepository(_db)).ReachedAsync(recall.Seq, 0, 100, default);
+        var reached = await new RecallRepository(_db, new EventRepository(_db, NoAnnouncements.Instance), NoAnnouncements.Instance).ReachedAsync(recall.Seq, 0, 100, default);
         Assert.That(reached.Items.Select(r => r.BatchId), Is.EqualTo(generations.Select(b => b.Id)), "in registration order");
         Assert.That(reached.Items.Select(r => r.Depth), Is.EqualTo(Enumerable.Range(0, 40).Select(k => (k + 1) / 2)));
     }
@@ -147,8 +147,8 @@ public abstract partial class RepositoryContract
         var (producer, _) = await NewProducer();
         var chain = new List<Batch> { await NewBatch(producer.Id) };
         for (var g = 1; g < 70; g++) chain.Add(await NewBatch(producer.Id, [new BatchParent(chain[^1].Id, null)]));
-        var recalls = new RecallRepository(_db, new EventRepository(_db));
-        var batches = new BatchRepository(_db);
+        var recalls = new RecallRepository(_db, new EventRepository(_db, NoAnnouncements.Instance), NoAnnouncements.Instance);
+        var batches = new BatchRepository(_db, NoAnnouncements.Instance);
 
         var lower = await RecallAllAsync(_db, chain[40], "Lô 41 nhiễm khuẩn", _now);
         var top = await RecallAllAsync(_db, chain[0], "Lô gốc nhiễm khuẩn", _now);
@@ -163,7 +163,7 @@ public abstract partial class RepositoryContract
         Assert.That((await batches.GetAsync(chain[39].Id, default))!.RecalledAt, Is.Null, "released: no other recall covers it");
         Assert.That((await batches.GetAsync(chain[40].Id, default))!.RecalledAt, Is.Not.Null, "the lower recall still stands");
         Assert.That((await batches.GetAsync(chain[69].Id, default))!.RecalledAt, Is.Not.Null);
-        var story = await new EventRepository(_db).ChainAsync(chain[0].Id, default);
+        var story = await new EventRepository(_db, NoAnnouncements.Instance).ChainAsync(chain[0].Id, default);
         Assert.That(story.Select(e => e.Type), Is.EqualTo(new[] { EventType.Recalling, EventType.RecallWithdrawn }), "both, in order");
         Assert.That(story[1].Note, Is.EqualTo("Kết quả kiểm nghiệm lại đạt"));
         Assert.That((await recalls.ReachingAsync(chain[50].Id, default)).Select(r => r.Status), Is.EqualTo(new[] { "complete", "withdrawn" }));

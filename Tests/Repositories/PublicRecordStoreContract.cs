@@ -21,7 +21,7 @@ public abstract partial class RepositoryContract
         var product = NewProductFor(producer.Id, gtin);
         await new ProductRepository(_db).CreateAsync(product, default);
         var batch = new Batch(Guid.CreateVersion7(), product.Id, producer.Id, lot, TracingCode.New(), new DateOnly(2025, 11, 1), null, 10m, "KGM", null, _now);
-        return await new BatchRepository(_db).CreateAsync(batch, [], default);
+        return await new BatchRepository(_db, NoAnnouncements.Instance).CreateAsync(batch, [], default);
     }
 
     private async Task<long> SourceVersion(Batch batch) => (await new RecordSource(_db).GetAsync(batch.Code, default))!.SourceVersion;
@@ -63,7 +63,7 @@ public abstract partial class RepositoryContract
         var store = new RecordStore(_db);
         var version = await SourceVersion(batch);
         await store.SaveAsync(Built(batch, version, "v1", "một", [9]), default);
-        await new EventRepository(_db).AppendAsync([Event(batch.Id, "thêm")], _now, default);
+        await new EventRepository(_db, NoAnnouncements.Instance).AppendAsync([Event(batch.Id, "thêm")], _now, default);
         var later = await SourceVersion(batch);
         Assert.That(later, Is.GreaterThan(version), "an event raises the version");
         Assert.That(await store.SaveAsync(Built(batch, later, "v2", "hai", null), default), Is.True);
@@ -88,7 +88,7 @@ public abstract partial class RepositoryContract
         Assert.That(await store.StaleAsync("", 100_000, default), Does.Contain(child.Code), "a new batch is stale until built");
 
         await BuildCurrent(parent);
-        await new EventRepository(_db).AppendAsync([Event(parent.Id, "thu hoạch")], _now, default);
+        await new EventRepository(_db, NoAnnouncements.Instance).AppendAsync([Event(parent.Id, "thu hoạch")], _now, default);
         Assert.That(await IsStale(parent), Is.True, "an event");
 
         await BuildCurrent(parent);
@@ -103,7 +103,7 @@ public abstract partial class RepositoryContract
         var authority = new Authority(Guid.CreateVersion7(), "Sở Nông nghiệp Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", _now);
         var key = ApiKey.New();
         await new AuthorityRepository(_db).CreateAsync(authority, Record(Role.Authority, authority.Id, key), ApiKey.Hash(key), default);
-        await new CertificationRepository(_db).CreateAsync(new OcopCertification(Guid.CreateVersion7(), parent.ProductId, authority.Id, 4,
+        await new CertificationRepository(_db, NoAnnouncements.Instance).CreateAsync(new OcopCertification(Guid.CreateVersion7(), parent.ProductId, authority.Id, 4,
             "QĐ-1", authority.Name, Day, Day.AddYears(3), _now), default);
         Assert.That((await IsStale(parent), await IsStale(child)), Is.EqualTo((true, false)), "a certification: the product's batches");
 
@@ -139,7 +139,7 @@ public abstract partial class RepositoryContract
         var (producer, _) = await NewProducer();
         var product = NewProductFor(producer.Id, gtin);
         await new ProductRepository(_db).CreateAsync(product, default);
-        var batches = new BatchRepository(_db);
+        var batches = new BatchRepository(_db, NoAnnouncements.Instance);
         Batch Lot(string lot) => new(Guid.CreateVersion7(), product.Id, producer.Id, lot, TracingCode.New(), new DateOnly(2025, 11, 1), null, 1m, "KGM", null, _now);
         var upper = await batches.CreateAsync(Lot("AB1"), [], default);
         var lower = await batches.CreateAsync(Lot("ab1"), [], default);

@@ -164,7 +164,7 @@ public abstract partial class RepositoryContract
         var authority = new Authority(Guid.CreateVersion7(), "Hội đồng OCOP tỉnh Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", _now);
         var key = ApiKey.New();
         await new AuthorityRepository(_db).CreateAsync(authority, Record(Role.Authority, authority.Id, key), ApiKey.Hash(key), default);
-        var certs = new CertificationRepository(_db);
+        var certs = new CertificationRepository(_db, NoAnnouncements.Instance);
         var old = new OcopCertification(Guid.CreateVersion7(), product.Id, authority.Id, 3, "1520/QĐ-UBND", "UBND huyện Bá Thước",
             new DateOnly(2021, 3, 1), new DateOnly(2024, 3, 1), _now);
         var recent = old with { Id = Guid.CreateVersion7(), Stars = 4, DecisionNumber = "3981/QĐ-UBND", IssuedOn = new DateOnly(2025, 10, 15), ValidUntil = new DateOnly(2028, 10, 15) };
@@ -180,7 +180,7 @@ public abstract partial class RepositoryContract
         var (producer, _) = await NewProducer();
         var product = NewProductFor(producer.Id);
         await new ProductRepository(_db).CreateAsync(product, default);
-        var batches = new BatchRepository(_db);
+        var batches = new BatchRepository(_db, NoAnnouncements.Instance);
         var batch = new Batch(Guid.CreateVersion7(), product.Id, producer.Id, "MO-2025/A", TracingCode.New(), new DateOnly(2025, 11, 1),
             new DateOnly(2027, 11, 1), 1234.567m, "KGM", new BatchOrigin("Rừng Lũng Cao", "Xã Lũng Cao", "Thanh Hóa", 20.37, 105.14), _now);
         await batches.CreateAsync(batch, [], default);
@@ -204,7 +204,7 @@ public abstract partial class RepositoryContract
         var (producer, _) = await NewProducer();
         var product = NewProductFor(producer.Id);
         await new ProductRepository(_db).CreateAsync(product, default);
-        var batches = new BatchRepository(_db);
+        var batches = new BatchRepository(_db, NoAnnouncements.Instance);
         var first = await batches.CreateAsync(new Batch(Guid.CreateVersion7(), product.Id, producer.Id, "C1", TracingCode.New(),
             new DateOnly(2025, 1, 1), null, null, null, null, _now), [], default);
 

@@ -13,7 +13,7 @@ public abstract partial class RepositoryContract
         var batch = await NewBatchWithGtin(NewGtin(), "S-" + TracingCode.New()[..6]);
         var serials = Enumerable.Range(0, count).Select(_ => ItemSerial.New()).ToList();
         var issue = new SerialIssueRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, count, withPin, _now, "h1");
-        var seq = await new SerialIssueRepository(_db).IssueAsync(issue, key, serials, default);
+        var seq = await new SerialIssueRepository(_db, NoAnnouncements.Instance).IssueAsync(issue, key, serials, default);
         return (batch, issue with { Seq = seq }, serials);
     }
 
@@ -22,7 +22,7 @@ public abstract partial class RepositoryContract
     {
         var (batch, issue, serials) = await IssueSerials(25_000, withPin: true, key: "k-1");  // more than one chunk on each database
         var repository = new ItemRepository(_db);
-        var issues = new SerialIssueRepository(_db);
+        var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         var item = await repository.FindAsync(serials[1234], default);
         Assert.That(item, Is.Not.Null);
         Assert.That((item!.BatchId, item.WithPin, item.VoidedAt, item.Activity), Is.EqualTo((batch.Id, true, (DateTimeOffset?)null, ItemActivity.None)));
@@ -45,8 +45,8 @@ public abstract partial class RepositoryContract
     {
         var (batch, _, serials) = await IssueSerials(10, withPin: false);
         var again = new SerialIssueRepository.Issue(Guid.CreateVersion7(), 0, batch.Id, 2, false, _now, null);
-        Assert.ThrowsAsync<SerialIssueRepository.DuplicateSerialException>(() => new SerialIssueRepository(_db).IssueAsync(again, null, [ItemSerial.New(), serials[3]], default));
-        Assert.That((await new SerialIssueRepository(_db).ListIssuesAsync(batch.Id, default)), Has.Count.EqualTo(1), "the failed issue left no row");
+        Assert.ThrowsAsync<SerialIssueRepository.DuplicateSerialException>(() => new SerialIssueRepository(_db, NoAnnouncements.Instance).IssueAsync(again, null, [ItemSerial.New(), serials[3]], default));
+        Assert.That((await new SerialIssueRepository(_db, NoAnnouncements.Instance).ListIssuesAsync(batch.Id, default)), Has.Count.EqualTo(1), "the failed issue left no row");
     }
 
     [Test]
@@ -55,7 +55,7 @@ public abstract partial class RepositoryContract
         var (batch, issue, serials) = await IssueSerials(50, withPin: false);
         var (other, _, otherSerials) = await IssueSerials(5, withPin: false);
         var repository = new ItemRepository(_db);
-        var issues = new SerialIssueRepository(_db);
+        var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         Assert.That(await issues.VoidAsync(batch.Id, issue.Id, 11, 20, [serials[0], otherSerials[0]], _now, default), Is.EqualTo(11),
             "positions 11–20 and the first serial; not the other batch's");
         Assert.That((await repository.FindAsync(serials[10], default))!.VoidedAt, Is.Not.Null);
@@ -69,7 +69,7 @@ public abstract partial class RepositoryContract
     {
         var (_, _, serials) = await IssueSerials(3, withPin: false);
         var repository = new ItemRepository(_db);
-        var issues = new SerialIssueRepository(_db);
+        var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         var made = ItemSerial.New();
         await repository.AddScansAsync([new(serials[0], 2, _now, _now.AddMinutes(1)), new(made, 5, _now, _now)], default);
         await repository.AddScansAsync([new(serials[0], 1, _now.AddDays(1), _now.AddDays(1))], default);
@@ -83,7 +83,7 @@ public abstract partial class RepositoryContract
     {
         var (_, _, serials) = await IssueSerials(1, withPin: false);
         var repository = new ItemRepository(_db);
-        var issues = new SerialIssueRepository(_db);
+        var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         await repository.AddScansAsync([new(serials[0], 50, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa"] }], default);
         await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }], default);
         var activity = (await repository.FindAsync(serials[0], default))!.Activity;
@@ -99,7 +99,7 @@ public abstract partial class RepositoryContract
     {
         var (batch, _, serials) = await IssueSerials(2, withPin: true);
         var repository = new ItemRepository(_db);
-        var issues = new SerialIssueRepository(_db);
+        var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         var policy = PinPolicy.Default;
         const string shopper = "1111111111111111", stranger = "2222222222222222";
         Assert.That((await repository.RecordPinAsync(serials[0], shopper, true, policy, _now, default)).Outcome, Is.EqualTo(PinOutcome.FirstVerification));

@@ -21,7 +21,9 @@ TypeHandlers.Register();
 var dialect = new SqliteDialect($"Data Source={options.Db}");
 dialect.Migrate(NullLogger.Instance);
 var db = new Database(dialect);
-var events = new EventRepository(db);
+// The real announcer: a fresh database has no subscriptions, so it writes nothing (one small read per append).
+var events = new EventRepository(db, new Traceability.Api.Webhooks.Announcer(new Traceability.Infrastructure.Webhooks.WebhookOutbox(db),
+    new Traceability.Api.PublicRecords.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions()))));
 var random = new Random(20251129);
 var now = new DateTimeOffset(2025, 11, 29, 8, 0, 0, VietnamTime.Offset);
 var plan = new Plan(options, random);

@@ -4,13 +4,27 @@ using Traceability.Domain;
 
 namespace Traceability.Api.PublicRecords;
 
-/// <summary>The canonical public URL of a batch: a GS1 Digital Link when the product has a GTIN,
-/// otherwise the tracing-code page. Both sit under Traceability:PublicBaseUrl.</summary>
+/// <summary>The one home of every URL the API hands out: the canonical public URL of a batch (a GS1 Digital Link when
+/// the product has a GTIN, otherwise the tracing-code page), its public views, and the paths of the API's own resources
+/// (what a 201's Location names and a webhook links to). All absolute ones sit under Traceability:PublicBaseUrl.</summary>
 public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
 {
     private readonly string _base = options.Value.PublicBase;
 
     public string Base => _base;
+
+    /// <summary>An API path made absolute.</summary>
+    public string Absolute(string path) => _base + path;
+
+    public string Page(string code) => $"{_base}/p/{code}";
+
+    public static string BatchPath(Guid id) => $"/api/v1/batches/{id}";
+    public static string EventPath(Guid batchId, Guid eventId) => $"/api/v1/batches/{batchId}/events/{eventId}";
+    public static string ProductPath(Guid id) => $"/api/v1/products/{id}";
+    public static string CertificationsPath(Guid productId) => $"/api/v1/products/{productId}/ocop-certifications";
+    public static string SerialIssuePath(Guid batchId, Guid issueId) => $"/api/v1/batches/{batchId}/serials/{issueId}";
+    public static string SerialLabelsPath(Guid batchId, Guid issueId) => $"/api/v1/batches/{batchId}/serials/{issueId}/labels";
+    public static string RecallPath(Guid id) => $"/api/v1/recalls/{id}";
 
     public string For(Batch batch, string? gtin14) => For(batch.Code, batch.LotNumber, gtin14);
 

@@ -1,82 +1,12 @@
 using Dapper;
-using Traceability.Domain;
 using Traceability.Domain.Webhooks;
-using Traceability.Infrastructure.Webhooks;
 
-namespace Traceability.Infrastructure.Repositories;
+namespace Traceability.Infrastructure.Webhooks;
 
-/// <summary>Webhook subscriptions, and the deliveries the dispatcher takes by lease, attempts and records
-/// (migration 0013_webhooks.sql). Times that decide who may take a delivery are Unix milliseconds.</summary>
-public sealed class WebhookRepository(Database db, WebhookOutbox outbox, WebhookSecrets? secrets = null)
+/// <summary>Deliveries of the outbox's messages: as their owner sees and redelivers them, as the dispatcher takes them by
+/// lease and records each attempt, and their retention. Times that decide who may take a delivery are Unix milliseconds.</summary>
+public sealed class WebhookDeliveryRepository(Database db, WebhookOutbox outbox, WebhookRepository webhooks)
 {
-    private const string Columns = """
-        id, owner_role, owner_id, url, events, description, enabled, disabled_reason, secret, previous_secret, previous_secret_until,
-        failing_since, created_at, updated_at
-        """;
-
-    private const string InsertSql = $"""
-        INSERT INTO webhooks ({Columns})
-        VALUES (@Id, @OwnerRole, @OwnerId, @Url, @Events, @Description, @Enabled, @DisabledReason, @Secret, @PreviousSecret, @PreviousSecretUntil,
-            @FailingSince, @CreatedAt, @UpdatedAt)
-        """;
-
-    public async Task CreateAsync(Webhook w, CancellationToken ct)
-    {
-        using var turn = await db.EnterWriteAsync(ct);
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(w), cancellationToken: ct));
-    }
-
-    private const string GetSql = $"SELECT {Columns} FROM webhooks WHERE id = @Id";
-
-    public async Task<Webhook?> GetAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(db.Sql(GetSql), new { Id = id }, cancellationToken: ct)))?.ToWebhook(Open);
-    }
-
-    private const string ListSql = $"SELECT {Columns} FROM webhooks WHERE owner_role = @OwnerRole AND (owner_id = @OwnerId OR (owner_id IS NULL AND @OwnerId IS NULL)) ORDER BY seq";
-
-    /// <summary>An account's subscriptions, oldest first.</summary>
-    public async Task<IReadOnlyList<Webhook>> ListAsync(Role ownerRole, Guid? ownerId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(ListSql), new { OwnerRole = WireEnum<Role>.Name(ownerRole), OwnerId = ownerId }, cancellationToken: ct));
-        return rows.Select(r => r.ToWebhook(Open)).ToList();
-    }
-
-    private const string UpdateSql = """
-        UPDATE webhooks SET url = @Url, events = @Events, description = @Description, enabled = @Enabled, disabled_reason = @DisabledReason,
-            secret = @Secret, previous_secret = @PreviousSecret, previous_secret_until = @PreviousSecretUntil, failing_since = @FailingSince,
-            updated_at = @UpdatedAt
-        WHERE id = @Id
-        """;
-
-    /// <summary>Stores what an owner changed (url, kinds, description, enabled, a rotated secret).</summary>
-    public async Task UpdateAsync(Webhook w, CancellationToken ct)
-    {
-        using var turn = await db.EnterWriteAsync(ct);
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(UpdateSql), Parameters(w), cancellationToken: ct));
-    }
-
-    private const string DeleteAttemptsSql = "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = @Id)";
-    private const string DeleteDeliveriesSql = "DELETE FROM webhook_deliveries WHERE webhook_id = @Id";
-    private const string DeleteSql = "DELETE FROM webhooks WHERE id = @Id";
-
-    /// <summary>Deletes a subscription with its deliveries and their attempts; nothing more is sent to it.</summary>
-    public async Task DeleteAsync(Guid id, CancellationToken ct)
-    {
-        using var turn = await db.EnterWriteAsync(ct);
-        await using var connection = await db.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var sql in new[] { DeleteAttemptsSql, DeleteDeliveriesSql, DeleteSql })
-            await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new { Id = id }, transaction, cancellationToken: ct));
-        await db.CommitAsync(transaction, ct);
-    }
-
-    // ---- Deliveries, as their owner sees them
-
     public sealed record Attempt(DateTimeOffset AttemptedAt, int? StatusCode, int LatencyMs, string? Error, string? ResponseExcerpt);
 
     public sealed record Delivery(Guid Id, long Seq, Guid MessageId, string Kind, string Status, int Attempts, DateTimeOffset? NextAttemptAt,
@@ -111,11 +41,6 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
 
     private const string MessageOfSql = "SELECT message_id FROM webhook_deliveries WHERE id = @Id AND webhook_id = @WebhookId";
 
-    private const string InsertDeliverySql = """
-        INSERT INTO webhook_deliveries (id, webhook_id, message_id, status, attempts, next_attempt_unix_ms, lease_until_unix_ms, created_at)
-        VALUES (@Id, @WebhookId, @MessageId, 'pending', 0, @Due, 0, @CreatedAt)
-        """;
-
     /// <summary>Queues a message again for a subscription (the same webhook-id, so a receiver that has it can tell); null
     /// when the subscription has no such delivery.</summary>
     public async Task<Guid?> RedeliverAsync(Guid webhookId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
@@ -124,13 +49,8 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
         await using var connection = await db.OpenAsync(ct);
         var messageId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(db.Sql(MessageOfSql), new { Id = deliveryId, WebhookId = webhookId }, cancellationToken: ct));
         if (messageId is null) return null;
-        var id = Guid.CreateVersion7(now);
-        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertDeliverySql),
-            new { Id = id, WebhookId = webhookId, MessageId = messageId, Due = now.ToUnixTimeMilliseconds(), CreatedAt = now }, cancellationToken: ct));
-        return id;
+        return await outbox.QueueAsync(connection, null, webhookId, messageId.Value, now, ct);
     }
-
-    // ---- The dispatcher's side
 
     /// <summary>A delivery taken by a dispatcher: what to send, where, signed with which secrets.</summary>
     public sealed record Due(Guid Id, Guid WebhookId, string Url, IReadOnlyList<string> Secrets, Guid MessageId, string Payload, int Attempts,
@@ -172,7 +92,7 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
             if (await connection.ExecuteAsync(new CommandDefinition(db.Sql(LeaseSql), args, cancellationToken: ct)) == 0) return [];
         var rows = await connection.QueryAsync<DueRow>(new CommandDefinition(db.Sql(LeasedSql), args, cancellationToken: ct));
         return rows.Select(r => new Due(r.Id, r.WebhookId, r.Url,
-            r.PreviousSecret is { } p && r.PreviousSecretUntil > now ? [Open(r.Secret, r.WebhookId), Open(p, r.WebhookId)] : [Open(r.Secret, r.WebhookId)],
+            Webhook.SigningSecrets(webhooks.Open(r.Secret, r.WebhookId), r.PreviousSecret is { } p ? webhooks.Open(p, r.WebhookId) : null, r.PreviousSecretUntil, now),
             r.MessageId, r.Payload, r.Attempts, r.CreatedAt)).ToList();
     }
 
@@ -223,18 +143,11 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
             }
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(FailedSql), o, transaction, cancellationToken: ct));
             var since = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(db.Sql(FailingSinceSql), o, transaction, cancellationToken: ct));
-            string? reason = o.GoneForGood
-                ? $"The receiver answered 410 Gone at {o.AttemptedAt:u}."
-                : since is { } s && o.AttemptedAt - s >= disableAfter
-                    ? $"Every delivery failed from {s:u} to {o.AttemptedAt:u} (last: {o.Error ?? $"HTTP {o.StatusCode}"})."
-                    : null;
-            if (reason is not null)
+            if (Webhook.DisableReason(o.GoneForGood, since, o.AttemptedAt, disableAfter, o.Error ?? $"HTTP {o.StatusCode}") is { } reason)
                 await connection.ExecuteAsync(new CommandDefinition(db.Sql(DisableSql), new { o.WebhookId, Reason = reason, Now = o.AttemptedAt }, transaction, cancellationToken: ct));
         }
         await db.CommitAsync(transaction, ct);
     }
-
-    // ---- Retention
 
     private const string SweepAttemptsSql = """
         DELETE FROM webhook_attempts WHERE delivery_id IN
@@ -259,80 +172,6 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepMessagesSql), new { Before = before }, transaction, cancellationToken: ct));
         await db.CommitAsync(transaction, ct);
         return removed;
-    }
-
-    // ---- Announcements made by the calendar
-
-    private const string ExpiringSql = $"""
-        SELECT {CertificationRepository.Columns}, (SELECT p.producer_id FROM products p WHERE p.id = c.product_id) AS producer_id
-        FROM ocop_certifications c
-        WHERE c.valid_until >= @Today AND c.valid_until <= @Horizon
-          AND NOT EXISTS (SELECT 1 FROM ocop_certifications n WHERE n.product_id = c.product_id AND n.valid_until > c.valid_until)
-        """;
-
-    private const string AnnouncedSql = "SELECT COUNT(*) FROM webhook_messages WHERE dedupe_key = @Key";
-
-    /// <summary>Announces certification.expiring for each product's latest certification 30 days before its validUntil
-    /// (from 30 down to 8 days left) and 7 days before (7 down to 0), once each (a dedupe key), counted in Vietnam time.
-    /// Returns how many deliveries were queued.</summary>
-    public async Task<int> QueueExpiringAsync(DateOnly today, DateTimeOffset now, CancellationToken ct)
-    {
-        var horizon = today.AddDays(WebhookKinds.ExpiryNoticeDays.Max());
-        await using var connection = await db.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ExpiringRow>(new CommandDefinition(db.Sql(ExpiringSql), new { Today = today, Horizon = horizon }, cancellationToken: ct))).ToList();
-        var queued = 0;
-        foreach (var r in rows)
-        {
-            var daysLeft = r.ValidUntil.DayNumber - today.DayNumber;
-            var notice = WebhookKinds.ExpiryNoticeDays.Where(d => daysLeft <= d).Min();
-            var message = CertificationRepository.Announcement(outbox, WebhookKinds.CertificationExpiring, r.ToCertification(), r.ProducerId, (daysLeft, notice));
-            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(AnnouncedSql), new { Key = message.DedupeKey }, cancellationToken: ct)) > 0) continue;
-            using var turn = await db.EnterWriteAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                queued += await outbox.AddAsync(connection, transaction, [message], now, ct);
-                await db.CommitAsync(transaction, ct);
-            }
-            catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
-            {
-                await transaction.RollbackAsync(ct);  // another process announced it first
-            }
-        }
-        return queued;
-    }
-
-    private string Open(string stored, Guid webhookId) => secrets?.Open(stored, webhookId) ?? stored;
-
-    private string Seal(string secret, Guid webhookId) => secrets?.Seal(secret, webhookId) ?? secret;
-
-    private object Parameters(Webhook w) => new
-    {
-        w.Id, OwnerRole = WireEnum<Role>.Name(w.OwnerRole), w.OwnerId, w.Url, Events = string.Join(' ', w.Events), w.Description, w.Enabled, w.DisabledReason,
-        Secret = Seal(w.Secret, w.Id), PreviousSecret = w.PreviousSecret is { } previous ? Seal(previous, w.Id) : null, w.PreviousSecretUntil, w.FailingSince,
-        w.CreatedAt, w.UpdatedAt,
-    };
-
-    private sealed class Row
-    {
-        public Guid Id { get; set; }
-        public string OwnerRole { get; set; } = "";
-        public Guid? OwnerId { get; set; }
-        public string Url { get; set; } = "";
-        public string Events { get; set; } = "";
-        public string? Description { get; set; }
-        public bool Enabled { get; set; }
-        public string? DisabledReason { get; set; }
-        public string Secret { get; set; } = "";
-        public string? PreviousSecret { get; set; }
-        public DateTimeOffset? PreviousSecretUntil { get; set; }
-        public DateTimeOffset? FailingSince { get; set; }
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset UpdatedAt { get; set; }
-
-        public Webhook ToWebhook(Func<string, Guid, string> open) => new(Id, WireEnum<Role>.Parse(OwnerRole), OwnerId, Url,
-            Events.Split(' ', StringSplitOptions.RemoveEmptyEntries), Description, Enabled, DisabledReason, open(Secret, Id),
-            PreviousSecret is { } previous ? open(previous, Id) : null, PreviousSecretUntil, FailingSince, CreatedAt, UpdatedAt);
     }
 
     private sealed class DeliveryRow
@@ -370,10 +209,5 @@ public sealed class WebhookRepository(Database db, WebhookOutbox outbox, Webhook
         public string Payload { get; set; } = "";
         public int Attempts { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
-    }
-
-    private sealed class ExpiringRow : CertificationRepository.Row
-    {
-        public Guid ProducerId { get; set; }
     }
 }

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using Traceability.Api.PublicRecords;
+using Traceability.Domain;
+using Traceability.Domain.Events;
+using Traceability.Domain.Webhooks;
+using Traceability.Infrastructure.Repositories;
+using Traceability.Infrastructure.Webhooks;
+
+namespace Traceability.Api.Webhooks;
+
+/// <summary>The one place a webhook message is composed: what each says and its links (from <see cref="PublicLinks"/>),
+/// written to the outbox in the transaction of the change it announces. Who hears each kind is
+/// <see cref="WebhookOutbox"/>'s (subscriptions) and the audience named here.</summary>
+public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnouncements
+{
+    private BatchLinks Links(Guid batchId, string code) => new(links.Absolute(PublicLinks.BatchPath(batchId)), links.Page(code));
+
+    /// <summary>batch.created, to its producer.</summary>
+    public Task BatchCreatedAsync(DbConnection connection, DbTransaction transaction, Batch b, IReadOnlyList<BatchParent> parents, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, [new(WebhookKinds.BatchCreated,
+            new BatchCreatedData(b.Id, b.Code, b.ProductId, b.LotNumber, b.ProducedOn, parents.Select(p => p.ParentId).ToList(), Links(b.Id, b.Code)),
+            [b.ProducerId])], b.CreatedAt, ct);
+
+    /// <summary>event.recorded, to the producer of each event's batch.</summary>
+    public Task EventsRecordedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordedEvent> events, DateTimeOffset now,
+        CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, events.Select(r => new WebhookOutbox.Message(WebhookKinds.EventRecorded, EventData(r.Event),
+            [r.ProducerId])).ToList(), now, ct);
+
+    private EventRecordedData EventData(SupplyChainEvent e) =>
+        new(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
+            new EventLinks(links.Absolute(PublicLinks.EventPath(e.BatchId, e.Id)), links.Absolute(PublicLinks.BatchPath(e.BatchId)), links.Page(e.BatchCode)));
+
+    /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
+    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
+    public Task BatchesRecalledAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
+        DateTimeOffset now, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecalled,
+            new BatchRecalledData(b.BatchId, b.Code, b.ProducerId, recall.Reason, now,
+                b.BatchId == recall.BatchId ? null : new RecallCause(recall.BatchId, recall.BatchCode), Links(b.BatchId, b.Code), recall.RecallId),
+            [b.ProducerId], ToAuthorities: true)).ToList(), now, ct);
+
+    /// <summary>batch.recall_withdrawn, for each released batch, to the same audience.</summary>
+    public Task BatchesReleasedAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
+        DateTimeOffset now, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecallWithdrawn,
+            new BatchRecallWithdrawnData(b.BatchId, b.Code, b.ProducerId, recall.RecallId, recall.WithdrawalReason ?? "", now, Links(b.BatchId, b.Code)),
+            [b.ProducerId], ToAuthorities: true)).ToList(), now, ct);
+
+    /// <summary>certification.recorded, to the product's producer and the certifying authority.</summary>
+    public Task CertificationRecordedAsync(DbConnection connection, DbTransaction transaction, OcopCertification c, Guid producerId, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, [Certification(WebhookKinds.CertificationRecorded, c, producerId, null, null)], c.CreatedAt, ct);
+
+    /// <summary>certification.expiring with the days left, to the same audience, once per notice (its dedupe key).</summary>
+    public Task<int> CertificationExpiringAsync(DbConnection connection, DbTransaction transaction, ExpiryNotice n, DateTimeOffset now, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, [Certification(WebhookKinds.CertificationExpiring, n.Certification, n.ProducerId, n.DaysLeft, n.DedupeKey)], now, ct);
+
+    private WebhookOutbox.Message Certification(string kind, OcopCertification c, Guid producerId, int? daysLeft, string? dedupeKey) =>
+        new(kind, new CertificationData(c.Id, c.ProductId, producerId, c.AuthorityId, c.Stars, c.DecisionNumber, c.IssuedOn, c.ValidUntil, daysLeft,
+                new CertificationLinks(links.Absolute(PublicLinks.CertificationsPath(c.ProductId)), links.Absolute(PublicLinks.ProductPath(c.ProductId)))),
+            [producerId, c.AuthorityId], DedupeKey: dedupeKey);
+
+    /// <summary>serials.issued, to the batch's producer.</summary>
+    public Task SerialsIssuedAsync(DbConnection connection, DbTransaction transaction, SerialIssueRepository.Issue issue, BatchReached batch,
+        CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, [new(WebhookKinds.SerialsIssued,
+            new SerialsIssuedData(issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
+                new SerialLinks(links.Absolute(PublicLinks.SerialIssuePath(issue.BatchId, issue.Id)), links.Absolute(PublicLinks.SerialLabelsPath(issue.BatchId, issue.Id)))),
+            [batch.ProducerId])], issue.CreatedAt, ct);
+}
