@@ -46,6 +46,15 @@ public sealed class FieldErrors
         return value is { } ok ? Bounds.Normalize(ok) : null;
     }
 
+    /// <summary>A place's coordinates: both or neither, each within its range (fields <paramref name="at"/>latitude and
+    /// <paramref name="at"/>longitude; <paramref name="at"/> is "origin." or "events[3].location.").</summary>
+    public void Coordinates(string at, double? latitude, double? longitude)
+    {
+        if (latitude is < -90 or > 90) Add(at + "latitude", "Between -90 and 90.");
+        if (longitude is < -180 or > 180) Add(at + "longitude", "Between -180 and 180.");
+        if (latitude.HasValue != longitude.HasValue) Add(at.TrimEnd('.'), "Give both latitude and longitude, or neither.");
+    }
+
     public T? Enum<T>(string field, string? value, bool required = true) where T : struct, System.Enum
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
 using Traceability.Domain;
 
 namespace Traceability.Api.Contracts;
@@ -9,44 +8,32 @@ public sealed record OriginDto([property: Required] string? Name, string? Commun
 /// <summary>A batch this one was made from: one of the caller's own by <c>batchId</c>, or any producer's by its public <c>code</c>.</summary>
 public sealed record ParentRequest(Guid? BatchId, string? Code, decimal? Quantity);
 
-public sealed partial record CreateBatchRequest(
+public sealed record CreateBatchRequest(
     [property: Required] Guid? ProductId, [property: Required] string? LotNumber, [property: Required] DateOnly? ProducedOn, DateOnly? ExpiresOn,
     decimal? Quantity, string? Unit, OriginDto? Origin, List<ParentRequest?>? Parents)
 {
-    public const int MaxParents = 100;
-
     /// <param name="product">The product named by productId; null when none was given (<paramref name="v"/> says so).</param>
     public Batch ToBatch(Guid id, Product? product, DateOnly today, DateTimeOffset now, FieldErrors v)
     {
         if (!Domain.LotNumber.IsValid(LotNumber))
             v.Add("lotNumber", $"1–{Domain.LotNumber.MaxLength} characters: letters, digits and !\"%&'()*+,-./:;<=>?_ (GS1 AI 10).");
-        var producedOn = v.Date("producedOn", ProducedOn);
-        var givenExpiry = v.Date("expiresOn", ExpiresOn);
-        if (ProducedOn is null) v.Add("producedOn", "Required.");
-        else if (ProducedOn > today) v.Add("producedOn", "Cannot be in the future.");
-        var expiresOn = givenExpiry ?? (producedOn is { } day ? product?.DefaultExpiry(day) : null);
-        if (givenExpiry is not null && producedOn is not null && givenExpiry < producedOn) v.Add("expiresOn", "Cannot be before producedOn.");
+        var (producedOn, expiresOn) = BatchRules.Dates(v, ProducedOn, ExpiresOn, product, today);
         var quantity = v.Quantity("quantity", Quantity);
         var unit = v.Optional("unit", Unit, 3);
-        if (unit is not null && !UnitPattern().IsMatch(unit)) v.Add("unit", "A UN/CEFACT Recommendation 20 code such as KGM, LTR or H87.");
-        if (Quantity is not null && unit is null) v.Add("unit", "Required with quantity.");
+        BatchRules.CheckQuantity(v, Quantity, unit);
         BatchOrigin? origin = null;
         if (Origin is not null)
         {
             var name = v.Required("origin.name", Origin.Name, 200);
             var commune = v.Optional("origin.commune", Origin.Commune, 100);
             var province = v.Optional("origin.province", Origin.Province, 100);
-            if (Origin.Latitude is < -90 or > 90) v.Add("origin.latitude", "Between -90 and 90.");
-            if (Origin.Longitude is < -180 or > 180) v.Add("origin.longitude", "Between -180 and 180.");
-            if (Origin.Latitude.HasValue != Origin.Longitude.HasValue) v.Add("origin", "Give both latitude and longitude, or neither.");
+            v.Coordinates("origin.", Origin.Latitude, Origin.Longitude);
             origin = new BatchOrigin(name, commune, province, Origin.Latitude, Origin.Longitude);
         }
         v.ThrowIfInvalid();
         return new Batch(id, product!.Id, product.ProducerId, LotNumber!, TracingCode.New(), producedOn!.Value, expiresOn,
             quantity, unit, origin, now);
     }
-
-    [GeneratedRegex("^[A-Z0-9]{2,3}$")] private static partial Regex UnitPattern();
 }
 
 public sealed record RecallInfo(DateTimeOffset RecalledAt, string Reason);

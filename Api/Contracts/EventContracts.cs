@@ -32,65 +32,40 @@ public sealed record BulkEventsRequest([property: Required] List<BulkEventReques
 
 public static partial class EventInput
 {
-    public const int MaxAttributes = 50;
-    public const int MaxCertificates = 20;
     public const int MaxBulk = 1000;
-    public const int MaxItems = 1000;
-    public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(10);
 
     /// <summary>Validates one event; field paths start with <paramref name="prefix"/> ("" or "events[3].").</summary>
     public static NewEvent? Read(EventRequest r, Guid batchId, DateTimeOffset now, FieldErrors v, string prefix)
     {
         var type = v.Enum<EventType>(prefix + "type", r.Type);
-        if (type is { } t && !EventTypes.Of(t).Recordable) v.Add(prefix + "type", $"'{r.Type}' is recorded by the system (POST /batches/{{id}}/recall).");
+        if (type is { } t) EventRules.CheckType(v, prefix + "type", t, r.Type!);
         var occurredAt = ReadTime(r.OccurredAt, now, v, prefix + "occurredAt");
         EventLocation? location = null;
         if (r.Location is { } l)
         {
             var name = v.Optional(prefix + "location.name", l.Name, 200);
-            if (l.Latitude is < -90 or > 90) v.Add(prefix + "location.latitude", "Between -90 and 90.");
-            if (l.Longitude is < -180 or > 180) v.Add(prefix + "location.longitude", "Between -180 and 180.");
-            if (l.Latitude.HasValue != l.Longitude.HasValue) v.Add(prefix + "location", "Give both latitude and longitude, or neither.");
+            v.Coordinates(prefix + "location.", l.Latitude, l.Longitude);
             var gln = v.Optional(prefix + "location.gln", l.Gln, 13);
-            if (gln is not null && !(gln.Length == 13 && gln.All(char.IsAsciiDigit) && Gtin.CheckDigit(gln.AsSpan(0, 12)) == gln[12] - '0'))
-                v.Add(prefix + "location.gln", "A 13-digit GS1 Global Location Number with a valid check digit.");
-            location = new EventLocation(name, Round(l.Latitude), Round(l.Longitude), gln);
+            if (gln is not null && !EventRules.IsGln(gln)) v.Add(prefix + "location.gln", "A 13-digit GS1 Global Location Number with a valid check digit.");
+            location = new EventLocation(name, EventRules.Round(l.Latitude), EventRules.Round(l.Longitude), gln);
             if (location is { Name: null, Latitude: null, Gln: null }) location = null;
         }
         var actor = v.Optional(prefix + "actor", r.Actor, 200);
         var note = v.Optional(prefix + "note", r.Note, 2000, multiLine: true);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (r.Attributes is { Count: > MaxAttributes }) v.Add(prefix + "attributes", $"At most {MaxAttributes}.");
-        foreach (var (key, value) in r.Attributes ?? [])
-        {
-            var k = Text.Normalize(key) ?? "";
-            if (k.Length is 0 or > 100) v.Add(prefix + "attributes", $"Keys are 1–100 characters ('{k}').");
-            else if (Text.Problem(k, multiLine: false) is { } keyProblem) v.Add(prefix + "attributes", $"Key '{k}': {keyProblem}");
-            else if (value is null || value.Length > 1000) v.Add($"{prefix}attributes.{k}", "A text of at most 1000 characters.");
-            else if (Text.Problem(value) is { } problem) v.Add($"{prefix}attributes.{k}", problem);
-            else attributes[k] = value;
-        }
+        var attributes = EventRules.Attributes(v, prefix, r.Attributes);
         var certificates = new List<EventCertificate>();
-        if (r.Certificates is { Count: > MaxCertificates }) v.Add(prefix + "certificates", $"At most {MaxCertificates}.");
+        if (r.Certificates is { Count: > EventRules.MaxCertificates }) v.Add(prefix + "certificates", $"At most {EventRules.MaxCertificates}.");
         for (var i = 0; i < (r.Certificates?.Count ?? 0); i++)
         {
             var c = r.Certificates![i];
             var path = $"{prefix}certificates[{i}].";
             if (c is null) { v.Add($"{prefix}certificates[{i}]", "Required."); continue; }
             var url = v.Optional(path + "url", c.Url, 2000);
-            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps)) v.Add(path + "url", "An absolute https:// URL.");
+            if (url is not null && !EventRules.IsCertificateUrl(url)) v.Add(path + "url", "An absolute https:// URL.");
             certificates.Add(new EventCertificate(v.Required(path + "name", c.Name, 200), v.Optional(path + "number", c.Number, 100),
                 v.Optional(path + "issuedBy", c.IssuedBy, 200), v.Date(path + "validUntil", c.ValidUntil), url));
         }
-        var items = new List<string>();
-        if (r.Items is { Count: > MaxItems }) v.Add(prefix + "items", $"At most {MaxItems:N0} items.");
-        for (var i = 0; i < (r.Items?.Count ?? 0); i++)
-        {
-            var serial = r.Items![i];
-            if (!Domain.Serials.ItemSerial.IsValid(serial)) v.Add($"{prefix}items[{i}]", "A serial: 1–20 characters of GS1's AI (21) set.");
-            else if (items.Contains(serial!)) v.Add($"{prefix}items[{i}]", "Named twice.");
-            else items.Add(serial!);
-        }
+        var items = EventRules.Items(v, prefix, r.Items);
         return v.IsValid && type is not null && occurredAt is not null
             ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects) { Items = items }
             : null;
@@ -104,13 +79,9 @@ public static partial class EventInput
             v.Add(field, "ISO 8601 with an offset (Z or ±hh:mm), e.g. 2025-11-20T06:30:00+07:00.");
             return null;
         }
-        if (!Bounds.Contains(time)) v.Add(field, Bounds.TimeRule);
-        else if (time > now + MaxFuture) v.Add(field, "More than 10 minutes in the future.");
+        EventRules.CheckOccurredAt(v, field, time, now);
         return time;
     }
-
-    /// <summary>Coordinates are kept to 7 decimal places (about 1 cm), the precision the hash chain writes.</summary>
-    private static double? Round(double? d) => d is null ? null : Math.Round(d.Value, 7);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
     private static partial Regex WithOffset();

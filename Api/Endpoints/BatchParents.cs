@@ -13,8 +13,8 @@ public static class BatchParents
         var parents = new List<BatchParent>();
         if (requested is null or { Count: 0 }) return parents;
         var v = new FieldErrors();
-        if (requested.Count > CreateBatchRequest.MaxParents) v.Add("parents", $"At most {CreateBatchRequest.MaxParents}.");
-        for (var i = 0; i < Math.Min(requested.Count, CreateBatchRequest.MaxParents); i++)
+        if (requested.Count > BatchRules.MaxParents) v.Add("parents", $"At most {BatchRules.MaxParents}.");
+        for (var i = 0; i < Math.Min(requested.Count, BatchRules.MaxParents); i++)
         {
             var field = $"parents[{i}]";
             var p = requested[i];

@@ -178,18 +178,6 @@ public sealed class RecordStore(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(LastSeqSql), cancellationToken: ct));
     }
 
-    private const string StaleCodesSql = """
-        SELECT {top} r.code FROM public_records r JOIN batches b ON b.id = r.batch_id
-        WHERE b.record_version <> r.built_version AND r.code > @After ORDER BY r.code {limit}
-        """;
-
-    /// <summary>A keyset page (by code) of every stale record.</summary>
-    public async Task<IReadOnlyList<string>> StaleAsync(string after, int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(StaleCodesSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
-    }
-
     private const string DueSql = "SELECT {top} code FROM public_records WHERE changes_on <= @Today AND code > @After ORDER BY code {limit}";
 
     /// <summary>A keyset page (by code) of the records that show something else from <paramref name="today"/> on (a
