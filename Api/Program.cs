@@ -1,9 +1,18 @@
 using Traceability.Api.Auth;
-using Traceability.Api.Endpoints;
+using Traceability.Api.Authorities;
+using Traceability.Api.Batches;
+using Traceability.Api.Certifications;
+using Traceability.Api.Epcis;
+using Traceability.Api.Events;
+using Traceability.Api.Hosting;
+using Traceability.Api.OpenApi;
+using Traceability.Api.Producers;
+using Traceability.Api.Products;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Endpoints;
 using Traceability.Api.Recalls;
-using Traceability.Api.Setup;
-using Traceability.Api.Startup;
+using Traceability.Api.ReferenceData;
+using Traceability.Api.Serials;
 using Traceability.Api.Webhooks;
 
 MallocArenas.Limit();

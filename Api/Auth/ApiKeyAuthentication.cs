@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Traceability.Api.Setup;
+using Traceability.Api.Hosting;
 using Traceability.Domain;
 
 namespace Traceability.Api.Auth;

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
-using Traceability.Api.Contracts;
-using Traceability.Api.Setup;
+using Traceability.Api.Hosting;
+using Traceability.Api.Producers;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Traceability.Api.Contracts;
+using Traceability.Api.Events;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Building;
 
 namespace Traceability.Api.Pages;
 

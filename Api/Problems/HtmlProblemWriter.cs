@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Serving;
 
 namespace Traceability.Api.Problems;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
-using Traceability.Api.Setup;
+using Traceability.Api.Hosting;
 
 namespace Traceability.Api.Problems;
 

@@ -4,6 +4,10 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
+using Traceability.Api.PublicRecords.Building;
+using Traceability.Api.PublicRecords.Freshness;
+using Traceability.Api.PublicRecords.Scans;
+using Traceability.Api.PublicRecords.Serving;
 using Traceability.Infrastructure.PublicRecords;
 
 namespace Traceability.Api.PublicRecords;
@@ -66,8 +70,8 @@ public static class PublicSetup
         services.AddSingleton<RecordReader>();
         services.AddSingleton<StoredPage>();
         services.AddSingleton<RecordBuilder>();
-        services.AddSingleton<RecordRebuilder>();
-        services.AddHostedService(sp => sp.GetRequiredService<RecordRebuilder>());
+        services.AddSingleton<RecordRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordRefresher>());
         services.AddSingleton<ChainAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<ChainAudit>());
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Traceability.Api.Contracts;
+using Traceability.Api.Certifications;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 
 namespace Traceability.Api.Recalls;

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
-using Traceability.Api.Contracts;
+using Traceability.Api.Certifications;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Building;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
 

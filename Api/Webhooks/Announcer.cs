@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Building;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Domain.Webhooks;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Traceability.Api.Setup;
 using Traceability.Infrastructure;
 using Traceability.Infrastructure.Repositories;
 using Traceability.Infrastructure.Webhooks;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using NUnit.Framework;
+using Traceability.Api.PublicRecords.Scans;
 using Traceability.Tests.Events;
 using Traceability.Tests.Support;
 
@@ -59,7 +60,7 @@ public sealed class DatabaseFaultTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static readonly TimeSpan ScanFlusherInterval = Traceability.Api.PublicRecords.ScanFlusher.Interval;
+    private static readonly TimeSpan ScanFlusherInterval = Traceability.Api.PublicRecords.Scans.ScanFlusher.Interval;
 
     /// <summary>Shoppers' page views; answers the number served (each is a scan to count).</summary>
     private static async Task<int> ViewAsync(HttpClient shopper, string code, int count)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using NUnit.Framework;
+using Traceability.Api.PublicRecords.Serving;
 using Traceability.Tests.Events;
 using Traceability.Tests.Support;
 
@@ -47,7 +48,7 @@ public sealed class QrCodeTests : ApiTest
         var (text, width, rgba) = QrDecoder.DecodePng(await Api.CreateClient().GetByteArrayAsync($"/p/{code}/qr.png?size=400"));
         Assert.That((text, width), Is.EqualTo(($"https://trace.example.vn/p/{code}", 400)), "exactly the size asked for");
         var modules = int.Parse(System.Text.RegularExpressions.Regex.Match(svg, "viewBox=\"0 0 (\\d+)").Groups[1].Value);
-        var (perModule, _) = Traceability.Api.PublicRecords.QrCodes.Layout(modules, 400);
+        var (perModule, _) = Traceability.Api.PublicRecords.Serving.QrCodes.Layout(modules, 400);
         var start = (400 - perModule * modules) / 2 + 4 * perModule;   // the leftover pixels widen the quiet zone
         for (var x = 0; x < start; x++)
             Assert.That(rgba[(width * (width / 2) + x) * 4], Is.EqualTo(255), $"pixel {x} of the quiet zone is white");
@@ -65,7 +66,7 @@ public sealed class QrCodeTests : ApiTest
         Assert.That(text, Is.EqualTo($"https://trace.example.vn/p/{code}"));
         var modules = int.Parse(System.Text.RegularExpressions.Regex.Match(await Api.CreateClient().GetStringAsync($"/p/{code}/qr.svg"),
             "viewBox=\"0 0 (\\d+)").Groups[1].Value);
-        var smallest = Traceability.Api.PublicRecords.QrCodes.MinPixelsPerModule * modules;
+        var smallest = Traceability.Api.PublicRecords.Serving.QrCodes.MinPixelsPerModule * modules;
         Assert.That(width, Is.EqualTo(Math.Max(size, smallest)), $"{modules} modules");
     }
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Building;
+using Traceability.Api.PublicRecords.Freshness;
 using Traceability.Tests.Events;
 using Traceability.Tests.Support;
 
@@ -130,7 +132,7 @@ public sealed class RecordFreshnessTests
         var product = await producer.CreateProductAsync();
         var batch = await producer.CreateBatchAsync(product.Id(), "WRK-1");
         await producer.AppendAsync(batch.Id(), EventScenario.Harvest(note: "Không ai xem"));
-        var rebuilder = api.Services.GetRequiredService<RecordRebuilder>();
+        var rebuilder = api.Services.GetRequiredService<RecordRefresher>();
         Assert.That(await rebuilder.RebuildOnceAsync(default), Is.GreaterThanOrEqualTo(1));
         Assert.That(await rebuilder.RebuildOnceAsync(default), Is.Zero, "nothing stale any more");
         using (var db = api.OpenDatabase())
@@ -141,7 +143,7 @@ public sealed class RecordFreshnessTests
         }
 
         using var moved = new ApiFactory(new() { ["Traceability:PublicBaseUrl"] = "https://truyxuat.thanhhoa.gov.vn" }, databasePath: api.DatabasePath);
-        await moved.Services.GetRequiredService<RecordRebuilder>().EnsureBuildKeyAsync(default);
+        await moved.Services.GetRequiredService<RecordRefresher>().EnsureBuildKeyAsync(default);
         var record = await Json(moved, batch.GetProperty("code").GetString()!);
         Assert.That(record.GetProperty("publicUrl").GetString(), Does.StartWith("https://truyxuat.thanhhoa.gov.vn/"));
     }

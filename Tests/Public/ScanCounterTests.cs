@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Scans;
 using Traceability.Infrastructure.PublicRecords;
 
 namespace Traceability.Tests.Public;

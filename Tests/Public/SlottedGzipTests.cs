@@ -3,6 +3,7 @@ using System.Text;
 using NUnit.Framework;
 using Traceability.Api.Pages;
 using Traceability.Api.PublicRecords;
+using Traceability.Api.PublicRecords.Building;
 
 namespace Traceability.Tests.Public;
 

@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using NUnit.Framework;
 using Traceability.Infrastructure;
-using Traceability.Infrastructure.Repositories;
 using Traceability.Infrastructure.Migrations;
+using Traceability.Infrastructure.Repositories;
 using Traceability.Infrastructure.SqlServer;
 
 namespace Traceability.Tests.SqlServer;

@@ -23,7 +23,7 @@ dialect.Migrate(NullLogger.Instance);
 var db = new Database(dialect);
 // The real announcer: a fresh database has no subscriptions, so it writes nothing (one small read per append).
 var events = new EventRepository(db, new Traceability.Api.Webhooks.Announcer(new Traceability.Infrastructure.Webhooks.WebhookOutbox(db),
-    new Traceability.Api.PublicRecords.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions()))));
+    new Traceability.Api.PublicRecords.Building.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Hosting.TraceabilityOptions()))));
 var random = new Random(20251129);
 var now = new DateTimeOffset(2025, 11, 29, 8, 0, 0, VietnamTime.Offset);
 var plan = new Plan(options, random);
@@ -87,27 +87,27 @@ foreach (var chunk in plan.Batches.Chunk(2000))
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
 // The stored public records, built by the API's own builder, as the API would after each of these writes.
 var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
-Traceability.Api.Setup.HttpSetup.Configure(json.SerializerOptions);
+Traceability.Api.Hosting.HttpSetup.Configure(json.SerializerOptions);
 var pageServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
     .AddLogging()
     .AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All))
     .BuildServiceProvider();
 var store = new Traceability.Infrastructure.PublicRecords.RecordStore(db);
-var builder = new Traceability.Api.PublicRecords.RecordBuilder(new Traceability.Infrastructure.PublicRecords.RecordSource(db), store,
-    new Traceability.Api.PublicRecords.StoredPage(pageServices, NullLoggerFactory.Instance),
-    new Traceability.Api.PublicRecords.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
+var builder = new Traceability.Api.PublicRecords.Building.RecordBuilder(new Traceability.Infrastructure.PublicRecords.RecordSource(db), store,
+    new Traceability.Api.PublicRecords.Building.StoredPage(pageServices, NullLoggerFactory.Instance),
+    new Traceability.Api.PublicRecords.Building.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Hosting.TraceabilityOptions { PublicBaseUrl = options.PublicBaseUrl })),
     TimeProvider.System, Microsoft.Extensions.Options.Options.Create(json));
 foreach (var b in plan.Batches) await builder.BuildAsync(b.Code, default);
 // Built for this base URL and format: the API's start-up check must not mark them all stale again.
-await new Traceability.Infrastructure.Repositories.SettingsRepository(db).SetAsync(Traceability.Api.PublicRecords.RecordRebuilder.BuildKeySetting,
-    Traceability.Api.PublicRecords.RecordRebuilder.BuildKey(options.PublicBaseUrl.TrimEnd('/')), default);
+await new Traceability.Infrastructure.Repositories.SettingsRepository(db).SetAsync(Traceability.Api.PublicRecords.Freshness.RecordRefresher.BuildKeySetting,
+    Traceability.Api.PublicRecords.Freshness.RecordRefresher.BuildKey(options.PublicBaseUrl.TrimEnd('/')), default);
 Console.WriteLine($"public records written: {clock.Elapsed.TotalSeconds:F1} s");
 // The hash-chain audit's first pass over the whole dataset: its cost per million events (docs/public-records.md).
 var auditClock = Stopwatch.StartNew();
-var audit = new Traceability.Api.PublicRecords.ChainAudit(new Traceability.Infrastructure.PublicRecords.ChainAuditRepository(db), events,
+var audit = new Traceability.Api.PublicRecords.Freshness.ChainAudit(new Traceability.Infrastructure.PublicRecords.ChainAuditRepository(db), events,
     new LeaseRepository(db), TimeProvider.System,
-    Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Setup.TraceabilityOptions { ChainAuditMinutes = 10 }), db,
-    NullLogger<Traceability.Api.PublicRecords.ChainAudit>.Instance);
+    Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Hosting.TraceabilityOptions { ChainAuditMinutes = 10 }), db,
+    NullLogger<Traceability.Api.PublicRecords.Freshness.ChainAudit>.Instance);
 var pass = await audit.AuditOnceAsync(default);
 Console.WriteLine($"chain audit: {pass.EventsVerified:N0} events verified in {auditClock.Elapsed.TotalSeconds:F1} s, "
     + $"{auditClock.Elapsed.TotalSeconds / Math.Max(1, pass.EventsVerified) * 1e6:F0} s per million events; a second pass: "

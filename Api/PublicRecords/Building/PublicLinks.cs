@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using Traceability.Api.Setup;
+using Traceability.Api.Hosting;
 using Traceability.Domain;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 /// <summary>The one home of every URL the API hands out: the canonical public URL of a batch (a GS1 Digital Link when
 /// the product has a GTIN, otherwise the tracing-code page), its public views, and the paths of the API's own resources

@@ -1,7 +1,7 @@
 using Traceability.Domain;
 using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 public sealed record PublicProductLinks(string Page, string Json, string Certification, string Linkset);
 

@@ -1,11 +1,13 @@
-using Traceability.Api.Contracts;
-using Traceability.Api.Setup;
+using Traceability.Api.Batches;
+using Traceability.Api.Certifications;
+using Traceability.Api.Events;
+using Traceability.Api.Producers;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.PublicRecords;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 public sealed record PublicLinksResponse(string Page, string Json, string Epcis, string Certification, string Linkset, string QrPng, string QrSvg);
 

@@ -2,14 +2,15 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Traceability.Api.PublicRecords.Serving;
 using Traceability.Domain;
 using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 /// <summary>Builds a batch's public record from its source rows (the record as JSON, the page in each language, the QR
 /// image) and stores it under the source version it read. Called by whoever finds the stored record stale: a view
-/// (before answering) or <see cref="RecordRebuilder"/> (for records nobody reads).</summary>
+/// (before answering) or <see cref="RecordRefresher"/> (for records nobody reads).</summary>
 public sealed class RecordBuilder(
     RecordSource source, RecordStore store, StoredPage pages, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json)
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 /// <summary>A stored part (a page, the record's JSON) kept gzip-compressed with its per-view slots still fillable.
 /// Every browser asks for gzip, and compressing a page per view cost more than the rest of the view; stored plain, a

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Traceability.Api.Pages;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Building;
 
 /// <summary>The public page rendered once per language when its record is stored, with three slots filled per view:
 /// the scan count, the first scan's time and the link to the other language (which depends on the URL scanned);

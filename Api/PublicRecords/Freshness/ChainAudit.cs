@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Traceability.Api.Setup;
+using Traceability.Api.Hosting;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.PublicRecords;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Freshness;
 
 /// <summary>Verifies each batch's hash chain incrementally (Traceability:ChainAuditMinutes, 0 = never): every pass
 /// reads only the events appended since the last event it verified for that batch, checks that they continue the

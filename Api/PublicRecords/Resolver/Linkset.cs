@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Traceability.Api.PublicRecords.Building;
 
 namespace Traceability.Api.PublicRecords.Resolver;
 

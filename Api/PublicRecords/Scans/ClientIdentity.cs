@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Scans;
 
 /// <summary>Who a public request comes from, as evidence counts it: the client's address prefix — a /24 for IPv4, a /48
 /// for IPv6 (what one household, shop or phone on a carrier's network holds) — as the first 8 bytes of its HMAC-SHA256

@@ -1,6 +1,6 @@
 using Traceability.Infrastructure.Repositories;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Scans;
 
 /// <summary>Scans of item codes, counted in memory and written by <see cref="ScanFlusher"/> with the batches' scans
 /// (no personal data: the serial, a count, the first and last time). Counts taken by a flush stay visible until

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Scans;
 
 /// <summary>Counts page views in memory so that counting never slows the page; <see cref="ScanFlusher"/> writes the
 /// tallies to the database at least once a second and at shutdown. Only a batch id and times are kept: no address,

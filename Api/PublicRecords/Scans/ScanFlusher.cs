@@ -1,6 +1,6 @@
 using Traceability.Infrastructure.PublicRecords;
 
-namespace Traceability.Api.PublicRecords;
+namespace Traceability.Api.PublicRecords.Scans;
 
 /// <summary>Writes the counted scans every second, and once more when the API stops. A busy second holds tens of
 /// thousands of tallies: they are written in the order their rows are stored, in chunks with a short pause between
