@@ -82,7 +82,7 @@ public static class TypeHandlers
         {
             DateTimeOffset d => d,
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            // Unix milliseconds: how SQLite keeps the times of the busiest small rows (serial_activity, migration 0015).
+            // Unix milliseconds: how SQLite keeps the times of the busiest small rows (serial_activity, SQLite migration serial_activity_times).
             long ms => DateTimeOffset.FromUnixTimeMilliseconds(ms),
             // The exact format first: it is several times cheaper than the general parser on the public read path.
             string s => DateTimeOffset.TryParseExact(s, SqliteFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact)

@@ -2,7 +2,7 @@ using Dapper;
 
 namespace Traceability.Infrastructure.PublicRecords;
 
-/// <summary>How far each batch's hash chain has been verified by the audit (migration 0009's chain_audits): the
+/// <summary>How far each batch's hash chain has been verified by the audit (migration record_versions' chain_audits): the
 /// sequence and hash of the last verified event, or where the chain broke.</summary>
 public sealed class ChainAuditRepository(Database db)
 {

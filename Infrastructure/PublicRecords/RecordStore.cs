@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Traceability.Infrastructure.PublicRecords;
 
-/// <summary>The stored public records (migration 0009): a header row a batch that says which version of the batch's
+/// <summary>The stored public records (migration record_versions): a header row a batch that says which version of the batch's
 /// record its parts were built from, and each part a view reads (the record's JSON, each language's page, the default
 /// QR image) in a row of its own, read by tracing code or by GTIN and lot in one statement. The version
 /// (batches.record_version) is raised by triggers in the same transaction as every change to what the record shows,
@@ -106,7 +106,7 @@ public sealed class RecordStore(Database db)
           AND (built_version < @SourceVersion OR (built_version = @SourceVersion AND (built_on IS NULL OR built_on < @BuiltOn)))
         """;
     private const string HeaderExistsSql = "SELECT COUNT(*) FROM public_records WHERE batch_id = @BatchId";
-    // Only for a header someone deleted: batches get theirs from a trigger (migration 0009).
+    // Only for a header someone deleted: batches get theirs from a trigger (migration record_versions).
     private const string InsertHeaderSql = """
         INSERT INTO public_records (batch_id, code, gtin, lot_number, built_version, built_on, changes_on)
         SELECT b.id, b.code, p.gtin, b.lot_number, @SourceVersion, @BuiltOn, @ChangesOn

@@ -53,7 +53,7 @@ public sealed class CertificationRepository(Database db, Webhooks.IAnnouncements
         """;
 
     /// <summary>Withdraws a certification (it stays in the history, marked); false when it was withdrawn already. The
-    /// product's records change with it (the trigger of migration 0009).</summary>
+    /// product's records change with it (the trigger of migration record_versions).</summary>
     public async Task<bool> WithdrawAsync(Guid productId, Guid id, CertificationWithdrawal w, CancellationToken ct)
     {
         using var turn = await db.EnterWriteAsync(ct);

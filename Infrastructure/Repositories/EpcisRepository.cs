@@ -5,7 +5,7 @@ using Traceability.Domain.Events;
 namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>The EPCIS 2.0 REST binding's storage: capture jobs and the eventIDs they captured (migration
-/// 0014_epcis_captures.sql), the lots a document names, and the event query.</summary>
+/// epcis_captures), the lots a document names, and the event query.</summary>
 public sealed class EpcisRepository(Database db)
 {
     public sealed record Capture(Guid Id, Guid ProducerId, int EventCount, int SkippedCount, DateTimeOffset CreatedAt);
@@ -75,7 +75,7 @@ public sealed class EpcisRepository(Database db)
     public bool IsUniqueViolation(Exception e) => db.Dialect.IsUniqueViolation(e);
 
     /// <summary>The EPCIS fields a partner sent with an event that the event itself does not carry, kept as sent
-    /// (migration 0024): its eventID, action, disposition, quantity and unit, and lot master data (ilmd, JSON text).</summary>
+    /// (migration epcis_event_fields): its eventID, action, disposition, quantity and unit, and lot master data (ilmd, JSON text).</summary>
     public sealed record SentFields(string? EventUri, string Action, string? Disposition, decimal? Quantity, string? Uom, string? Ilmd);
 
     private const string InsertFieldsSql = """
@@ -148,7 +148,7 @@ public sealed class EpcisRepository(Database db)
     /// which would cost every write). On SQLite the page's rows come out already in order, so a page stops at its end
     /// whatever the data's size.</item>
     /// <item>A poll since a record time (<see cref="Filter.GeRecordTime"/>) that few events are newer than
-    /// (<see cref="RecentEvents"/>) reads those events through the record-time index (migration 0017) and sorts them:
+    /// (<see cref="RecentEvents"/>) reads those events through the record-time index (migration record_time_indexes) and sorts them:
     /// the walk would have to read every event to find them.</item>
     /// </list></summary>
     public async Task<IReadOnlyList<Match>> QueryAsync(Filter f, (long BatchSeq, long Sequence) after, int limit, CancellationToken ct)

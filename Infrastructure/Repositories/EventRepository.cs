@@ -14,7 +14,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
     private const string ReserveSql = "UPDATE batches SET last_sequence = last_sequence + @Count WHERE id = @BatchId";
     private const string HeadSql = "SELECT code, last_sequence, head_hash, producer_id FROM batches WHERE id = @BatchId";
     // The head moves and the batch's public record is marked stale (batches.record_version, docs/public-records.md) in
-    // one statement: every other change is marked by a trigger (migration 0009), but a trigger per appended event cost
+    // one statement: every other change is marked by a trigger (migration record_versions), but a trigger per appended event cost
     // a fifth of the write throughput.
     private const string SetHeadSql = "UPDATE batches SET head_hash = @Hash, record_version = record_version + 1 WHERE id = @BatchId";
 

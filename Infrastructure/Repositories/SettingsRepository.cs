@@ -2,7 +2,7 @@ using Dapper;
 
 namespace Traceability.Infrastructure.Repositories;
 
-/// <summary>Named values the API keeps about its own data (migration 0009's settings table).</summary>
+/// <summary>Named values the API keeps about its own data (migration record_versions' settings table).</summary>
 public sealed class SettingsRepository(Database db)
 {
     private const string GetSql = "SELECT value FROM settings WHERE name = @Name";

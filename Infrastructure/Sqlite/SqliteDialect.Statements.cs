@@ -43,7 +43,7 @@ public sealed partial class SqliteDialect
     public string AddSightingsSql => AddSightings;
     public string EnsureItemActivitySql => EnsureItemActivity;
 
-    // migrations 0015 and 0016: a third of the row that ISO-8601 text took, and every busy second's scans rewrite rows
+    // SQLite migrations serial_activity_times and scan_count_times: a third of the row that ISO-8601 text took, and every busy second's scans rewrite rows
     // all over these tables.
     public object? CompactTime(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
 

@@ -4,7 +4,7 @@ using Traceability.Domain.Webhooks;
 
 namespace Traceability.Infrastructure.Webhooks;
 
-/// <summary>Webhook subscriptions (migration 0013_webhooks): what an owner creates, reads, changes and deletes. Secrets
+/// <summary>Webhook subscriptions (migration webhooks): what an owner creates, reads, changes and deletes. Secrets
 /// are sealed at rest (<see cref="WebhookSecrets"/>).</summary>
 public sealed class WebhookRepository(Database db, WebhookSecrets? secrets = null)
 {

@@ -73,6 +73,18 @@ public sealed partial class ArchitectureTests
         Assert.That(urls, Is.Empty);
     }
 
+    /// <summary>From 0024 on, both databases number their migrations alike (an empty script where one has nothing to
+    /// do), so a migration is one number and one name on either.</summary>
+    [Test]
+    public void Migrations_FromLockstepOn_HaveTheSameNumbersAndNames_OnBothDatabases()
+    {
+        static List<string> Names(DatabaseProvider provider) =>
+            Infrastructure.Migrations.ScriptRunner.ScriptNames(provider).Select(n => n.Split('.')[^2]).ToList();
+        var (sqlite, sqlServer) = (Names(DatabaseProvider.Sqlite), Names(DatabaseProvider.SqlServer));
+        Assert.That(sqlServer[^1][..4], Is.EqualTo(sqlite[^1][..4]), "the latest migration has one number on both");
+        Assert.That(sqlServer.Where(n => string.CompareOrdinal(n, "0025") >= 0), Is.EqualTo(sqlite.Where(n => string.CompareOrdinal(n, "0025") >= 0)));
+    }
+
     [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();
 

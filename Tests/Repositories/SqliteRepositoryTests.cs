@@ -33,7 +33,7 @@ public sealed class SqliteRepositoryTests : RepositoryContract
     }
 
     /// <summary>How the EPCIS query reads, planned as on a large database: with the statistics `PRAGMA optimize`
-    /// gathered on the benchmark's (100,000 batches, 1,000,000 events) before migration 0017. A poll of recent events
+    /// gathered on the benchmark's (100,000 batches, 1,000,000 events) before migration record_time_indexes. A poll of recent events
     /// reads them through the record-time indexes (before, every poll read every event and every batch); any other
     /// query walks the batches in order and merges the parts without sorting them, so a page stops at its end.</summary>
     [Test]
