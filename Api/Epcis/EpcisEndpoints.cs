@@ -141,7 +141,7 @@ public static class EpcisEndpoints
             context.Response.Headers.Link = $"<{url}>; rel=\"next\"";
         }
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(document.ToJsonString(Wire.RelaxedJson.Options), EpcisDocument.MediaType, Encoding.UTF8);
+        return TypedResults.Content(document.ToJsonString(Infrastructure.Json.Stored), EpcisDocument.MediaType, Encoding.UTF8);
     }
 }
 

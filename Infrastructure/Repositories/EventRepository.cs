@@ -151,10 +151,10 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             LocationName is null && LocationLatitude is null && LocationGln is null ? null
                 : new EventLocation(LocationName, LocationLatitude, LocationLongitude, LocationGln),
             Actor, Note,
-            Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Options)!,
-            Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Options)!,
+            Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Stored)!,
+            Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Stored)!,
             CorrectsId, PreviousHash, Hash)
-            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Options)!, ItemsDigest = ItemsDigest };
+            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Stored)!, ItemsDigest = ItemsDigest };
 
         /// <summary>The parameters of <see cref="InsertSql"/>, in the order of <see cref="InsertValues"/>.</summary>
         public static readonly string[] InsertNames =
@@ -167,10 +167,10 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         [
             e.Id, e.BatchId, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt,
             e.Location?.Name, e.Location?.Latitude, e.Location?.Longitude, e.Location?.Gln, e.Actor, e.Note,
-            e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Options),
-            e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Options),
+            e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Stored),
+            e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Stored),
             e.Corrects, e.PreviousHash, e.Hash,
-            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Options), e.ItemsDigest,
+            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Stored), e.ItemsDigest,
         ];
     }
 }

@@ -74,7 +74,7 @@ public sealed class ProductRepository(Database db)
             await connection.ExecuteAsync(new CommandDefinition(db.Sql(sql), new
             {
                 p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, Category = WireEnum<ProductCategory>.Name(p.Category), p.Description,
-                Standards = JsonSerializer.Serialize(p.Standards, Json.Options), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
+                Standards = JsonSerializer.Serialize(p.Standards, Json.Stored), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
             }, transaction, cancellationToken: ct));
         }
         catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
@@ -142,6 +142,6 @@ public sealed class ProductRepository(Database db)
         public DateTimeOffset UpdatedAt { get; set; }
 
         public Product ToProduct() => new(Id, ProducerId, Name, NameEn, Gtin, WireEnum<ProductCategory>.Parse(Category), Description,
-            JsonSerializer.Deserialize<string[]>(Standards, Json.Options) ?? [], ShelfLifeDays, ImageUrl, CreatedAt, UpdatedAt);
+            JsonSerializer.Deserialize<string[]>(Standards, Json.Stored) ?? [], ShelfLifeDays, ImageUrl, CreatedAt, UpdatedAt);
     }
 }

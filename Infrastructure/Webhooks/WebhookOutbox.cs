@@ -26,12 +26,6 @@ public sealed class WebhookOutbox(Database db)
         VALUES (@Id, @WebhookId, @MessageId, 'pending', 0, @Due, 0, @CreatedAt)
         """;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Writes the messages some subscription hears, and their deliveries, inside the caller's transaction.
     /// Returns how many deliveries were queued.</summary>
     public async Task<int> AddAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Message> messages, DateTimeOffset now, CancellationToken ct)
@@ -48,7 +42,7 @@ public sealed class WebhookOutbox(Database db)
             var hearing = subscriptions.Where(s => s.Hears(message)).ToList();
             if (hearing.Count == 0) continue;
             var id = Guid.CreateVersion7(now);
-            var payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json);
+            var payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(message.Kind, WebhookKinds.PayloadVersion, now, message.Data), Json.Announced);
             await insertMessage.ExecuteAsync(ct, id, message.Kind, payload, message.DedupeKey, now);
             foreach (var subscription in hearing)
                 await insertDelivery.ExecuteAsync(ct, Guid.CreateVersion7(now), subscription.Id, id, now.ToUnixTimeMilliseconds(), now);

@@ -78,7 +78,7 @@ public static class PublicPageEndpoints
             }
             context.Response.Headers.Link = $"{context.Response.Headers.Link}, {Linkset.ContextHeader}";
             if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
-            return Results.Text(Linkset.Build(levels).ToJsonString(Wire.RelaxedJson.Options), Linkset.MediaType);
+            return Results.Text(Linkset.Build(levels).ToJsonString(Infrastructure.Json.Stored), Linkset.MediaType);
         }
 
         // A page view through the label's URL is a scan, whether it is served in full or revalidated.

@@ -57,6 +57,6 @@ public static class PublicRecordEndpoints
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         var document = EpcisDocument.Build(links.Base, batch, product, await lineage.ParentsAsync(batch.Id, ct), await events.ChainAsync(batch.Id, ct),
             clock.GetUtcNow(), withItems: false, await epcis.FieldsOfBatchAsync(batch.Id, ct));
-        return TypedResults.Content(document.ToJsonString(Wire.RelaxedJson.Options), EpcisDocument.MediaType);
+        return TypedResults.Content(document.ToJsonString(Infrastructure.Json.Stored), EpcisDocument.MediaType);
     }
 }

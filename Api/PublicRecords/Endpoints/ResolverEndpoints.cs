@@ -98,7 +98,7 @@ public static class ResolverEndpoints
         if (Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request)))
         {
             context.Response.Headers.Link = $"{linkHeader}, {Linkset.ContextHeader}";
-            var body = Linkset.Build(levels).ToJsonString(Wire.RelaxedJson.Options);
+            var body = Linkset.Build(levels).ToJsonString(Infrastructure.Json.Stored);
             var etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..20];
             if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
             return Results.Text(body, Linkset.MediaType);
