@@ -7,8 +7,8 @@ using Traceability.Tests.Support;
 
 namespace Traceability.Tests.Trust;
 
-/// <summary>The README's production recipe, run: Debian's nginx in front of the API on a real socket, configured as the
-/// README says (it replaces X-Forwarded-For with the address it saw), and the API trusting it. Shoppers come from
+/// <summary>The production recipe of docs/operations.md, run: Debian's nginx in front of the API on a real socket, configured as the
+/// recipe says (it replaces X-Forwarded-For with the address it saw), and the API trusting it. Shoppers come from
 /// different loopback addresses (127.0.N.1: one /24 each), as they would from different networks. The API sees each
 /// shopper's own address — enough different ones raise the copy warning — and never the one a client writes in its own
 /// X-Forwarded-For. Without nginx the test is ignored, unless REQUIRE_NGINX=1 (CI), where it fails.</summary>
@@ -35,7 +35,7 @@ public sealed class ReverseProxyTests
 
         var folder = Directory.CreateTempSubdirectory("nginx-");
         var port = TestPaths.FreePort();
-        // The README's server block, on a free port, with the paths a process of its own needs.
+        // docs/operations.md's location block as written there, on a free port, with the paths a process of its own needs.
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "nginx.conf"), $$"""
             worker_processes 1;
             pid {{folder.FullName}}/nginx.pid;
@@ -52,9 +52,7 @@ public sealed class ReverseProxyTests
                     listen 127.0.0.1:{{port}};
                     location / {
                         proxy_pass {{direct.BaseAddress!.ToString().TrimEnd('/')}};
-                        proxy_set_header Host $host;
-                        proxy_set_header X-Forwarded-For $remote_addr;
-                        proxy_set_header X-Forwarded-Proto $scheme;
+                        {{string.Join("\n", Docs.DocumentationTests.NginxLocation())}}
                     }
                 }
             }
