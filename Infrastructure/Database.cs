@@ -13,9 +13,8 @@ public sealed class Database(ISqlDialect dialect)
     public Task<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
 
     /// <summary>Take before opening the connection for a write, release after the transaction ends (see
-    /// <see cref="ISqlDialect.EnterWriteAsync"/>). Taken first, a write waiting for its turn holds no connection: opened
-    /// first, 32 waiting writes held 32 pooled SQLite connections, each keeping its own page cache (measured: 17 MB more
-    /// resident after a bulk load, with the same throughput).</summary>
+    /// <see cref="ISqlDialect.EnterWriteAsync"/>). Taken first, a write waiting for its turn holds no connection, so 32
+    /// waiting writes do not hold 32 pooled SQLite connections and their page caches (bench/NOTES.md, "Writes").</summary>
     public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => Dialect.EnterWriteAsync(ct);
 
     /// <summary>Commits, then makes sure the write went to the database at the configured path: only then may it be

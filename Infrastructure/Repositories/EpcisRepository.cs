@@ -227,8 +227,8 @@ public sealed class EpcisRepository(Database db)
         if (f.LtRecordTime is { } ltRecord) { sql += " AND {instant}(b.created_at) < {instant}(@LtRecordTime)"; args.Add("LtRecordTime", ltRecord); }
         if (f.BatchIds is { } batches)
         {
-            // The lots named, and the lots made from them, found through their keys: written as "b.id IN @BatchIds OR
-            // EXISTS (…)", the OR made SQLite read every batch (42 ms a lot query at 100,000 batches; 0.1 ms this way).
+            // The lots named, and the lots made from them, found through their keys (an OR of the two would make SQLite
+            // read every batch: 42 ms a lot query at 100,000 batches, against 0.1 ms).
             sql += " AND b.id IN (SELECT q.child_id FROM batch_parents q WHERE q.parent_id IN @BatchIds UNION ALL SELECT c.id FROM batches c WHERE c.id IN @BatchIds)";
             args.Add("BatchIds", batches);
         }

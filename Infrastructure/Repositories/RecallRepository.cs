@@ -13,7 +13,7 @@ namespace Traceability.Infrastructure.Repositories;
 public sealed partial class RecallRepository(Database db, EventRepository events, Webhooks.IAnnouncements announce)
 {
     /// <summary>Batches marked or released per step: ~50 chain appends, a few milliseconds of write lock, so a writer queued
-    /// behind a step waits about as long as behind another writer (bench/NOTES.md item 22).</summary>
+    /// behind a step waits about as long as behind another writer (bench/NOTES.md, "Recalls").</summary>
     public const int ChunkSize = 50;
 
     private const string InsertRecallSql = """

@@ -28,7 +28,7 @@ public sealed class RecordRefresher(
 
     /// <summary>Raise when the stored parts' format changes (the page's template, the JSON's shape), so that the next
     /// start rebuilds every record; the public base URL is part of the same key.</summary>
-    public const int Format = 8;  // 2: quantities in words; 3: headings, stars as an image, exact QR sizes; 4: <link rel="linkset">; 5: links.page is /p/{code}; 6: schema.org Product JSON-LD; 7: the item slot; 8: the item steps slot
+    public const int Format = 8;
     public const string BuildKeySetting = "public-records.build-key";
 
     /// <summary>What the stored parts depend on besides the tables: their format and the public base URL.</summary>
