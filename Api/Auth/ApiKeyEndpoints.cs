@@ -7,6 +7,7 @@ using Traceability.Api.Hosting;
 using Traceability.Api.Producers;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Auth;
 
@@ -58,7 +59,7 @@ public static class ApiKeyEndpoints
         if (!await keys.CreateWithinCapAsync(key.Record, key.Hash, max, ct))
             throw new ConflictException($"This account has {max} active API keys, the most it may hold; revoke one it no longer uses first.");
         var path = role == Role.Producer ? "producers" : "authorities";
-        return TypedResults.Created($"/api/v1/{path}/{id}/api-keys/{key.Record.Id}", ApiKeyCreatedResponse.From(key));
+        return TypedResults.Created(ApiPaths.ApiKey(path, id, key.Record.Id), ApiKeyCreatedResponse.From(key));
     }
 
     public static async Task<Ok<IReadOnlyList<ApiKeyResponse>>> ListApiKeys(Guid id, HttpContext context, ClaimsPrincipal user, ApiKeyRepository keys,

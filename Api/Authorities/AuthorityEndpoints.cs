@@ -4,6 +4,7 @@ using Traceability.Api.Auth;
 using Traceability.Api.Producers;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Authorities;
 
@@ -30,7 +31,7 @@ public static class AuthorityEndpoints
         var authority = request.ToAuthority(Guid.CreateVersion7(), now);
         var key = IssuedKey.New(Role.Authority, authority.Id, now);
         await authorities.CreateAsync(authority, key.Record, key.Hash, ct);
-        return TypedResults.Created($"/api/v1/authorities/{authority.Id}",
+        return TypedResults.Created(ApiPaths.Authority(authority.Id),
             new AccountCreatedResponse<AuthorityResponse>(authority.Id, key.Record.Id, key.Secret, AuthorityResponse.From(authority)));
     }
 

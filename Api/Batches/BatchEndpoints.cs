@@ -45,7 +45,7 @@ public static class BatchEndpoints
         var parents = await BatchParents.ResolveAsync(request.Parents, candidate.ProducerId, batches, ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var batch = await batches.CreateAsync(connection, tx, candidate, parents, ct, Quota(quotas.Value, now));
-        return TypedResults.Created($"/api/v1/batches/{batch.Id}", Response(batch, product!.Gtin, links));
+        return TypedResults.Created(ApiPaths.Batch(batch.Id), Response(batch, product!.Gtin, links));
     }
 
     public static async Task<Ok<PageResponse<BatchResponse>>> ListBatches(

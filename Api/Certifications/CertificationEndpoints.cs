@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Certifications;
 
@@ -39,7 +40,7 @@ public static class CertificationEndpoints
             is { } refusal)
             throw new ForbiddenException(refusal);
         await certifications.CreateAsync(certification, ct);
-        return TypedResults.Created($"/api/v1/products/{id}/ocop-certifications", CertificationResponse.From(certification, today));
+        return TypedResults.Created(ApiPaths.Certifications(id), CertificationResponse.From(certification, today));
     }
 
     public static async Task<Ok<CertificationHistoryResponse>> ListCertifications(

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Traceability.Domain;
+using Traceability.Api.PublicRecords.Building;
 using Traceability.Domain.Events;
+using Traceability.Domain;
 
 namespace Traceability.Api.Epcis;
 
@@ -19,11 +20,11 @@ public static class EpcisDocument
     public static string Vocabulary(string publicBase) => $"{publicBase}/voc/";
 
     public static string ItemUri(string publicBase, string code, string? gtin14, string serial) => gtin14 is null
-        ? $"{publicBase}/p/{code}/{Uri.EscapeDataString(serial)}"
+        ? publicBase + PublicLinks.ItemPagePath(code, serial)
         : $"https://id.gs1.org/01/{gtin14}/21/{Uri.EscapeDataString(serial)}";
 
     public static string LotUri(string publicBase, string code, string lotNumber, string? gtin14) => gtin14 is null
-        ? $"{publicBase}/p/{code}"
+        ? publicBase + PublicLinks.PagePath(code)
         : $"https://id.gs1.org/01/{gtin14}/10/{Uri.EscapeDataString(lotNumber)}";
 
     /// <param name="withItems">Whether the reader may see the serials of the items an event names (their producer, and

@@ -76,7 +76,7 @@ public static class EpcisEndpoints
             throw new ConflictException("Another capture stored some of these eventIDs meanwhile; send the document again to capture the rest.");
         }
         context.Response.Headers[VersionHeader] = "2.0.0";
-        return TypedResults.Accepted($"/api/v1/epcis/capture/{capture.Id}", CaptureJobResponse.From(capture, recorded.Select(r => r.Id).ToList()));
+        return TypedResults.Accepted(ApiPaths.CaptureJob(capture.Id), CaptureJobResponse.From(capture, recorded.Select(r => r.Id).ToList()));
     }
 
     public static async Task<Ok<CaptureJobResponse>> GetCapture(Guid captureId, ClaimsPrincipal user, EpcisRepository epcis, CancellationToken ct)
@@ -137,7 +137,7 @@ public static class EpcisEndpoints
         {
             context.Response.Headers[NextPageHeader] = next;
             var others = context.Request.Query.Where(p => p.Key != "nextPageToken").SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"));
-            var url = $"{links.Base}/api/v1/epcis/events?{string.Join('&', others.Append($"nextPageToken={next}"))}";
+            var url = $"{links.Absolute(ApiPaths.EpcisEvents)}?{string.Join('&', others.Append($"nextPageToken={next}"))}";
             context.Response.Headers.Link = $"<{url}>; rel=\"next\"";
         }
         context.Response.Headers.CacheControl = "no-store";

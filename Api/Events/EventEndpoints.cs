@@ -55,7 +55,7 @@ public static class EventEndpoints
         await CheckItemsAsync([e!], serials, _ => "items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = (await events.AppendAsync(connection, tx, [e!], now, ct))[0];
-        return TypedResults.Created($"/api/v1/batches/{id}/events/{recorded.Id}", EventResponse.From(recorded));
+        return TypedResults.Created(ApiPaths.Event(id, recorded.Id), EventResponse.From(recorded));
     }
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
@@ -83,7 +83,7 @@ public static class EventEndpoints
         await CheckItemsAsync(accepted, serials, i => $"events[{i}].items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
         var recorded = await events.AppendAsync(connection, tx, accepted, now, ct);
-        return TypedResults.Created("/api/v1/events", new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
+        return TypedResults.Created(ApiPaths.Events, new BulkEventsResponse(recorded.Select(EventResponse.From).ToList()));
     }
 
     /// <summary>A correction must name an event already recorded for the same batch.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Producers;
 
@@ -29,7 +30,7 @@ public static class ProducerEndpoints
         var producer = request.ToProducer(Guid.CreateVersion7(), now);
         var key = IssuedKey.New(Role.Producer, producer.Id, now);
         await producers.CreateAsync(producer, key.Record, key.Hash, ct);
-        return TypedResults.Created($"/api/v1/producers/{producer.Id}",
+        return TypedResults.Created(ApiPaths.Producer(producer.Id),
             new AccountCreatedResponse<ProducerResponse>(producer.Id, key.Record.Id, key.Secret, ProducerResponse.From(producer)));
     }
 

@@ -41,7 +41,7 @@ public static class ProductEndpoints
         var now = clock.GetUtcNow();
         var product = request.ToProduct(Guid.CreateVersion7(), user.ToCaller().Id!.Value, now, now);
         await products.CreateAsync(product, ct);
-        return TypedResults.Created($"/api/v1/products/{product.Id}", ProductResponse.From(product));
+        return TypedResults.Created(ApiPaths.Product(product.Id), ProductResponse.From(product));
     }
 
     public static async Task<Ok<PageResponse<ProductResponse>>> ListProducts(

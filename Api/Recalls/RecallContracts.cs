@@ -25,7 +25,7 @@ public sealed record RecallResponse(
             r.Issuer.Level is { } l ? WireEnum<AuthorityLevel>.Name(l) : null),
         r.RecalledAt, r.Status, r.AffectedCount, r.NewlyRecalledCount, r.CompletedAt,
         r.Withdrawal is { } w ? new WithdrawalResponse(w.At, w.By, w.ByName, w.Reason) : null, r.ReleasedCount, r.WithdrawalCompletedAt,
-        new RecallLinks($"/api/v1/recalls/{r.Id}", $"/api/v1/recalls/{r.Id}/batches", $"/api/v1/batches/{r.BatchId}"));
+        new RecallLinks(ApiPaths.Recall(r.Id), ApiPaths.RecallBatches(r.Id), ApiPaths.Batch(r.BatchId)));
 }
 
 /// <summary>A batch a recall reached: its distance from the recalled one, whether the recall has marked it yet

@@ -12,6 +12,7 @@ using Traceability.Api.PublicRecords.Serving;
 using Traceability.Domain;
 using Traceability.Domain.Serials;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Serials;
 
@@ -180,5 +181,5 @@ public static class SerialEndpoints
         if (batch.RecalledAt is not null) throw new ConflictException("The batch has been recalled: no serials are issued or printed for it.");
     }
 
-    private static string FileUrl(PublicLinks links, Guid batchId, Guid issueId) => $"{links.Base}/api/v1/batches/{batchId}/serials/{issueId}";
+    private static string FileUrl(PublicLinks links, Guid batchId, Guid issueId) => links.Absolute(ApiPaths.SerialIssue(batchId, issueId));
 }

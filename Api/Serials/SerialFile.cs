@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Traceability.Api.PublicRecords.Building;
 using Traceability.Domain.Serials;
 using Traceability.Infrastructure.Repositories;
 
@@ -14,7 +15,7 @@ public sealed class SerialFile(SerialIssueRepository.Issue issue, string linkPre
 
     /// <summary>The item's Digital Link: {lot's Digital Link}/21/{serial}, or {page}/{serial} for a product without GTIN.</summary>
     public static string LinkPrefix(string publicBase, string code, string lotNumber, string? gtin14) => gtin14 is null
-        ? $"{publicBase}/p/{code}/"
+        ? publicBase + PublicLinks.PagePath(code) + "/"
         : $"{publicBase}{PublicRecords.Resolver.DigitalLinkRequest.LotPath(gtin14, lotNumber)}/21/";
 
     public async Task ExecuteAsync(HttpContext context)

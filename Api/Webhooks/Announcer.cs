@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Traceability.Api.PublicRecords;
 using Traceability.Api.PublicRecords.Building;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Domain.Webhooks;
@@ -14,7 +15,7 @@ namespace Traceability.Api.Webhooks;
 /// <see cref="WebhookOutbox"/>'s (subscriptions) and the audience named here.</summary>
 public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnouncements
 {
-    private BatchLinks Links(Guid batchId, string code) => new(links.Absolute(PublicLinks.BatchPath(batchId)), links.Page(code));
+    private BatchLinks Links(Guid batchId, string code) => new(links.Absolute(ApiPaths.Batch(batchId)), links.Page(code));
 
     /// <summary>batch.created, to its producer.</summary>
     public Task BatchCreatedAsync(DbConnection connection, DbTransaction transaction, Batch b, IReadOnlyList<BatchParent> parents, CancellationToken ct) =>
@@ -30,7 +31,7 @@ public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnoun
 
     private EventRecordedData EventData(SupplyChainEvent e) =>
         new(e.Id, e.BatchId, e.BatchCode, e.Sequence, WireEnum<EventType>.Name(e.Type), e.OccurredAt, e.RecordedAt, e.Corrects,
-            new EventLinks(links.Absolute(PublicLinks.EventPath(e.BatchId, e.Id)), links.Absolute(PublicLinks.BatchPath(e.BatchId)), links.Page(e.BatchCode)));
+            new EventLinks(links.Absolute(ApiPaths.Event(e.BatchId, e.Id)), links.Absolute(ApiPaths.Batch(e.BatchId)), links.Page(e.BatchCode)));
 
     /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
     /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
@@ -58,7 +59,7 @@ public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnoun
 
     private WebhookOutbox.Message Certification(string kind, OcopCertification c, Guid producerId, int? daysLeft, string? dedupeKey) =>
         new(kind, new CertificationData(c.Id, c.ProductId, producerId, c.AuthorityId, c.Stars, c.DecisionNumber, c.IssuedOn, c.ValidUntil, daysLeft,
-                new CertificationLinks(links.Absolute(PublicLinks.CertificationsPath(c.ProductId)), links.Absolute(PublicLinks.ProductPath(c.ProductId)))),
+                new CertificationLinks(links.Absolute(ApiPaths.Certifications(c.ProductId)), links.Absolute(ApiPaths.Product(c.ProductId)))),
             [producerId, c.AuthorityId], DedupeKey: dedupeKey);
 
     /// <summary>serials.issued, to the batch's producer.</summary>
@@ -66,6 +67,6 @@ public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnoun
         CancellationToken ct) =>
         outbox.AddAsync(connection, transaction, [new(WebhookKinds.SerialsIssued,
             new SerialsIssuedData(issue.Id, issue.BatchId, batch.Code, issue.Count, issue.WithPin,
-                new SerialLinks(links.Absolute(PublicLinks.SerialIssuePath(issue.BatchId, issue.Id)), links.Absolute(PublicLinks.SerialLabelsPath(issue.BatchId, issue.Id)))),
+                new SerialLinks(links.Absolute(ApiPaths.SerialIssue(issue.BatchId, issue.Id)), links.Absolute(ApiPaths.SerialLabels(issue.BatchId, issue.Id)))),
             [batch.ProducerId])], issue.CreatedAt, ct);
 }

@@ -51,7 +51,7 @@ public static class WebhookEndpoints
         var webhook = new Webhook(Guid.CreateVersion7(now), caller.Role, caller.Id, url, events, description, true, null, WebhookSignature.NewSecret(),
             null, null, null, now, now);
         await webhooks.CreateAsync(webhook, ct);
-        return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", new WebhookSecretResponse(webhook.Id, webhook.Secret, WebhookResponse.From(webhook, now)));
+        return TypedResults.Created(ApiPaths.Webhook(webhook.Id), new WebhookSecretResponse(webhook.Id, webhook.Secret, WebhookResponse.From(webhook, now)));
     }
 
     /// <summary>At most Quotas:WebhooksPerAccount subscriptions, and Quotas:WebhooksPerHost to one host (422).</summary>
@@ -129,6 +129,6 @@ public static class WebhookEndpoints
     {
         _ = await webhooks.LoadAsync(id, user, ct);
         var queued = await deliveries.RedeliverAsync(id, deliveryId, clock.GetUtcNow(), ct) ?? throw new NotFoundException("Delivery", deliveryId);
-        return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries", new RedeliveryResponse(queued));
+        return TypedResults.Accepted(ApiPaths.WebhookDeliveries(id), new RedeliveryResponse(queued));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Traceability.Api.Hosting;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 
 namespace Traceability.Api.PublicRecords.Building;
@@ -13,39 +14,36 @@ public sealed class PublicLinks(IOptions<TraceabilityOptions> options)
 
     public string Base => _base;
 
-    /// <summary>An API path made absolute.</summary>
+    /// <summary>An API path (<see cref="ApiPaths"/>) made absolute.</summary>
     public string Absolute(string path) => _base + path;
 
-    public string Page(string code) => $"{_base}/p/{code}";
+    public string Page(string code) => _base + PagePath(code);
 
-    public static string BatchPath(Guid id) => $"/api/v1/batches/{id}";
-    public static string EventPath(Guid batchId, Guid eventId) => $"/api/v1/batches/{batchId}/events/{eventId}";
-    public static string ProductPath(Guid id) => $"/api/v1/products/{id}";
-    public static string CertificationsPath(Guid productId) => $"/api/v1/products/{productId}/ocop-certifications";
-    public static string SerialIssuePath(Guid batchId, Guid issueId) => $"/api/v1/batches/{batchId}/serials/{issueId}";
-    public static string SerialLabelsPath(Guid batchId, Guid issueId) => $"/api/v1/batches/{batchId}/serials/{issueId}/labels";
-    public static string RecallPath(Guid id) => $"/api/v1/recalls/{id}";
+    /// <summary>A lot's page, and an item's: the paths every form of the public record hangs from.</summary>
+    public static string PagePath(string code) => $"/p/{code}";
+    public static string ItemPagePath(string code, string serial) => $"{PagePath(code)}/{Uri.EscapeDataString(serial)}";
+
 
     public string For(Batch batch, string? gtin14) => For(batch.Code, batch.LotNumber, gtin14);
 
     public string For(string code, string lotNumber, string? gtin14) => gtin14 is null
-        ? $"{_base}/p/{code}"
+        ? Page(code)
         : _base + DigitalLinkPath(gtin14, lotNumber);
 
     /// <summary>The canonical Digital Link path: GTIN-14, and the lot percent-encoded as GS1 requires.</summary>
     public static string DigitalLinkPath(string gtin14, string lotNumber) => Resolver.DigitalLinkRequest.LotPath(gtin14, lotNumber);
 
-    public string QrPng(string code) => $"{_base}/p/{code}/qr.png";
-    public string QrSvg(string code) => $"{_base}/p/{code}/qr.svg";
+    public string QrPng(string code) => $"{Page(code)}/qr.png";
+    public string QrSvg(string code) => $"{Page(code)}/qr.svg";
 
     /// <summary>Where a batch's links lead. <paramref name="publicUrl"/> is what its QR code holds (the Digital Link, which
     /// redirects to the page); the page itself is always /p/{code}.</summary>
-    public PublicLinksResponse LinksFor(string code, string publicUrl) => new($"{_base}/p/{code}",
-        $"{_base}/api/v1/public/records/{code}", $"{_base}/api/v1/public/records/{code}/epcis",
-        $"{_base}/api/v1/public/records/{code}/certification", $"{publicUrl}?linkType=linkset", QrPng(code), QrSvg(code));
+    public PublicLinksResponse LinksFor(string code, string publicUrl) => new(Page(code),
+        $"{_base}{ApiPaths.Root}/public/records/{code}", $"{_base}{ApiPaths.Root}/public/records/{code}/epcis",
+        $"{_base}{ApiPaths.Root}/public/records/{code}/certification", $"{publicUrl}?linkType=linkset", QrPng(code), QrSvg(code));
 
     /// <summary>An item's page: the lot's record with the item's panel.</summary>
-    public string ItemPage(string code, string serial) => $"{_base}/p/{code}/{Uri.EscapeDataString(serial)}";
+    public string ItemPage(string code, string serial) => _base + ItemPagePath(code, serial);
 
     public string ItemJson(string code, string serial) => $"{_base}/api/v1/public/records/{code}/items/{Uri.EscapeDataString(serial)}";
 

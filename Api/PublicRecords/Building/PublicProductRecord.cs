@@ -22,6 +22,6 @@ public sealed record PublicProductRecordResponse(
             new PublicProductLinks(links.ProductPage(gtin), links.ProductJson(gtin), links.ProductCertification(gtin), $"{publicUrl}?linkType=linkset"),
             PublicProduct.From(d.Product), PublicProducer.From(d.Producer), PublicOcop.From(d.Certifications, today, d.Product),
             d.Batches.Select(b => new PublicProductBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.RecalledAt is not null,
-                links.For(b, gtin), $"{links.Base}/p/{b.Code}")).ToList());
+                links.For(b, gtin), links.Page(b.Code))).ToList());
     }
 }
