@@ -26,6 +26,7 @@ builder.Services.AddTraceabilityOpenApi();
 builder.Services.AddTraceabilityPublic();
 builder.Services.AddTraceabilityWebhooks();
 builder.Services.AddTraceabilityRecalls();
+builder.Services.AddTraceabilityEpcis();
 
 var app = builder.Build();
 

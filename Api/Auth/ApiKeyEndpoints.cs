@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Traceability.Api.Hosting;
 using Traceability.Api.Producers;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
-using Traceability.Api.Wire;
 
 namespace Traceability.Api.Auth;
 

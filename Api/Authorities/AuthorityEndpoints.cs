@@ -2,9 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
 using Traceability.Api.Producers;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
-using Traceability.Api.Wire;
 
 namespace Traceability.Api.Authorities;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Traceability.Api.PublicRecords.Building;
-using Traceability.Domain.Events;
 using Traceability.Domain;
+using Traceability.Domain.Events;
 
 namespace Traceability.Api.Epcis;
 

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Traceability.Api.Auth;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
-using Traceability.Api.Wire;
 
 namespace Traceability.Api.Producers;
 

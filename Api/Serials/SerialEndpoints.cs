@@ -9,10 +9,10 @@ using Traceability.Api.Idempotency;
 using Traceability.Api.PublicRecords;
 using Traceability.Api.PublicRecords.Building;
 using Traceability.Api.PublicRecords.Serving;
+using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Domain.Serials;
 using Traceability.Infrastructure.Repositories;
-using Traceability.Api.Wire;
 
 namespace Traceability.Api.Serials;
 

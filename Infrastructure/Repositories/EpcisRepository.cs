@@ -106,6 +106,20 @@ public sealed class EpcisRepository(Database db)
             .ToDictionary(r => r.EventId, r => new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd));
     }
 
+    private const string FieldsOfBatchesSql = """
+        SELECT f.event_id, f.event_uri, f.action, f.disposition, f.quantity, f.uom, f.ilmd
+        FROM epcis_event_fields f JOIN events e ON e.id = f.event_id WHERE e.batch_id IN @BatchIds
+        """;
+
+    /// <summary>The sent fields of the captured events of the batches named (a page's worth), by event.</summary>
+    public async Task<IReadOnlyDictionary<Guid, SentFields>> FieldsOfBatchesAsync(IReadOnlyCollection<Guid> batchIds, CancellationToken ct)
+    {
+        if (batchIds.Count == 0) return new Dictionary<Guid, SentFields>();
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<FieldsRow>(new CommandDefinition(db.Sql(FieldsOfBatchesSql), new { BatchIds = batchIds }, cancellationToken: ct)))
+            .ToDictionary(r => r.EventId, r => new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd));
+    }
+
     private sealed class FieldsRow
     {
         public Guid EventId { get; set; }

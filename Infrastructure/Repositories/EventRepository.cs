@@ -98,6 +98,17 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         return rows.Select(r => r.ToEvent()).ToList();
     }
 
+    private const string ChainsSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.batch_id IN @BatchIds ORDER BY e.batch_id, e.sequence";
+
+    /// <summary>The whole chains of the batches named (a page's worth), each in order, by batch.</summary>
+    public async Task<ILookup<Guid, SupplyChainEvent>> ChainsAsync(IReadOnlyCollection<Guid> batchIds, CancellationToken ct)
+    {
+        if (batchIds.Count == 0) return Array.Empty<SupplyChainEvent>().ToLookup(e => e.BatchId);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(ChainsSql), new { BatchIds = batchIds }, cancellationToken: ct));
+        return rows.Select(r => r.ToEvent()).ToLookup(e => e.BatchId);
+    }
+
     private const string GetSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.id = @Id AND e.batch_id = @BatchId";
 
     public async Task<SupplyChainEvent?> GetAsync(Guid batchId, Guid eventId, CancellationToken ct)

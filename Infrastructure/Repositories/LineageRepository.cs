@@ -21,6 +21,17 @@ public sealed class LineageRepository(Database db)
         return rows.Select(r => r.ToLink()).ToList();
     }
 
+    private const string ParentsOfManySql = $"SELECT bp.child_id, {ParentColumns} FROM {ParentJoins} WHERE bp.child_id IN @Ids ORDER BY b.seq";
+
+    /// <summary>The direct inputs of each of the batches named (a page's worth), by batch.</summary>
+    public async Task<ILookup<Guid, ParentLink>> ParentsOfManyAsync(IReadOnlyCollection<Guid> batchIds, CancellationToken ct)
+    {
+        if (batchIds.Count == 0) return Array.Empty<ParentRow>().ToLookup(r => r.ChildId, r => r.ToLink());
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ParentRow>(new CommandDefinition(db.Sql(ParentsOfManySql), new { Ids = batchIds }, cancellationToken: ct));
+        return rows.ToLookup(r => r.ChildId, r => r.ToLink());
+    }
+
     // One step of the walk: the frontier's neighbours, with their registration order. The frontier is sent in chunks
     // (SQL Server takes ~2,100 parameters).
     private const string ParentsOfSql = "SELECT b.id AS Id, b.seq AS Value FROM batch_parents bp JOIN batches b ON b.id = bp.parent_id WHERE bp.child_id IN @Ids";
@@ -76,6 +87,7 @@ public sealed class LineageRepository(Database db)
 
     internal sealed class ParentRow
     {
+        public Guid ChildId { get; set; }
         public Guid ParentId { get; set; }
         public string Code { get; set; } = "";
         public string LotNumber { get; set; } = "";

@@ -92,6 +92,17 @@ public sealed class ProductRepository(Database db)
         return row?.ToProduct();
     }
 
+    private const string GetManySql = $"SELECT {Columns} FROM products WHERE id IN @Ids";
+
+    /// <summary>The products named (a page's worth, at most ~2,000 ids), by id; missing ones are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Product>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return new Dictionary<Guid, Product>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(GetManySql), new { Ids = ids }, cancellationToken: ct));
+        return rows.Select(r => r.ToProduct()).ToDictionary(p => p.Id);
+    }
+
     private const string ListByProducerSql = $"SELECT {{top}} {Columns} FROM products WHERE producer_id = @ProducerId AND seq > @After ORDER BY seq {{limit}}";
     private const string ListAllSql = $"SELECT {{top}} {Columns} FROM products WHERE seq > @After ORDER BY seq {{limit}}";
 

@@ -46,6 +46,29 @@ public abstract partial class RepositoryContract
         Assert.That(page.After, Is.EqualTo(2));
     }
 
+    /// <summary>A page of EPCIS events reads its batches in a few statements: each read answers what the single reads do.</summary>
+    [Test]
+    public async Task ManyBatches_ReadAtOnce_AnswerAsOneAtATime()
+    {
+        var parent = await NewBatch();
+        var child = await NewBatch(parent.ProducerId, [new BatchParent(parent.Id, 2m)]);
+        var events = new EventRepository(_db, NoAnnouncements.Instance);
+        await events.AppendAsync([Event(parent.Id, "một"), Event(child.Id, "hai"), Event(parent.Id, "ba")], _now, default);
+        Guid[] ids = [parent.Id, child.Id, Guid.CreateVersion7()];
+
+        var chains = await events.ChainsAsync(ids, default);
+        foreach (var id in ids)
+            Assert.That(chains[id].Select(e => e.Hash), Is.EqualTo((await events.ChainAsync(id, default)).Select(e => e.Hash)), "in chain order");
+        var batches = await new BatchRepository(_db, NoAnnouncements.Instance).GetManyAsync(ids, default);
+        Assert.That(batches.Keys, Is.EquivalentTo(new[] { parent.Id, child.Id }), "a missing batch is left out");
+        var products = await new ProductRepository(_db).GetManyAsync(batches.Values.Select(b => b.ProductId).ToList(), default);
+        Assert.That(products.Keys, Is.EquivalentTo(batches.Values.Select(b => b.ProductId).Distinct()));
+        var parents = await new LineageRepository(_db).ParentsOfManyAsync(ids, default);
+        Assert.That(parents[child.Id], Is.EqualTo(await new LineageRepository(_db).ParentsAsync(child.Id, default)));
+        Assert.That(parents[parent.Id], Is.Empty);
+        Assert.That(await new EpcisRepository(_db).FieldsOfBatchesAsync(ids, default), Is.Empty, "nothing was captured");
+    }
+
     [Test]
     public async Task Events_ConcurrentAppends_SerialiseWithoutGaps()
     {

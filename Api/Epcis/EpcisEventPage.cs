@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Traceability.Api.PublicRecords.Building;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Epcis;
+
+/// <summary>A page of a SimpleEventQuery's events, as EPCIS JSON. Each event's eventID and errorDeclaration depend on
+/// the events of its batch that it corrects or that correct it, so the page's batches are read whole: in five
+/// statements whatever the number of batches (the batches, their products, their inputs, their chains, the fields
+/// partners sent), and each event the query matched is taken from its batch's document.</summary>
+public sealed class EpcisEventPage(EpcisRepository epcis, BatchRepository batches, ProductRepository products, LineageRepository lineage,
+    EventRepository events, PublicLinks links, TimeProvider clock)
+{
+    /// <summary>The matching events after <paramref name="after"/>, at most <paramref name="perPage"/>, and the token of the
+    /// next page (null: none).</summary>
+    public async Task<(JsonArray Events, string? Next)> ReadAsync(EpcisRepository.Filter filter, (long BatchSeq, long Sequence) after, int perPage,
+        bool withItems, CancellationToken ct)
+    {
+        var matches = await epcis.QueryAsync(filter, after, perPage + 1, ct);
+        string? next = null;
+        if (matches.Count > perPage)
+        {
+            matches = matches.Take(perPage).ToList();
+            next = EpcisQuery.Token(matches[^1]);
+        }
+        var ids = matches.Select(m => m.BatchId).Distinct().ToList();
+        var found = await batches.GetManyAsync(ids, ct);
+        var productsOf = await products.GetManyAsync(found.Values.Select(b => b.ProductId).Distinct().ToList(), ct);
+        var parents = await lineage.ParentsOfManyAsync(ids, ct);
+        var chains = await events.ChainsAsync(ids, ct);
+        var sent = await epcis.FieldsOfBatchesAsync(ids, ct);
+        var now = clock.GetUtcNow();
+        var list = new JsonArray();
+        foreach (var group in matches.GroupBy(m => m.BatchId))
+        {
+            if (!found.TryGetValue(group.Key, out var batch) || !productsOf.TryGetValue(batch.ProductId, out var product)) continue;
+            var whole = EpcisDocument.Build(links.Base, batch, product, parents[batch.Id].ToList(), chains[batch.Id].ToList(), now, withItems, sent);
+            var wanted = group.Select(m => m.Sequence).ToHashSet();
+            foreach (var node in whole["epcisBody"]!["eventList"]!.AsArray())
+                if (node!["type"]!.GetValue<string>() == "TransformationEvent" ? wanted.Contains(0) : wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))
+                    list.Add(node.DeepClone());
+        }
+        return (list, next);
+    }
+}
