@@ -69,6 +69,26 @@ public sealed record PageText(
         (_, "enterprise") => "Doanh nghiệp", (_, "household") => "Hộ kinh doanh", _ => kind,
     };
 
+    /// <summary>The first recorded version of a corrected stage, as the timeline shows it beside the correction.</summary>
+    public string FirstRecorded => Lang == "en" ? "First recorded" : "Ghi ban đầu";
+
+    /// <summary>An attribute's name as written words: "khốiLượng" → "Khối lượng", "do_am" → "Do am"; a name with no
+    /// word break in it ("pH", "GLN") stays as it was written.</summary>
+    public static string AttributeName(string key)
+    {
+        var words = new System.Text.StringBuilder(key.Length + 4);
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c is '_' or '-') { words.Append(' '); continue; }
+            var startsWord = char.IsUpper(c) && i > 0 && char.IsLower(key[i - 1]) && i + 1 < key.Length && char.IsLower(key[i + 1]);
+            if (startsWord) words.Append(' ').Append(char.ToLowerInvariant(c));
+            else words.Append(c);
+        }
+        var text = string.Join(' ', words.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return text == key || text.Length == 0 ? key : char.ToUpperInvariant(text[0]) + text[1..];
+    }
+
     public string Number(decimal d) => d.ToString("#,0.###", Culture);
 
     /// <summary>A quantity as people write it: "12,5 kg", "500 cái" / "500 pieces", not the UN/CEFACT Recommendation 20

@@ -15,10 +15,15 @@ public static class Styles
         .ok{background:#dcfce7;color:#14532d}.warn{background:#fee2e2;color:#991b1b}.muted{background:#e4e7eb;color:#3e4c59}
         ol.tl{list-style:none;margin:0;padding:0 0 0 1rem;border-left:3px solid #86efac}ol.tl li{position:relative;margin:0 0 .9rem;padding-left:.5rem}
         ol.tl li::before{content:"";position:absolute;left:-1.45rem;top:.35rem;width:.8rem;height:.8rem;border-radius:50%;background:#16a34a}
-        ol.tl li.corrected{opacity:.7}ol.tl li.corrected .what{text-decoration:line-through}ol.tl li.recalling::before{background:#b91c1c}
+        ol.tl li.recalling::before{background:#b91c1c}
         .what{font-weight:600}.when,.where{color:#52606d;font-size:.92rem}.note{margin:.2rem 0 0;overflow-wrap:anywhere}
         ul.plain{margin:0;padding-left:1.1rem}a{color:#15803d}footer{text-align:center;color:#52606d;font-size:.9rem;margin-top:1rem}
-        footer a{margin:0 .4rem}
+        footer a{margin:0 .4rem}s{color:#616e7c}
+        .verdict{font-size:1.3rem;line-height:1.35;font-weight:700;padding:.85rem 1rem;border-radius:.6rem;margin:.5rem 0 .75rem}
+        .verdict.good{background:#dcfce7;color:#14532d}.verdict.warn{background:#fef3c7;color:#78350f}.verdict.bad{background:#b91c1c;color:#fff}
+        .item.suspect~#verdict{display:none}.lang{text-align:right;margin:0}.lang a{display:inline-block;min-height:44px;padding:.7rem .25rem 0}
+        .item input,.item button{min-height:44px;font-size:1.1rem;padding:.5rem .75rem;border-radius:.4rem}.item input{width:10ch;border:1px solid #7b8794}
+        .item button{min-width:44px;background:#15803d;color:#fff;border:0;font-weight:600}
         """;
 
     /// <summary>The label sheet's stylesheet: A4, 3 × 8 labels of 70 × 37 mm.</summary>

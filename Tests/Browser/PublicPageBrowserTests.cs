@@ -38,11 +38,13 @@ public sealed class PublicPageBrowserTests : BrowserFixture
     }
 
     [Test]
-    public async Task DemoPage_InEnglish_ByAcceptLanguageAndByQuery()
+    public async Task DemoPage_InEnglish_ByItsLink_VietnameseOnAPhoneSetToEnglish()
     {
         var code = await DemoNemChuaCodeAsync();
         var page = await PhoneAsync("en-US,en;q=0.9");
         await page.GotoAsync($"{BaseUrl}/p/{code}");
+        Assert.That(await page.Locator("html").GetAttributeAsync("lang"), Is.EqualTo("vi"), "a phone set to English still gets Vietnamese");
+        await page.GetByText("English").ClickAsync();
         Assert.That(await page.Locator("body").InnerTextAsync(), Does.Contain("Product journey").And.Contain("Thanh Hoa fermented pork roll"));
         Assert.That(await HasHorizontalScrollAsync(page), Is.False);
         await SaveScreenshotAsync(page, "demo-en");
@@ -52,6 +54,33 @@ public sealed class PublicPageBrowserTests : BrowserFixture
         Assert.That(await vietnamese.Locator("html").GetAttributeAsync("lang"), Is.EqualTo("en"));
         await vietnamese.GetByText("Tiếng Việt").ClickAsync();
         Assert.That(await vietnamese.Locator("html").GetAttributeAsync("lang"), Is.EqualTo("vi"), "the language link switches back");
+    }
+
+    /// <summary>On an item's page the item's own verdict comes first; a suspect item's warning is the only verdict shown
+    /// (the lot's "certified" must not sit beside "not issued"); the PIN form is big enough for a thumb.</summary>
+    [Test]
+    public async Task AnItemsVerdict_ComesFirst_ASuspectOneAlone_AndThePinFormFitsAThumb()
+    {
+        var code = await DemoNemChuaCodeAsync();
+        var suspect = await PhoneAsync();
+        await suspect.GotoAsync($"{BaseUrl}/p/{code}/NOTISSUED01");
+        Assert.That(await suspect.Locator("#item-warning").IsVisibleAsync(), Is.True);
+        Assert.That(await suspect.Locator("#verdict").IsVisibleAsync(), Is.False, "the lot's verdict is not shown beside a suspect item");
+        await SaveScreenshotAsync(suspect, "item-not-issued");
+
+        var producer = await Api.CreateProducerAsync("HTX Tem riêng");
+        var product = await producer.CreateProductAsync(Scenario.NewGtin13());
+        var batch = await producer.CreateBatchAsync(product.Id(), "ITEM-1");
+        var csv = await (await producer.Client.PostAsJsonAsync($"/api/v1/batches/{batch.Id()}/serials", new { count = 1, withPin = true })).Content.ReadAsStringAsync();
+        var serial = csv.TrimEnd('\n').Split('\n')[1].Split(',')[1];
+        var page = await PhoneAsync();
+        await page.GotoAsync($"{BaseUrl}/p/{batch.GetProperty("code").GetString()}/{serial}");
+        Assert.That(await page.Locator("#verdict").IsVisibleAsync(), Is.True, "a good item: the lot's verdict stands");
+        var input = await page.Locator("#item input[name=pin]").BoundingBoxAsync();
+        var button = await page.Locator("#item button").BoundingBoxAsync();
+        Assert.That(Math.Min(input!.Height, Math.Min(button!.Height, button.Width)), Is.GreaterThanOrEqualTo(44), "touch targets of at least 44 px");
+        Assert.That(await HasHorizontalScrollAsync(page), Is.False);
+        await SaveScreenshotAsync(page, "item-pin");
     }
 
     [Test]

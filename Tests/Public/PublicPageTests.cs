@@ -34,9 +34,9 @@ public sealed class PublicPageTests : ApiTest
             Assert.That(html, Does.Contain("Ngày sản xuất").And.Contain("20/11/2025").And.Contain("Hạn sử dụng").And.Contain("20/12/2025"), "dates");
             Assert.That(html, Does.Contain("TCVN 7050:2009").And.Contain("VietGAP"), "standards and certificates");
             Assert.That(html, Does.Contain("Hành trình sản phẩm").And.Contain("Thu hoạch").And.Contain("Đóng gói"), "stages");
-            Assert.That(html, Does.Contain("06:30 20/11/2025").And.Contain("Đồi chè Xuân Lập"), "each stage with its time and place");
+            Assert.That(html, Does.Contain("06:30 20/11/2025").And.Contain("09:00 21/11/2025").And.Contain("Xưởng Pù Luông"), "each stage with its time and place");
             Assert.That(html, Does.Contain("★★★★").And.Contain("3981/QĐ-UBND").And.Contain("UBND tỉnh Thanh Hóa").And.Contain("15/10/2025 – 15/10/2028"), "OCOP");
-            Assert.That(html, Does.Contain("Đã được đính chính").And.Contain("Đính chính cho bước 1"), "the corrected stage is marked, not replaced");
+            Assert.That(html, Does.Contain("Đã được đính chính").And.Contain("Ghi ban đầu"), "the corrected stage is marked, what was first recorded kept");
             Assert.That(html, Does.Contain("Hái 120 kg").And.Contain("Sửa: 102 kg"));
             Assert.That(html, Does.Contain("Chuỗi dữ liệu toàn vẹn: 3 bước"), "verification");
             Assert.That(html, Does.Contain("Lượt quét"), "scans");
@@ -93,15 +93,27 @@ public sealed class PublicPageTests : ApiTest
         Assert.That(byLink, Does.Not.Contain("@@"), "every slot is filled");
     }
 
-    [TestCase("?lang=en", null)]
-    [TestCase("", "en-US,en;q=0.9")]
-    public async Task Page_InEnglish_ByQueryOrAcceptLanguage(string query, string? language)
+    [Test]
+    public async Task Page_InEnglish_WhenItsLinkAsks()
     {
-        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, $"P-EN{query.Length}");
-        var html = await Page($"/p/{batch.GetProperty("code").GetString()}{query}", language);
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-EN");
+        var html = await Page($"/p/{batch.GetProperty("code").GetString()}?lang=en");
         Assert.That(html, Does.Contain("<html lang=\"en\">").And.Contain("Product journey").And.Contain("Harvesting").And.Contain("Fermented pork roll"));
         Assert.That(html, Does.Not.Contain("Hành trình sản phẩm"));
         Assert.That(html, Does.Contain("<dd>12.5 kg</dd>"), "the quantity in words, in English number format");
+    }
+
+    /// <summary>Many Vietnamese shoppers keep their phones in English: the page stays Vietnamese, its English link at the top.</summary>
+    [Test]
+    public async Task Page_StaysVietnamese_OnAPhoneSetToEnglish()
+    {
+        var (_, batch, _) = await PublicScenario.RichBatchAsync(Api, Producer, "P-PHONE-EN");
+        var code = batch.GetProperty("code").GetString()!;
+        var html = await Page($"/p/{code}", "en-US,en;q=0.9");
+        Assert.That(html, Does.Contain("<html lang=\"vi\">").And.Contain("Hành trình sản phẩm"));
+        var main = html[html.IndexOf("<main>", StringComparison.Ordinal)..];
+        Assert.That(main.IndexOf("hreflang=\"en\"", StringComparison.Ordinal), Is.LessThan(main.IndexOf("id=\"verdict\"", StringComparison.Ordinal)),
+            "the English link comes before anything else");
     }
 
     [TestCase("H87", 500, "vi", "500 cái")]

@@ -6,6 +6,7 @@ using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.PublicRecords;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.PublicRecords.Building;
 
@@ -55,13 +56,15 @@ public sealed record PublicScans(long Count, DateTimeOffset? FirstScannedAt);
 public sealed record PublicRecordResponse(
     string Code, string PublicUrl, PublicLinksResponse Links, PublicProduct Product, PublicProducer Producer, PublicBatch Batch,
     PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<EventResponse> Events,
-    VerificationResponse Verification, PublicScans? Scans)
+    VerificationResponse Verification, [property: OneOf(typeof(Verdict))] string Verdict, PublicScans? Scans)
 {
     public static PublicRecordResponse From(RecordSource.Data d, PublicLinks links, DateOnly today)
     {
         var b = d.Batch;
         var page = links.For(b, d.Product.Gtin);
         var firstInvalid = HashChain.FirstInvalid(d.Events);
+        var verdict = Verdicts.Of(b.RecalledAt is not null, firstInvalid is null, b.ExpiresOn,
+            OcopCertification.Current(d.Certifications, today) is not null, d.Certifications.Count > 0, today);
         return new PublicRecordResponse(
             b.Code, page, links.LinksFor(b.Code, page), PublicProduct.From(d.Product), PublicProducer.From(d.Producer),
             new PublicBatch(b.Code, b.LotNumber, b.ProducedOn, b.ExpiresOn, b.Quantity, b.Unit,
@@ -72,6 +75,6 @@ public sealed record PublicRecordResponse(
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
             d.Events.Select(EventResponse.Public).ToList(),
             new VerificationResponse(firstInvalid is null, d.Events.Count, d.Events.Count > 0 ? d.Events[^1].Hash : null, firstInvalid),
-            null);
+            WireEnum<Verdict>.Name(verdict), null);
     }
 }

@@ -58,7 +58,7 @@ public sealed class RecordBuilder(
             : QrCodes.Png(record.PublicUrl, QrCodes.DefaultSize, QrCodes.DefaultLevel);
         var (vi, en) = (await pages.RenderAsync(record, "vi"), await pages.RenderAsync(record, "en"));
         await store.SaveAsync(new RecordStore.Built(data.Batch.Id, code, data.SourceVersion, today,
-            OcopCertification.NextChange(data.Certifications, today), etag,
+            Verdicts.NextChange(data.Batch.ExpiresOn, data.Certifications, today), etag,
             StoredPage.StoreJson(text), StoredPage.Store(vi), StoredPage.Store(en), qrETag, qr), ct);
         return true;
     }

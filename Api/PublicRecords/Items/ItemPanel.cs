@@ -13,7 +13,6 @@ public static class ItemPanel
     /// <param name="formAction">Where the PIN form posts (the item's page address).</param>
     public static string Html(ItemText t, ItemView view, (string Text, bool Good)? pinMessage, string formAction)
     {
-        var html = new StringBuilder("<section class=\"item\" id=\"item\">");
         var warning = view.Status switch
         {
             ItemStatus.NotIssued => t.NotIssued,
@@ -21,6 +20,8 @@ public static class ItemPanel
             _ when view.SeenByMany => string.Format(t.SeenByMany, view.DistinctClients, view.FirstScannedAt is { } f ? t.Day(f) : "—"),
             _ => null,
         };
+        // A suspect item's section is marked so: the lot's verdict, which speaks of the lot, is then not shown below it.
+        var html = new StringBuilder(warning is null ? "<section class=\"item\" id=\"item\">" : "<section class=\"item suspect\" id=\"item\">");
         if (warning is not null) html.Append("<div class=\"recall\" role=\"alert\" id=\"item-warning\">").Append(E(warning)).Append("</div>");
         html.Append("<h2>").Append(E(t.Heading)).Append("</h2>");
         html.Append("<p>").Append(E(t.Serial)).Append(": <span class=\"code\">").Append(E(view.Serial)).Append("</span></p>");

@@ -60,18 +60,8 @@ public static class HttpCaching
     public static bool WantsLinkset(HttpRequest request) =>
         request.Headers.Accept.ToString().Contains("application/linkset+json", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>?lang=en|vi wins, then Accept-Language; Vietnamese by default.</summary>
-    public static string Language(HttpRequest request)
-    {
-        var lang = request.Query["lang"].ToString();
-        if (lang is "en" or "vi") return lang;
-        var languages = StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptLanguage.ToArray()!, out var parsed) ? parsed : [];
-        foreach (var l in languages.OrderByDescending(l => l.Quality ?? 1))
-        {
-            var value = l.Value.Value ?? "";
-            if (value.StartsWith("vi", StringComparison.OrdinalIgnoreCase)) return "vi";
-            if (value.StartsWith("en", StringComparison.OrdinalIgnoreCase)) return "en";
-        }
-        return "vi";
-    }
+    /// <summary>Vietnamese, unless the address asks for English (?lang=en: the page's language link, at its top). A
+    /// phone's language is not asked: many Vietnamese shoppers keep their phones in English and read a Vietnamese
+    /// product's label in Vietnamese, and a visitor who reads English taps the link once.</summary>
+    public static string Language(HttpRequest request) => request.Query["lang"].ToString() == "en" ? "en" : "vi";
 }
