@@ -6,8 +6,14 @@ public enum Role { Admin, Authority, Producer }
 /// <summary>Who is calling, resolved from the key. <paramref name="Scopes"/> null: every scope. <paramref name="KeyExpiresAt"/>:
 /// when the calling key expires (null: never).</summary>
 public sealed record Caller(Role Role, Guid? Id, AuthorityLevel? Level = null, string? Scopes = null, Guid? KeyId = null,
-    DateTimeOffset? KeyExpiresAt = null)
+    DateTimeOffset? KeyExpiresAt = null, ProducerDeactivation? Deactivation = null)
 {
+    /// <summary>Why this caller may not write, or null when it may: a deactivated producer reads its own records but
+    /// changes nothing until an authority reactivates it.</summary>
+    public string? WriteRefusal => Deactivation is { } d
+        ? $"This producer was deactivated on {d.At.ToOffset(VietnamTime.Offset):dd/MM/yyyy} ({d.Reason}): it may read its records but not change them until its province's OCOP office reactivates it."
+        : null;
+
     /// <summary>The expiry of a key this key creates: never later than this key's own, so a key about to expire cannot
     /// leave a longer-lived child behind. Null when neither expires; otherwise the requested expiry or, when none was
     /// asked, this key's. False when the requested one is later than this key's.</summary>

@@ -1,13 +1,16 @@
 # Needs curl and jq. Paste it step by step after `dotnet run --project Api`, or run it whole:
 #   ADMIN=ocop_… bash docs/example-session.sh
 # Every id and key comes from the answer before it; every call stops at an error (curl --fail-with-body).
+set -euo pipefail
 : "${ADMIN:?set ADMIN to the admin API key printed at the first start}"
 BASE=${BASE:-http://localhost:5080/api/v1}
 post() { curl -sS --fail-with-body -X POST "$BASE$1" -H "X-Api-Key: $2" -H 'Content-Type: application/json' "${@:3}"; }
 get()  { curl -sS --fail-with-body "$BASE$1" -H "X-Api-Key: $2"; }
 
-# The admin registers a cooperative; the answer holds its API key (shown once).
-COOP=$(post /producers "$ADMIN" -d '{
+# The admin registers the province's OCOP office; its key is shown once. The office onboards its cooperatives: the
+# answer holds the cooperative's first API key, shown once, to hand over.
+AUTH=$(post /authorities "$ADMIN" -d '{"name": "Hội đồng OCOP tỉnh Thanh Hóa", "level": "province", "province": "Thanh Hóa"}' | jq -r .apiKey)
+COOP=$(post /producers "$AUTH" -d '{
   "name": "Hợp tác xã Nông nghiệp Thọ Xuân", "kind": "cooperative", "taxCode": "2801234567",
   "address": {"line": "Thôn 3", "commune": "Xã Thọ Xuân", "province": "Thanh Hóa", "provinceCode": "38"},
   "phone": "0237 3850 123"}')
@@ -29,8 +32,7 @@ BATCH=$(post /batches "$KEY" -d '{
 BATCH_ID=$(jq -r .id <<<"$BATCH"); CODE=$(jq -r .code <<<"$BATCH")
 jq '{code, publicUrl}' <<<"$BATCH"       # the QR code on the label opens publicUrl
 
-# An authority records the OCOP decision (a province gives 3★ or 4★, only a national authority 5★).
-AUTH=$(post /authorities "$ADMIN" -d '{"name": "Hội đồng OCOP tỉnh Thanh Hóa", "level": "province", "province": "Thanh Hóa"}' | jq -r .apiKey)
+# The province's office records the OCOP decision (a province gives 3★ or 4★, only a national authority 5★).
 post "/products/$PRODUCT_ID/ocop-certifications" "$AUTH" \
   -d '{"stars": 4, "decisionNumber": "3981/QĐ-UBND", "issuedBy": "UBND tỉnh Thanh Hóa", "issuedOn": "2025-10-15"}' | jq '{stars, validUntil}'
 get "/products/$PRODUCT_ID/ocop-certifications" "$KEY" | jq .current   # history newest first, and the current one

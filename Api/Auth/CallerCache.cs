@@ -56,6 +56,12 @@ public sealed class CallerCache(ApiKeyRepository keys, TimeProvider clock, ILogg
         }
     }
 
+    /// <summary>Forgets every cached key of an account (deactivated or reactivated): its next request reads it afresh.</summary>
+    public void ForgetOwner(Guid ownerId)
+    {
+        foreach (var (key, entry) in _entries) if (entry.Caller.Id == ownerId) _entries.TryRemove(key, out _);
+    }
+
     public void Forget(Guid keyId)
     {
         foreach (var (key, entry) in _entries) if (entry.KeyId == keyId) _entries.TryRemove(key, out _);

@@ -11,6 +11,8 @@ public static class CallerClaims
     private const string ScopeClaim = "scope";
     private const string KeyClaim = "kid";
     private const string KeyExpiryClaim = "kexp";
+    private const string InactiveSinceClaim = "inactive_since";
+    private const string InactiveReasonClaim = "inactive_reason";
 
     public static ClaimsPrincipal ToPrincipal(Caller caller, string scheme)
     {
@@ -20,6 +22,11 @@ public static class CallerClaims
         if (caller.Scopes is { } scopes) claims.Add(new Claim(ScopeClaim, scopes));
         if (caller.KeyId is { } keyId) claims.Add(new Claim(KeyClaim, keyId.ToString()));
         if (caller.KeyExpiresAt is { } expires) claims.Add(new Claim(KeyExpiryClaim, expires.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (caller.Deactivation is { } d)
+        {
+            claims.Add(new Claim(InactiveSinceClaim, d.At.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(InactiveReasonClaim, d.Reason));
+        }
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
@@ -31,6 +38,10 @@ public static class CallerClaims
         var scopes = user.FindFirstValue(ScopeClaim);
         var keyId = user.FindFirstValue(KeyClaim) is { } k ? Guid.Parse(k) : (Guid?)null;
         var expires = user.FindFirstValue(KeyExpiryClaim) is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e, System.Globalization.CultureInfo.InvariantCulture)) : (DateTimeOffset?)null;
-        return new Caller(role, id, level, scopes, keyId, expires);
+        var deactivation = user.FindFirstValue(InactiveSinceClaim) is { } since
+            ? new ProducerDeactivation(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(since, System.Globalization.CultureInfo.InvariantCulture)),
+                user.FindFirstValue(InactiveReasonClaim) ?? "")
+            : null;
+        return new Caller(role, id, level, scopes, keyId, expires, deactivation);
     }
 }

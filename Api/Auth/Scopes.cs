@@ -7,7 +7,8 @@ public sealed record RequiredScope(string Scope);
 
 /// <summary>Checks the calling key's scopes against the endpoint's, before anything else of the request is read: a key
 /// that lacks the scope gets 403 naming it. An authenticated endpoint that names no scope needs <c>read</c> to read and,
-/// to change anything, a key with every scope (the account's own key), so a route added without a scope fails closed.</summary>
+/// to change anything, a key with every scope (the account's own key), so a route added without a scope fails closed.
+/// A deactivated producer's keys still read; every write is refused (403) saying why and since when.</summary>
 public sealed class ScopeCheck(RequestDelegate next, IProblemDetailsService problems)
 {
     /// <summary>The scope an authenticated endpoint needs; null: every scope.</summary>
@@ -40,6 +41,15 @@ public sealed class ScopeCheck(RequestDelegate next, IProblemDetailsService prob
                             : $"This API key lacks the scope '{needed}'.",
                         Extensions = { ["missingScope"] = missing },
                     },
+                });
+                return;
+            }
+            if (caller.WriteRefusal is { } refusal && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context, ProblemDetails = { Status = 403, Title = "Producer deactivated.", Detail = refusal },
                 });
                 return;
             }

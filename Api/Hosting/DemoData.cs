@@ -23,7 +23,7 @@ public sealed class DemoData(
         var coop = new Producer(Guid.CreateVersion7(), "Hợp tác xã Nông nghiệp Xuân Lập", ProducerKind.Cooperative, "2801234567",
             new Address("Thôn Phú Xá", "Xã Xuân Lập", "Thanh Hóa", null, "38"), "0237 3850 123", "htx.xuanlap@example.vn", now);
         var coopKey = IssuedKey.New(Role.Producer, coop.Id, now);
-        await producers.CreateAsync(coop, coopKey.Record, coopKey.Hash, ct);
+        await producers.CreateAsync(coop, coopKey.Record, coopKey.Hash, new ProducerRepository.ActBy(Role.Admin, null, "demo data"), ct);
 
         var province = new Authority(Guid.CreateVersion7(), "Hội đồng đánh giá OCOP tỉnh Thanh Hóa", AuthorityLevel.Province, "Thanh Hóa", now, "38");
         var provinceKey = IssuedKey.New(Role.Authority, province.Id, now);

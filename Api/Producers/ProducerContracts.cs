@@ -47,12 +47,37 @@ public sealed partial record CreateProducerRequest(
     [GeneratedRegex(@"^\d{5}$")] private static partial Regex CommuneCodePattern();
 }
 
+/// <param name="Deactivation">Set while the producer is deactivated: since when and why.</param>
 public sealed record ProducerResponse(
-    Guid Id, string Name, [property: OneOf(typeof(ProducerKind))] string Kind, string? TaxCode, AddressDto Address, string? Phone, string? Email, DateTimeOffset CreatedAt)
+    Guid Id, string Name, [property: OneOf(typeof(ProducerKind))] string Kind, string? TaxCode, AddressDto Address, string? Phone, string? Email, DateTimeOffset CreatedAt,
+    ProducerDeactivationResponse? Deactivation)
 {
     public static ProducerResponse From(Producer p) => new(p.Id, p.Name, WireEnum<ProducerKind>.Name(p.Kind), p.TaxCode,
         new AddressDto(p.Address.Line, p.Address.Commune, p.Address.Province, p.Address.CommuneCode, p.Address.ProvinceCode),
-        p.Phone, p.Email, p.CreatedAt);
+        p.Phone, p.Email, p.CreatedAt, p.Deactivation is { } d ? new ProducerDeactivationResponse(d.At, d.Reason) : null);
+}
+
+public sealed record ProducerDeactivationResponse(DateTimeOffset At, string Reason);
+
+/// <summary>Why a producer is deactivated or reactivated: kept with the act, shown to the producer.</summary>
+public sealed record ProducerActRequest([property: Required] string? Reason)
+{
+    public string Validate()
+    {
+        var v = new FieldErrors();
+        var reason = v.Required("reason", Reason, 500, multiLine: true);
+        v.ThrowIfInvalid();
+        return reason;
+    }
+}
+
+/// <summary>One act on a producer's account: registered, deactivated or reactivated, by whom (the admin, or an authority by
+/// name), when and why.</summary>
+public sealed record ProducerActResponse([property: OneOf(typeof(ProducerActKind))] string Act, [property: OneOf(typeof(Role))] string ByRole, Guid? ById,
+    string ByName, string? Reason, DateTimeOffset At)
+{
+    public static ProducerActResponse From(ProducerAct a) =>
+        new(WireEnum<ProducerActKind>.Name(a.Act), WireEnum<Role>.Name(a.ByRole), a.ById, a.ByName, a.Reason, a.At);
 }
 
 /// <summary>The new account's id and its first API key, shown this once.</summary>

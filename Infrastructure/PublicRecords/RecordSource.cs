@@ -40,7 +40,7 @@ public sealed class RecordSource(Database db)
         """;
     private const string ProducerColumns = """
         pr.id, pr.name, pr.kind, pr.tax_code, pr.address_line, pr.commune, pr.province, pr.commune_code, pr.province_code,
-        pr.phone, pr.email, pr.created_at
+        pr.phone, pr.email, pr.created_at, pr.deactivated_at, pr.deactivation_reason
         """;
 
     public async Task<Data?> GetAsync(string code, CancellationToken ct)

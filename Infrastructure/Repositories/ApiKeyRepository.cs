@@ -7,8 +7,9 @@ namespace Traceability.Infrastructure.Repositories;
 public sealed class ApiKeyRepository(Database db)
 {
     private const string FindCallerSql = """
-        SELECT k.id AS KeyId, k.role AS Role, k.owner_id AS OwnerId, a.level AS Level, k.scopes AS Scopes, k.expires_at AS ExpiresAt
-        FROM api_keys k LEFT JOIN authorities a ON a.id = k.owner_id
+        SELECT k.id AS KeyId, k.role AS Role, k.owner_id AS OwnerId, a.level AS Level, k.scopes AS Scopes, k.expires_at AS ExpiresAt,
+               p.deactivated_at AS DeactivatedAt, p.deactivation_reason AS DeactivationReason
+        FROM api_keys k LEFT JOIN authorities a ON a.id = k.owner_id LEFT JOIN producers p ON p.id = k.owner_id
         WHERE k.key_hash = @Hash AND k.revoked_at IS NULL
         """;
 
@@ -20,7 +21,8 @@ public sealed class ApiKeyRepository(Database db)
         var row = await connection.QuerySingleOrDefaultAsync<CallerRow>(new CommandDefinition(db.Sql(FindCallerSql), new { Hash = hash }, cancellationToken: ct));
         if (row is null) return null;
         var level = row.Level is null ? (AuthorityLevel?)null : WireEnum<AuthorityLevel>.Parse(row.Level);
-        return (new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level, row.Scopes), row.KeyId, row.ExpiresAt);
+        return (new Caller(WireEnum<Role>.Parse(row.Role), row.OwnerId, level, row.Scopes,
+            Deactivation: row.DeactivatedAt is { } at ? new ProducerDeactivation(at, row.DeactivationReason ?? "") : null), row.KeyId, row.ExpiresAt);
     }
 
     private const string InsertSql = """
@@ -90,13 +92,15 @@ public sealed class ApiKeyRepository(Database db)
     /// <summary>The one way an account (a producer, an authority) is created: its row (<paramref name="insertAccountSql"/>
     /// with <paramref name="account"/>) and its first key in one transaction, so that no account exists without a way
     /// in and no key without its account.</summary>
-    internal static async Task CreateAccountAsync(Database db, string insertAccountSql, object account, ApiKeyRecord key, byte[] hash, CancellationToken ct)
+    internal static async Task CreateAccountAsync(Database db, string insertAccountSql, object account, ApiKeyRecord key, byte[] hash, CancellationToken ct,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>? alsoWrite = null)
     {
         using var turn = await db.EnterWriteAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(insertAccountSql), account, transaction, cancellationToken: ct));
         await InsertAsync(connection, transaction, db, key, hash, ct);
+        if (alsoWrite is not null) await alsoWrite(connection, transaction);
         await db.CommitAsync(transaction, ct);
     }
 
@@ -157,6 +161,8 @@ public sealed class ApiKeyRepository(Database db)
         public string? Level { get; set; }
         public string? Scopes { get; set; }
         public DateTimeOffset? ExpiresAt { get; set; }
+        public DateTimeOffset? DeactivatedAt { get; set; }
+        public string? DeactivationReason { get; set; }
     }
 
     private sealed class KeyRow

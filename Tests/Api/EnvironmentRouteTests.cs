@@ -50,11 +50,14 @@ public sealed class EnvironmentRouteTests(string environment)
         var lot = "ROUTE-2";
 
         await Walk(admin, "GET", "/api/v1/producers/{id:guid}", $"/api/v1/producers/{producerId}");
-        await Walk(admin, "POST", "/api/v1/producers", "/api/v1/producers", new
+        var household = await Walk(admin, "POST", "/api/v1/producers", "/api/v1/producers", new
         {
             name = "Hộ kinh doanh Lê Văn An", kind = "household",
             address = new { line = "Thôn 1", commune = "Xã Quảng Phú", province = "Thanh Hóa" },
         }, HttpStatusCode.Created);
+        await Walk(authority.Client, "POST", "/api/v1/producers/{id:guid}/deactivate", $"/api/v1/producers/{household.Id()}/deactivate", new { reason = "Tạm dừng" });
+        await Walk(authority.Client, "POST", "/api/v1/producers/{id:guid}/reactivate", $"/api/v1/producers/{household.Id()}/reactivate", new { reason = "Hoạt động lại" });
+        await Walk(authority.Client, "GET", "/api/v1/producers/{id:guid}/acts", $"/api/v1/producers/{household.Id()}/acts");
         var key = await Walk(producer.Client, "POST", "/api/v1/producers/{id:guid}/api-keys", $"/api/v1/producers/{producerId}/api-keys", null, HttpStatusCode.Created);
         await Walk(producer.Client, "GET", "/api/v1/producers/{id:guid}/api-keys", $"/api/v1/producers/{producerId}/api-keys");
         await Walk(producer.Client, "DELETE", "/api/v1/producers/{id:guid}/api-keys/{keyId:guid}",

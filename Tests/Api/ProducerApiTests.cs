@@ -101,12 +101,14 @@ public sealed class ProducerApiTests
     }
 
     [Test]
-    public async Task Authority_CanReadProducer_ButNotCreateOne()
+    public async Task Authority_CanReadProducer_AndRegisterOnesOfItsProvinceOnly()
     {
         var producer = await _api.CreateProducerAsync();
         var authority = await _api.CreateAuthorityAsync();
         await (await authority.Client.GetAsync($"/api/v1/producers/{producer.Id}")).Json(HttpStatusCode.OK);
-        await (await authority.Client.PostAsJsonAsync("/api/v1/producers", new { })).Json(HttpStatusCode.Forbidden);
+        await (await authority.Client.PostAsJsonAsync("/api/v1/producers",
+            new { name = "HTX Huế", kind = "cooperative", address = new { commune = "Phường Thuận Hóa", province = "Huế" } })).Json(HttpStatusCode.Forbidden);
+        await (await producer.Client.PostAsJsonAsync("/api/v1/producers", new { })).Json(HttpStatusCode.Forbidden);
     }
 
     [Test]

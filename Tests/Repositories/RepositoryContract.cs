@@ -25,12 +25,40 @@ public abstract partial class RepositoryContract
 
     [OneTimeTearDown] public void Drop() => DropDatabase();
 
+    private static readonly ProducerRepository.ActBy Registrar = new(Role.Admin, null, "admin");
+
+    /// <summary>A producer deactivated and reactivated by an authority: the producer, the caller its key resolves to, and the
+    /// acts (who, when, why) all say so; doing either twice changes and records nothing.</summary>
+    [Test]
+    public async Task Producers_Deactivated_AndReactivated_WithEveryActKept()
+    {
+        var (producer, key) = await NewProducer();
+        var producers = new ProducerRepository(_db);
+        var office = new ProducerRepository.ActBy(Role.Authority, Guid.CreateVersion7(), "Văn phòng OCOP tỉnh Thanh Hóa");
+        Assert.That(await producers.SetActiveAsync(producer.Id, false, office, "Ngừng sản xuất", _now.AddDays(1), default), Is.True);
+        Assert.That(await producers.SetActiveAsync(producer.Id, false, office, "lần nữa", _now.AddDays(2), default), Is.False, "already inactive");
+        Assert.That((await producers.GetAsync(producer.Id, default))!.Deactivation, Is.EqualTo(new ProducerDeactivation(_now.AddDays(1), "Ngừng sản xuất")));
+        var caller = (await new ApiKeyRepository(_db).FindCallerAsync(ApiKey.Hash(key), default))!.Value.Caller;
+        Assert.That(caller.WriteRefusal, Does.Contain("Ngừng sản xuất"), "its key reads, and is refused writes");
+
+        Assert.That(await producers.SetActiveAsync(producer.Id, true, office, "Đã khắc phục", _now.AddDays(3), default), Is.True);
+        Assert.That((await producers.GetAsync(producer.Id, default))!.IsActive, Is.True);
+        var acts = await producers.ActsAsync(producer.Id, default);
+        Assert.That(acts.Select(a => (a.Act, a.ByName, a.Reason)), Is.EqualTo(new[]
+        {
+            (ProducerActKind.Registered, "admin", (string?)null),
+            (ProducerActKind.Deactivated, office.Name, "Ngừng sản xuất"),
+            (ProducerActKind.Reactivated, office.Name, "Đã khắc phục"),
+        }));
+        Assert.That(acts[1].ById, Is.EqualTo(office.Id));
+    }
+
     private async Task<(Producer Producer, string Key)> NewProducer(string name = "Hợp tác xã Nông nghiệp Xuân Lập")
     {
         var producer = new Producer(Guid.CreateVersion7(), name, ProducerKind.CooperativeGroup, "2801234567-001",
             new Address("Thôn Phú Xá", "Xã Xuân Lập", "Thanh Hóa", "15967", "38"), "0237 3850 123", "htx@example.vn", _now);
         var key = ApiKey.New();
-        await new ProducerRepository(_db).CreateAsync(producer, Record(Role.Producer, producer.Id, key), ApiKey.Hash(key), default);
+        await new ProducerRepository(_db).CreateAsync(producer, Record(Role.Producer, producer.Id, key), ApiKey.Hash(key), Registrar, default);
         return (producer, key);
     }
 

@@ -19,10 +19,13 @@ public sealed record PublicProduct(
         new(p.Name, p.NameEn, p.Gtin, WireEnum<ProductCategory>.Name(p.Category), p.Description, p.Standards, p.ImageUrl);
 }
 
-public sealed record PublicProducer(string Name, string Kind, AddressDto Address, string? Phone, string? Email)
+/// <param name="InactiveSince">Set when the producer was deactivated: what it recorded is still shown, with a notice (the
+/// reason is the province's, not the public's).</param>
+public sealed record PublicProducer(string Name, string Kind, AddressDto Address, string? Phone, string? Email, DateOnly? InactiveSince = null)
 {
     public static PublicProducer From(Producer p) => new(p.Name, WireEnum<ProducerKind>.Name(p.Kind),
-        new AddressDto(p.Address.Line, p.Address.Commune, p.Address.Province, p.Address.CommuneCode, p.Address.ProvinceCode), p.Phone, p.Email);
+        new AddressDto(p.Address.Line, p.Address.Commune, p.Address.Province, p.Address.CommuneCode, p.Address.ProvinceCode), p.Phone, p.Email,
+        p.Deactivation is { } d ? DateOnly.FromDateTime(d.At.ToOffset(VietnamTime.Offset).DateTime) : null);
 }
 
 public sealed record PublicBatch(string Code, string LotNumber, DateOnly ProducedOn, DateOnly? ExpiresOn, decimal? Quantity, string? Unit, OriginDto? Origin);
