@@ -14,6 +14,7 @@ using Traceability.Api.Recalls;
 using Traceability.Api.ReferenceData;
 using Traceability.Api.Serials;
 using Traceability.Api.Webhooks;
+using Traceability.Api.Catalogue;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -40,6 +41,7 @@ app.MapPublicPageEndpoints();
 app.MapResolverEndpoints();
 app.MapProductRecordEndpoints();
 app.MapItemEndpoints();
+app.MapCatalogueEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapProvinceEndpoints();

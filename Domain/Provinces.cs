@@ -51,14 +51,17 @@ public static class Provinces
     /// "tỉnh"/"thành phố"/"TP.", old-style accent placement ("Thanh Hoá"), or a province merged in 2025.</summary>
     public static Province? ByName(string? name) => name is not null && ByKey.TryGetValue(Key(name), out var p) ? p : null;
 
+    /// <summary>A province's name in an address: "thanh-hoa", "ho-chi-minh" (as in /ocop/thanh-hoa).</summary>
+    public static string Slug(Province p) => Key(p.Name).Replace(' ', '-');
+
+    /// <summary>The unit a slug, a code or a written name means.</summary>
+    public static Province? BySlugCodeOrName(string? value) =>
+        value is null ? null : ByCodeOrNull(value) ?? ByName(value.Replace('-', ' '));
+
     /// <summary>Lower case, no diacritics (đ → d), no administrative prefix, single spaces.</summary>
     private static string Key(string name)
     {
-        var decomposed = (Text.Normalize(name) ?? "").ToLowerInvariant().Replace('đ', 'd').Normalize(NormalizationForm.FormD);
-        var plain = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) plain.Append(char.IsLetterOrDigit(c) ? c : ' ');
-        var words = plain.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var words = Text.Fold(name).Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         if (words is ["tinh", ..]) words.RemoveAt(0);
         else if (words is ["thanh", "pho", ..]) words.RemoveRange(0, 2);
         else if (words is ["tp", ..]) words.RemoveAt(0);

@@ -15,6 +15,18 @@ public static class Text
 
     public static string? EmptyToNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
+    /// <summary>How a name is searched: lower case, no diacritics (đ → d), letters and digits only, single spaces —
+    /// "Mật ong rừng" and "mat  ong RUNG" fold alike, as shoppers type without accents.</summary>
+    public static string Fold(string? value)
+    {
+        var decomposed = (Normalize(value) ?? "").ToLowerInvariant().Replace('đ', 'd').Normalize(NormalizationForm.FormD);
+        var plain = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+                plain.Append(char.IsLetterOrDigit(c) ? c : ' ');
+        return string.Join(' ', plain.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     /// <summary>Why <paramref name="value"/> cannot be stored as text a page shows, or null: control characters (C0 but
     /// tab and line breaks, DEL, C1) and the Unicode bidirectional embeddings, overrides and isolates (U+202A–U+202E,
     /// U+2066–U+2069), which make "Mật ong \u202Egnp.exe" display as something else than it is. A single-line field

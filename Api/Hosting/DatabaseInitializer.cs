@@ -17,6 +17,8 @@ public static class DatabaseInitializer
         services.GetRequiredService<ISqlDialect>().Migrate(logger);
 
         await BackfillProvinceCodesAsync(services, logger);
+        var folded = await services.GetRequiredService<ProductRepository>().BackfillSearchNamesAsync(CancellationToken.None);
+        if (folded > 0) logger.LogInformation("Folded the names of {Count} products for the catalogue's search.", folded);
         var abandoned = await services.GetRequiredService<SerialIssueRepository>().RemoveAbandonedAsync(
             services.GetRequiredService<TimeProvider>().GetUtcNow() - Serials.SerialEndpoints.AbandonedAfter, CancellationToken.None);
         if (abandoned > 0) logger.LogWarning("Removed {Count} issues of serials that a stopped process left incomplete", abandoned);

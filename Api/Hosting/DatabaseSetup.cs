@@ -27,6 +27,7 @@ public static class DatabaseSetup
         services.AddSingleton<LeaseRepository>();
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<EpcisRepository>();
+        services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

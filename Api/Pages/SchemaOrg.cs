@@ -21,6 +21,31 @@ public static class SchemaOrg
     public static string Block(PublicProductRecordResponse r) =>
         Script(Product(r.Product, r.Producer, r.Ocop, r.Links.Page, r.PublicUrl, null));
 
+    /// <summary>The catalogue's page as a schema.org ItemList of Products, each with its rating and its record's address.</summary>
+    public static string ItemList(Catalogue.CatalogueResponse r, string name) => Script(new JsonObject
+    {
+        ["@context"] = "https://schema.org", ["@type"] = "ItemList", ["name"] = name,
+        ["itemListElement"] = new JsonArray(r.Items.Select((e, i) => (JsonNode)new JsonObject
+        {
+            ["@type"] = "ListItem", ["position"] = i + 1,
+            ["item"] = Listed(e),
+        }).ToArray()),
+    });
+
+    private static JsonObject Listed(Catalogue.CatalogueEntryResponse e)
+    {
+        var product = new JsonObject
+        {
+            ["@type"] = "Product", ["name"] = e.Name, ["category"] = e.Category,
+            ["manufacturer"] = new JsonObject { ["@type"] = "Organization", ["name"] = e.Producer },
+            ["award"] = $"OCOP {e.Stars}★",
+        };
+        if (e.ProductUrl is { } url) product["url"] = url;
+        if (e.Gtin is { } gtin) product["gtin14"] = gtin;
+        if (e.ImageUrl is { } image) product["image"] = image;
+        return product;
+    }
+
     private static string Script(JsonObject product) =>
         $"<script type=\"application/ld+json\">{product.ToJsonString(Options)}</script>";
 

@@ -24,6 +24,11 @@ public static class Styles
         .item.suspect~#verdict{display:none}.lang{text-align:right;margin:0}.lang a{display:inline-block;min-height:44px;padding:.7rem .25rem 0}
         .item input,.item button{min-height:44px;font-size:1.1rem;padding:.5rem .75rem;border-radius:.4rem}.item input{width:10ch;border:1px solid #7b8794}
         .item button{min-width:44px;background:#15803d;color:#fff;border:0;font-weight:600}
+        .search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}.search label{display:flex;flex-direction:column;font-size:.9rem;color:#52606d}
+        .search input,.search select,.search button{min-height:44px;font-size:1rem;padding:.4rem .6rem;border-radius:.4rem;border:1px solid #7b8794}
+        .search button{background:#15803d;color:#fff;border:0;font-weight:600}
+        ol.catalogue{list-style:none;margin:0;padding:0}ol.catalogue li{display:flex;gap:.75rem;background:#fff;border-radius:.6rem;padding:.75rem;margin:.5rem 0;box-shadow:0 1px 2px #0001}
+        ol.catalogue img{width:72px;height:72px;object-fit:cover;border-radius:.4rem;background:#e4e7eb}.provinces a{display:inline-block;margin:.2rem .5rem .2rem 0;min-height:44px;padding-top:.6rem}
         """;
 
     /// <summary>The label sheet's stylesheet: A4, 3 × 8 labels of 70 × 37 mm.</summary>

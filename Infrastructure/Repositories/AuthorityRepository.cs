@@ -33,7 +33,7 @@ public sealed class AuthorityRepository(Database db)
     /// <summary>Gives authorities registered before province codes their code, from their province's name where it
     /// resolves (<paramref name="resolve"/>); returns how many it coded.</summary>
     public Task<int> BackfillProvinceCodesAsync(Func<string, string?> resolve, CancellationToken ct) =>
-        ProvinceBackfill.RunAsync(db, UncodedSql, SetCodeSql, resolve, ct);
+        Backfill.RunAsync(db, UncodedSql, SetCodeSql, resolve, ct);
 
     private sealed class Row
     {
@@ -46,8 +46,9 @@ public sealed class AuthorityRepository(Database db)
     }
 }
 
-/// <summary>Fills a missing province code from the province's name, for accounts registered before codes were kept.</summary>
-internal static class ProvinceBackfill
+/// <summary>Fills a column left empty by rows stored before it was kept (a province code from its name, a product's folded
+/// name), from another of their values.</summary>
+internal static class Backfill
 {
     public static async Task<int> RunAsync(Database db, string uncodedSql, string setCodeSql, Func<string, string?> resolve, CancellationToken ct)
     {

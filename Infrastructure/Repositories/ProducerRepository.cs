@@ -95,7 +95,7 @@ public sealed class ProducerRepository(Database db)
     /// <summary>Gives producers registered without a province code their code, from their province's name where it
     /// resolves (<paramref name="resolve"/>); returns how many it coded.</summary>
     public Task<int> BackfillProvinceCodesAsync(Func<string, string?> resolve, CancellationToken ct) =>
-        ProvinceBackfill.RunAsync(db, UncodedSql, SetCodeSql, resolve, ct);
+        Backfill.RunAsync(db, UncodedSql, SetCodeSql, resolve, ct);
 
     internal sealed class Row
     {

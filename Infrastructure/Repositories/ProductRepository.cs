@@ -9,8 +9,10 @@ public sealed class ProductRepository(Database db)
     internal const string Columns = "seq, id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at";
 
     private const string InsertSql = """
-        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at)
-        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, @ImageUrl, @CreatedAt, @UpdatedAt)
+        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at,
+            search_name)
+        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, @ImageUrl, @CreatedAt, @UpdatedAt,
+            @SearchName)
         """;
 
     /// <summary>Stores a new product; a GTIN already in use is a <see cref="ConflictException"/>.</summary>
@@ -22,7 +24,7 @@ public sealed class ProductRepository(Database db)
 
     private const string UpdateSql = """
         UPDATE products SET name = @Name, name_en = @NameEn, gtin = @Gtin, category = @Category, description = @Description,
-            standards = @Standards, shelf_life_days = @ShelfLifeDays, image_url = @ImageUrl, updated_at = @UpdatedAt
+            standards = @Standards, shelf_life_days = @ShelfLifeDays, image_url = @ImageUrl, updated_at = @UpdatedAt, search_name = @SearchName
         WHERE id = @Id
         """;
 
@@ -75,6 +77,7 @@ public sealed class ProductRepository(Database db)
             {
                 p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, Category = WireEnum<ProductCategory>.Name(p.Category), p.Description,
                 Standards = JsonSerializer.Serialize(p.Standards, Json.Stored), p.ShelfLifeDays, p.ImageUrl, p.CreatedAt, p.UpdatedAt,
+                SearchName = SearchName(p),
             }, transaction, cancellationToken: ct));
         }
         catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
@@ -82,6 +85,15 @@ public sealed class ProductRepository(Database db)
             throw new ConflictException($"GTIN {p.Gtin} is already registered to another product.");
         }
     }
+
+    /// <summary>What the catalogue's search compares: the name, folded (<see cref="Text.Fold"/>).</summary>
+    public static string SearchName(Product p) => Text.Fold(p.Name);
+
+    private const string UnfoldedSql = "SELECT id AS Id, name AS Value FROM products WHERE search_name IS NULL";
+    private const string SetFoldedSql = "UPDATE products SET search_name = @Code WHERE id = @Id AND search_name IS NULL";
+
+    /// <summary>Folds the names of products stored before the catalogue kept them; returns how many.</summary>
+    public Task<int> BackfillSearchNamesAsync(CancellationToken ct) => Backfill.RunAsync(db, UnfoldedSql, SetFoldedSql, Text.Fold, ct);
 
     private const string GetSql = $"SELECT {Columns} FROM products WHERE id = @Id";
 

@@ -120,7 +120,10 @@ public sealed class EnvironmentRouteTests(string environment)
             await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}", accept: accept);
             await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}", accept: accept, expected: HttpStatusCode.TemporaryRedirect);
             await Walk(anonymous, "GET", "/products/{gtin}", $"/products/0{gtin}", accept: accept);
+            await Walk(anonymous, "GET", "/ocop", "/ocop?q=che", accept: accept);
+            await Walk(anonymous, "GET", "/ocop/{province}", "/ocop/thanh-hoa", accept: accept);
         }
+        await Walk(anonymous, "GET", "/api/v1/public/ocop", "/api/v1/public/ocop?province=thanh-hoa&category=food");
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}?lang=en", accept: "text/html");
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=linkset");
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=gs1:epcis", expected: HttpStatusCode.TemporaryRedirect);

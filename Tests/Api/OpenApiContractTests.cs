@@ -74,7 +74,7 @@ public sealed class OpenApiContractTests
 
     /// <summary>What anyone may read without a key.</summary>
     private static readonly string[] PublicPaths = ["/health/", "/api/v1/event-types", "/api/v1/public/", "/p/", "/01/", "/products/", "/.well-known/", "/{compressed}",
-        "/api/v1/epcis/events", "/api/v1/provinces"];
+        "/api/v1/epcis/events", "/api/v1/provinces", "/ocop"];
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd() + "\n";
 }

@@ -15,7 +15,7 @@ public static class ProductRecordEndpoints
     {
         app.MapGet("/products/{gtin}", Page).WithTags("Public pages").WithName("PublicProductPage").AllowAnonymous()
             .RequireRateLimiting(PublicSetup.RatePolicy)
-            .WithSummary("A product's public record by GTIN: an HTML page (Vietnamese; ?lang=en or Accept-Language: en for English), JSON for Accept: application/json.")
+            .WithSummary("A product's public record by GTIN: an HTML page (Vietnamese; ?lang=en for English, whatever the phone's language), JSON for Accept: application/json.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicProductRecordResponse>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         var api = app.MapGroup("/api/v1/public/products").WithTags("Public records").AllowAnonymous().RequireRateLimiting(PublicSetup.RatePolicy);

@@ -21,7 +21,7 @@ public static class PublicPageEndpoints
     {
         var group = app.MapGroup("").WithTags("Public pages").AllowAnonymous().RequireRateLimiting(PublicSetup.RatePolicy);
         group.MapGet("/p/{code}", ByCode).WithName("PublicPage")
-            .WithSummary("A batch's public record: an HTML page for browsers (Vietnamese; ?lang=en or Accept-Language: en for English), JSON for Accept: application/json. Counts as a scan.")
+            .WithSummary("A batch's public record: an HTML page for browsers (Vietnamese; ?lang=en for English, whatever the phone's language), JSON for Accept: application/json. Counts as a scan.")
             .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces<PublicRecordResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status301MovedPermanently).Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status307TemporaryRedirect)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
