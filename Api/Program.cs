@@ -15,6 +15,7 @@ using Traceability.Api.ReferenceData;
 using Traceability.Api.Serials;
 using Traceability.Api.Webhooks;
 using Traceability.Api.Catalogue;
+using Traceability.Api.Reports;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -42,6 +43,7 @@ app.MapResolverEndpoints();
 app.MapProductRecordEndpoints();
 app.MapItemEndpoints();
 app.MapCatalogueEndpoints();
+app.MapReportEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapProvinceEndpoints();

@@ -28,6 +28,7 @@ public static class DatabaseSetup
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<EpcisRepository>();
         services.AddSingleton<CatalogueRepository>();
+        services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -18,6 +18,7 @@ public sealed class OpenApiWebhooks : IDocumentFilter
         (WebhookKinds.CertificationRecorded, typeof(CertificationData), "An OCOP certification was recorded for the subscriber's product, or by the subscribing authority."),
         (WebhookKinds.CertificationExpiring, typeof(CertificationData), "An OCOP certification's validUntil is 30, then 7 days away (Vietnam time); daysLeft says how many."),
         (WebhookKinds.SerialsIssued, typeof(SerialsIssuedData), "Item serials were issued for one of the subscriber's batches."),
+        (WebhookKinds.ReportReceived, typeof(ReportReceivedData), "A shopper reported one of the subscriber's lots (or one of its items) from its public page; read and answer it at links.report."),
     ];
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)

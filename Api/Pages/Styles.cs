@@ -27,6 +27,11 @@ public static class Styles
         .search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}.search label{display:flex;flex-direction:column;font-size:.9rem;color:#52606d}
         .search input,.search select,.search button{min-height:44px;font-size:1rem;padding:.4rem .6rem;border-radius:.4rem;border:1px solid #7b8794}
         .search button{background:#15803d;color:#fff;border:0;font-weight:600}
+        .report-link{text-align:center;margin:1rem 0}.report-link a,#report-item{display:inline-block;min-height:44px;padding-top:.6rem}
+        form.report{display:flex;flex-direction:column;gap:.75rem}form.report label{display:flex;flex-direction:column;gap:.25rem}
+        form.report label.choice{flex-direction:row;align-items:center;gap:.5rem;min-height:44px}form.report fieldset{border:0;padding:0;margin:0}
+        form.report textarea,form.report input[type=tel]{font:inherit;font-size:1rem;padding:.5rem;border:1px solid #7b8794;border-radius:.4rem;min-height:44px}
+        form.report button{min-height:44px;font-size:1.1rem;background:#15803d;color:#fff;border:0;border-radius:.4rem;font-weight:600}
         ol.catalogue{list-style:none;margin:0;padding:0}ol.catalogue li{display:flex;gap:.75rem;background:#fff;border-radius:.6rem;padding:.75rem;margin:.5rem 0;box-shadow:0 1px 2px #0001}
         ol.catalogue img{width:72px;height:72px;object-fit:cover;border-radius:.4rem;background:#e4e7eb}.provinces a{display:inline-block;margin:.2rem .5rem .2rem 0;min-height:44px;padding-top:.6rem}
         """;

@@ -62,6 +62,13 @@ public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnoun
                 new CertificationLinks(links.Absolute(ApiPaths.Certifications(c.ProductId)), links.Absolute(ApiPaths.Product(c.ProductId)))),
             [producerId, c.AuthorityId], DedupeKey: dedupeKey);
 
+    /// <summary>report.received, to the lot's producer (its province's office reads reports through the API).</summary>
+    public Task ReportReceivedAsync(DbConnection connection, DbTransaction transaction, ShopperReport r, CancellationToken ct) =>
+        outbox.AddAsync(connection, transaction, [new(WebhookKinds.ReportReceived,
+            new ReportReceivedData(r.Id, r.Receipt, r.BatchId, r.BatchCode, r.Serial, WireEnum<ReportReason>.Name(r.Reason), r.CreatedAt,
+                new ReportLinks(links.Absolute(ApiPaths.Report(r.Id)), links.Absolute(ApiPaths.Batch(r.BatchId)))),
+            [r.ProducerId])], r.CreatedAt, ct);
+
     /// <summary>serials.issued, to the batch's producer.</summary>
     public Task SerialsIssuedAsync(DbConnection connection, DbTransaction transaction, SerialIssueRepository.Issue issue, BatchReached batch,
         CancellationToken ct) =>

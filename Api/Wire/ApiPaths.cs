@@ -19,6 +19,7 @@ public static class ApiPaths
     public static string SerialLabels(Guid batchId, Guid issueId) => $"{SerialIssue(batchId, issueId)}/labels";
     public static string Recall(Guid id) => $"{Root}/recalls/{id}";
     public static string RecallBatches(Guid id) => $"{Recall(id)}/batches";
+    public static string Report(Guid id) => $"{Root}/reports/{id}";
     public static string Webhook(Guid id) => $"{Root}/webhooks/{id}";
     public static string WebhookDeliveries(Guid id) => $"{Webhook(id)}/deliveries";
     public static string CaptureJob(Guid id) => $"{Root}/epcis/capture/{id}";

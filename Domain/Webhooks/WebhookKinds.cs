@@ -13,8 +13,10 @@ public static class WebhookKinds
     public const string CertificationRecorded = "certification.recorded";
     public const string CertificationExpiring = "certification.expiring";
     public const string SerialsIssued = "serials.issued";
+    public const string ReportReceived = "report.received";
 
-    public static readonly IReadOnlyList<string> All = [BatchCreated, EventRecorded, BatchRecalled, BatchRecallWithdrawn, CertificationRecorded, CertificationExpiring, SerialsIssued];
+    public static readonly IReadOnlyList<string> All =
+        [BatchCreated, EventRecorded, BatchRecalled, BatchRecallWithdrawn, CertificationRecorded, CertificationExpiring, SerialsIssued, ReportReceived];
 
     /// <summary>What each role hears about: a producer its own data (and recalls that reach its batches), an authority
     /// every recall and the certifications it recorded, the admin everything.</summary>

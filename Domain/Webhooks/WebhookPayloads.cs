@@ -38,3 +38,10 @@ public sealed record SerialLinks(string File, string Labels);
 
 /// <summary>serials.issued: item serials were issued for a batch; the printer's file is at links.file.</summary>
 public sealed record SerialsIssuedData(Guid IssueId, Guid BatchId, string Code, int Count, bool WithPin, SerialLinks Links);
+
+/// <summary>A shopper reported a lot (or one of its items) from its public page: the report's id, its receipt, why, and
+/// links to it in the API. The message and the phone number are read through the API, never sent in a payload.</summary>
+public sealed record ReportReceivedData(Guid ReportId, string Receipt, Guid BatchId, string Code, string? Serial, string Reason, DateTimeOffset CreatedAt,
+    ReportLinks Links);
+
+public sealed record ReportLinks(string Report, string Batch);

@@ -25,6 +25,8 @@ public interface IAnnouncements
     /// <summary>Returns how many deliveries were queued.</summary>
     Task<int> CertificationExpiringAsync(DbConnection connection, DbTransaction transaction, ExpiryNotice notice, DateTimeOffset now, CancellationToken ct);
 
+    Task ReportReceivedAsync(DbConnection connection, DbTransaction transaction, ShopperReport report, CancellationToken ct);
+
     Task SerialsIssuedAsync(DbConnection connection, DbTransaction transaction, Repositories.SerialIssueRepository.Issue issue, BatchReached batch,
         CancellationToken ct);
 }

@@ -123,6 +123,19 @@ public sealed class EnvironmentRouteTests(string environment)
             await Walk(anonymous, "GET", "/ocop", "/ocop?q=che", accept: accept);
             await Walk(anonymous, "GET", "/ocop/{province}", "/ocop/thanh-hoa", accept: accept);
         }
+        using var shopper = _api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await Walk(shopper, "GET", "/p/{code}/report", $"/p/{code}/report", accept: "text/html");
+        await Walk(shopper, "GET", "/p/{code}/{serial}/report", $"/p/{code}/ITEM-1/report", accept: "text/html");
+        var refused = await shopper.PostAsync($"/p/{code}/ITEM-1/report", new FormUrlEncodedContent(new Dictionary<string, string> { ["reason"] = "other" }));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), $"{environment}: a report without a message");
+        _walked.Add(("POST", "/p/{code}/{serial}/report"));
+        var receipt = await shopper.PostAsync($"/p/{code}/report", new FormUrlEncodedContent(new Dictionary<string, string> { ["reason"] = "other", ["message"] = "Hỏi" }));
+        Assert.That(receipt.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        _walked.Add(("POST", "/p/{code}/report"));
+        await Walk(shopper, "GET", "/r/{receipt}", receipt.Headers.Location!.ToString(), accept: "text/html");
+        var report = (await Walk(producer.Client, "GET", "/api/v1/reports", "/api/v1/reports")).GetProperty("items")[0].Id();
+        await Walk(producer.Client, "GET", "/api/v1/reports/{id:guid}", $"/api/v1/reports/{report}");
+        await Walk(producer.Client, "POST", "/api/v1/reports/{id:guid}/handle", $"/api/v1/reports/{report}/handle", new { status = "closed" });
         await Walk(anonymous, "GET", "/api/v1/public/ocop", "/api/v1/public/ocop?province=thanh-hoa&category=food");
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}?lang=en", accept: "text/html");
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=linkset");

@@ -17,5 +17,6 @@ public sealed class NoAnnouncements : IAnnouncements
     public Task BatchesReleasedAsync(DbConnection c, DbTransaction t, RecallNotice r, IReadOnlyList<BatchReached> b, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
     public Task CertificationRecordedAsync(DbConnection c, DbTransaction t, OcopCertification cert, Guid producerId, CancellationToken ct) => Task.CompletedTask;
     public Task<int> CertificationExpiringAsync(DbConnection c, DbTransaction t, ExpiryNotice notice, DateTimeOffset now, CancellationToken ct) => Task.FromResult(0);
+    public Task ReportReceivedAsync(DbConnection c, DbTransaction t, ShopperReport report, CancellationToken ct) => Task.CompletedTask;
     public Task SerialsIssuedAsync(DbConnection c, DbTransaction t, SerialIssueRepository.Issue issue, BatchReached batch, CancellationToken ct) => Task.CompletedTask;
 }

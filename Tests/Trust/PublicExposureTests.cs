@@ -51,8 +51,13 @@ public sealed class PublicExposureTests
             new { stars = 4, decisionNumber = "3981/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-10-15" })).Json(HttpStatusCode.Created);
 
         var held = serials[0];
+        using var shopper = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var reported = await shopper.PostAsync($"/p/{code}/report", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["reason"] = "suspected_fake", ["message"] = "Tem khác thường", ["phone"] = "0987 654 321" }));
+        var receipt = reported.Headers.Location!.ToString()[3..];
         var secrets = new Dictionary<string, string>
         {
+            ["a shopper's phone"] = "0987 654 321", ["a shopper's message"] = "Tem khác thường",
             ["another item's serial"] = serials[1], ["a third item's serial"] = serials[2],
             ["the producer's key"] = key, ["an app's key"] = appKey, ["the admin key"] = ApiFactory.AdminKey, ["an authority's key"] = authority.Key,
             ["the webhook secret"] = hook.GetProperty("secret").GetString()!, ["the webhook's address"] = "secret-path-4711",
@@ -61,7 +66,7 @@ public sealed class PublicExposureTests
         for (var i = 0; i < pins.Count; i++) secrets[$"PIN {i + 1}"] = pins[i];
 
         var lot = $"/01/{gtin}/10/CHE-2512";
-        var samples = Samples(code, gtin, lot, held);
+        var samples = Samples(code, gtin, lot, held, receipt);
         var routes = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null
                         || e.Metadata.GetMetadata<OptionalApiKey>() is not null)
@@ -94,8 +99,13 @@ public sealed class PublicExposureTests
     }
 
     /// <summary>Every public route, with the addresses that exercise what it can show.</summary>
-    private static Dictionary<string, string[]> Samples(string code, string gtin, string lot, string held) => new()
+    private static Dictionary<string, string[]> Samples(string code, string gtin, string lot, string held, string receipt) => new()
     {
+        ["GET /p/{code}/report"] = [$"/p/{code}/report"],
+        ["POST /p/{code}/report"] = [$"/p/{code}/report"],
+        ["GET /p/{code}/{serial}/report"] = [$"/p/{code}/{held}/report"],
+        ["POST /p/{code}/{serial}/report"] = [$"/p/{code}/{held}/report"],
+        ["GET /r/{receipt}"] = [$"/r/{receipt}", $"/r/{receipt}?lang=en"],
         ["GET /p/{code}"] = [$"/p/{code}", $"/p/{code}?lang=en", $"/p/{code.ToLowerInvariant()}"],
         ["GET /p/{code}/{serial}"] = [$"/p/{code}/{held}", $"/p/{code}/{held}?lang=en", $"/p/{code}/NOT-ISSUED-1"],
         ["POST /p/{code}/{serial}"] = [$"/p/{code}/{held}"],

@@ -38,6 +38,8 @@ public static class ItemPanel
             html.Append("<form method=\"post\" action=\"").Append(E(formAction)).Append("\"><label>").Append(E(t.PinPrompt))
                 .Append(" <input name=\"pin\" inputmode=\"numeric\" pattern=\"[0-9]{8}\" maxlength=\"8\" autocomplete=\"off\" required></label> <button>")
                 .Append(E(t.PinButton)).Append("</button></form>");
+        var (page, query) = formAction.IndexOf('?') is var q and >= 0 ? (formAction[..q], formAction[q..]) : (formAction, "");
+        html.Append("<p><a id=\"report-item\" href=\"").Append(E($"{page}/report{query}")).Append("\">").Append(E(t.Report)).Append("</a></p>");
         return html.Append("</section>").ToString();
     }
 

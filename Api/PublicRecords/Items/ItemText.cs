@@ -7,7 +7,7 @@ namespace Traceability.Api.PublicRecords.Items;
 public sealed record ItemText(
     string Heading, string Serial, string FirstScan, string FirstEver, string NotIssued, string Voided, string SeenByMany,
     string PinPrompt, string PinButton, string Genuine, string VerifiedBefore, string WrongPin, string ClientPaused, string ItemBusy, string PinUnavailable,
-    string OwnSteps)
+    string OwnSteps, string Report)
 {
     public static readonly ItemText Vi = new(
         "Mã riêng của sản phẩm này", "Mã sản phẩm",
@@ -23,7 +23,8 @@ public sealed record ItemText(
         "Việc kiểm tra mã PIN từ mạng này tạm dừng đến {0}, vì từ mạng này đã có nhiều lần nhập không khớp. Nếu bạn đang cầm sản phẩm, hãy thử lại sau thời điểm đó.",
         "Mã này vừa được thử kiểm tra nhiều lần từ nơi khác; để bảo vệ sản phẩm, mỗi phút chỉ kiểm tra một lần. Hãy thử lại sau {0}.",
         "Hiện chưa kiểm tra được mã PIN.",
-        "Các bước riêng của sản phẩm này");
+        "Các bước riêng của sản phẩm này",
+        "Báo cáo về sản phẩm mang mã này");
 
     public static readonly ItemText En = new(
         "This item's own code", "Item code",
@@ -39,7 +40,8 @@ public sealed record ItemText(
         "PIN checks from this network are paused until {0}, because many PINs entered from this network did not match. If you hold the item, try again after that.",
         "This code was just tried many times from elsewhere; to protect the item, it is checked once a minute. Try again after {0}.",
         "The PIN cannot be checked right now.",
-        "This item's own steps");
+        "This item's own steps",
+        "Report this item");
 
     public static ItemText For(string lang) => lang == "en" ? En : Vi;
 
