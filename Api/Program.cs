@@ -16,6 +16,7 @@ using Traceability.Api.Serials;
 using Traceability.Api.Webhooks;
 using Traceability.Api.Catalogue;
 using Traceability.Api.Reports;
+using Traceability.Api.Oversight;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -58,6 +59,7 @@ api.MapLabelEndpoints();
 api.MapSerialEndpoints();
 api.MapWebhookEndpoints();
 api.MapEpcisEndpoints();
+api.MapOversightEndpoints();
 
 app.Run();
 

@@ -97,6 +97,9 @@ curl -sS --fail-with-body -X POST "${BASE%/api/v1}/p/$CODE/$SERIAL" -d "pin=$PIN
 post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượng kháng sinh vượt ngưỡng"}' | jq -c '{status, affectedCount, newlyRecalledCount}'
 # → {"status":"complete","affectedCount":2,"newlyRecalledCount":2}   (202 and "propagating" while a large one goes on)
 
+# The province's OCOP office reads its reports as JSON, or as CSV for a spreadsheet (UTF-8 with a byte-order mark).
+curl -sS --fail-with-body "$BASE/oversight/products?format=csv" -H "X-Api-Key: $AUTH"   # commune,category,stars,products
+
 # EPCIS 2.0 for GS1 tools (public, no key).
 curl -sS --fail-with-body "$BASE/public/records/$CODE/epcis" | jq '.epcisBody.eventList | length'
 

@@ -29,6 +29,7 @@ public static class DatabaseSetup
         services.AddSingleton<EpcisRepository>();
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ShopperReportRepository>();
+        services.AddSingleton<OversightRepository>();
         services.AddSingleton<DemoData>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -1,0 +1,32 @@
+using Traceability.Api.Wire;
+using Traceability.Domain;
+
+namespace Traceability.Api.Oversight;
+
+/// <summary>Which province a report covers (null: every province) and the day it was computed for (Vietnam time).</summary>
+public sealed record OversightScope(string? Province, string? ProvinceCode, DateOnly Today);
+
+/// <summary>OCOP products with a current certification, counted by commune, category and stars.</summary>
+public sealed record RatingCount(string Commune, [property: OneOf(typeof(ProductCategory))] string Category, int Stars, int Products);
+
+public sealed record ProductsReport(OversightScope Scope, int CertifiedProducts, IReadOnlyList<RatingCount> Counts);
+
+/// <summary>A product whose certification ends soon or has ended.</summary>
+public sealed record CertificationLine(string Product, string? Gtin, string Producer, string Commune, int Stars, string DecisionNumber, DateOnly ValidUntil, int DaysLeft);
+
+public sealed record CertificationsReport(OversightScope Scope, int WithinDays, IReadOnlyList<CertificationLine> Expiring, IReadOnlyList<CertificationLine> Expired);
+
+/// <summary>A product certified today with no batch produced in the last year (null: never one).</summary>
+public sealed record IdleProductLine(string Product, string? Gtin, string Producer, string Commune, int Stars, DateOnly? LastProducedOn);
+
+public sealed record IdleProductsReport(OversightScope Scope, IReadOnlyList<IdleProductLine> Products);
+
+public sealed record RecallLineResponse(Guid RecallId, string Code, string LotNumber, string Product, string Producer, string Reason, DateTimeOffset RecalledAt,
+    string IssuedBy, long AffectedCount, string State, DateTimeOffset? WithdrawnAt, string? WithdrawalReason);
+
+public sealed record RecallsReport(OversightScope Scope, int Open, int Withdrawn, IReadOnlyList<RecallLineResponse> Recalls);
+
+public sealed record ShopperReportCount(string Product, string Code, [property: OneOf(typeof(ReportReason))] string Reason,
+    [property: OneOf(typeof(ReportStatus))] string Status, long Reports);
+
+public sealed record ShopperReportsReport(OversightScope Scope, long Total, IReadOnlyList<ShopperReportCount> Counts);

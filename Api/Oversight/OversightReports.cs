@@ -1,0 +1,49 @@
+using Traceability.Domain;
+using Traceability.Infrastructure.Repositories;
+
+namespace Traceability.Api.Oversight;
+
+/// <summary>The reports computed from a province's certified products, with the certification rules of Domain (which
+/// certification is current, when one has ended).</summary>
+public static class OversightReports
+{
+    public static ProductsReport Products(OversightScope scope, IReadOnlyList<OversightRepository.ProductCertifications> products)
+    {
+        var current = products.Select(p => (p, c: OcopCertification.Current(p.Certifications, scope.Today))).Where(x => x.c is not null).ToList();
+        var counts = current.GroupBy(x => (x.p.Commune, x.p.Category, x.c!.Stars))
+            .Select(g => new RatingCount(g.Key.Commune, WireEnum<ProductCategory>.Name(g.Key.Category), g.Key.Stars, g.Count()))
+            .OrderBy(c => c.Commune, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal).ThenByDescending(c => c.Stars).ToList();
+        return new ProductsReport(scope, current.Count, counts);
+    }
+
+    public static CertificationsReport Certifications(OversightScope scope, int withinDays, IReadOnlyList<OversightRepository.ProductCertifications> products)
+    {
+        var horizon = scope.Today.AddDays(withinDays);
+        CertificationLine Line(OversightRepository.ProductCertifications p, OcopCertification c) =>
+            new(p.Name, p.Gtin, p.ProducerName, p.Commune, c.Stars, c.DecisionNumber, c.ValidUntil, c.ValidUntil.DayNumber - scope.Today.DayNumber);
+        var expiring = new List<CertificationLine>();
+        var expired = new List<CertificationLine>();
+        foreach (var p in products)
+        {
+            if (OcopCertification.Current(p.Certifications, scope.Today) is { } current)
+            {
+                // Ending soon only when no later certification takes over from it.
+                if (current.ValidUntil <= horizon && !p.Certifications.Any(c => c.Withdrawal is null && c.ValidUntil > current.ValidUntil))
+                    expiring.Add(Line(p, current));
+            }
+            else if (p.Certifications.Where(c => c.Withdrawal is null && c.ValidUntil < scope.Today).MaxBy(c => c.ValidUntil) is { } last)
+                expired.Add(Line(p, last));
+        }
+        return new CertificationsReport(scope, withinDays, expiring.OrderBy(l => l.ValidUntil).ToList(), expired.OrderByDescending(l => l.ValidUntil).ToList());
+    }
+
+    public static IdleProductsReport Idle(OversightScope scope, IReadOnlyList<OversightRepository.ProductCertifications> products)
+    {
+        var since = scope.Today.AddYears(-1);
+        return new IdleProductsReport(scope, products
+            .Select(p => (p, c: OcopCertification.Current(p.Certifications, scope.Today)))
+            .Where(x => x.c is not null && (x.p.LastProducedOn is null || x.p.LastProducedOn < since))
+            .Select(x => new IdleProductLine(x.p.Name, x.p.Gtin, x.p.ProducerName, x.p.Commune, x.c!.Stars, x.p.LastProducedOn))
+            .OrderBy(l => l.LastProducedOn ?? DateOnly.MinValue).ToList());
+    }
+}
