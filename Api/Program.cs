@@ -17,6 +17,7 @@ using Traceability.Api.Webhooks;
 using Traceability.Api.Catalogue;
 using Traceability.Api.Reports;
 using Traceability.Api.Oversight;
+using Traceability.Api.Dashboard;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,7 @@ builder.Services.AddTraceabilityPublic();
 builder.Services.AddTraceabilityWebhooks();
 builder.Services.AddTraceabilityRecalls();
 builder.Services.AddTraceabilityEpcis();
+builder.Services.AddTraceabilityDashboard(builder.Environment, builder.Configuration);
 
 var app = builder.Build();
 
@@ -45,6 +47,7 @@ app.MapProductRecordEndpoints();
 app.MapItemEndpoints();
 app.MapCatalogueEndpoints();
 app.MapReportEndpoints();
+app.MapDashboardEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapProducerEndpoints();
 api.MapProvinceEndpoints();

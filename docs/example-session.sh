@@ -99,6 +99,7 @@ post "/batches/$BATCH_ID/recall" "$AUTH" -d '{"reason": "Phát hiện dư lượ
 
 # The province's OCOP office reads its reports as JSON, or as CSV for a spreadsheet (UTF-8 with a byte-order mark).
 curl -sS --fail-with-body "$BASE/oversight/products?format=csv" -H "X-Api-Key: $AUTH"   # commune,category,stars,products
+echo "The office's dashboard: ${BASE%/api/v1}/dashboard (sign in with its key)"
 
 # EPCIS 2.0 for GS1 tools (public, no key).
 curl -sS --fail-with-body "$BASE/public/records/$CODE/epcis" | jq '.epcisBody.eventList | length'

@@ -32,6 +32,12 @@ public static class Styles
         form.report label.choice{flex-direction:row;align-items:center;gap:.5rem;min-height:44px}form.report fieldset{border:0;padding:0;margin:0}
         form.report textarea,form.report input[type=tel]{font:inherit;font-size:1rem;padding:.5rem;border:1px solid #7b8794;border-radius:.4rem;min-height:44px}
         form.report button{min-height:44px;font-size:1.1rem;background:#15803d;color:#fff;border:0;border-radius:.4rem;font-weight:600}
+        main.wide{max-width:64rem}.chart{max-width:32rem;display:block;margin:.5rem 0}table{border-collapse:collapse;width:100%;font-size:.95rem}
+        caption{text-align:left;color:#52606d;padding:.25rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e4e7eb}
+        .signout{display:flex;justify-content:flex-end;align-items:center;gap:1rem;margin-top:.5rem}.signout a{min-height:44px;padding-top:.6rem}
+        .signout button{min-height:44px;padding:.4rem .9rem;border:1px solid #7b8794;border-radius:.4rem;background:#fff;font-size:1rem}
+        .csv a{display:inline-block;min-height:44px;padding-top:.6rem}h3{font-size:1rem;margin:.75rem 0 .25rem}
+        @page{size:A4;margin:15mm}@media print{body{background:#fff}.signout,.csv,.report-link,.lang,form{display:none}section{box-shadow:none;break-inside:avoid}}
         ol.catalogue{list-style:none;margin:0;padding:0}ol.catalogue li{display:flex;gap:.75rem;background:#fff;border-radius:.6rem;padding:.75rem;margin:.5rem 0;box-shadow:0 1px 2px #0001}
         ol.catalogue img{width:72px;height:72px;object-fit:cover;border-radius:.4rem;background:#e4e7eb}.provinces a{display:inline-block;margin:.2rem .5rem .2rem 0;min-height:44px;padding-top:.6rem}
         """;

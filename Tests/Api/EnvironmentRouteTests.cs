@@ -141,6 +141,22 @@ public sealed class EnvironmentRouteTests(string environment)
             await Walk(authority.Client, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}");
             await Walk(admin, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}?province=thanh-hoa&format=csv", track: false);
         }
+        // The dashboard, through its forms as a browser signs in and out (the session cookie and the antiforgery token).
+        using var officer = _api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+            { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
+        await Walk(officer, "GET", "/dashboard", "/dashboard", expected: HttpStatusCode.Redirect);
+        var signInPage = await (await officer.GetAsync("/dashboard/sign-in")).Content.ReadAsStringAsync();
+        _walked.Add(("GET", "/dashboard/sign-in"));
+        string Token(string html) => WebUtility.HtmlDecode(Regex.Match(html, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value);
+        var signedIn = await officer.PostAsync("/dashboard/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = Token(signInPage), ["key"] = authority.Key }));
+        Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther), $"{environment}: sign-in");
+        _walked.Add(("POST", "/dashboard/sign-in"));
+        var dashboard = await (await officer.GetAsync("/dashboard")).Content.ReadAsStringAsync();
+        _walked.Add(("GET", "/dashboard"));
+        await Walk(officer, "GET", "/dashboard/{report}.csv", "/dashboard/recalls.csv");
+        var signedOut = await officer.PostAsync("/dashboard/sign-out", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = Token(dashboard) }));
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther), $"{environment}: sign-out");
+        _walked.Add(("POST", "/dashboard/sign-out"));
         await Walk(anonymous, "GET", "/api/v1/public/ocop", "/api/v1/public/ocop?province=thanh-hoa&category=food");
         await Walk(anonymous, "GET", "/p/{code}", $"/p/{code}?lang=en", accept: "text/html");
         await Walk(anonymous, "GET", "/01/{**path}", $"/01/0{gtin}/10/{lot}?linkType=linkset");
