@@ -9,6 +9,7 @@ using Traceability.Api.Pages;
 using Traceability.Api.PublicRecords.Serving;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
+using Traceability.Api.Wire;
 
 namespace Traceability.Api.Dashboard;
 
@@ -65,7 +66,7 @@ public static class DashboardEndpoints
                 StatusCodes.Status403Forbidden);
         await context.SignInAsync(DashboardSetup.Scheme, DashboardSetup.Principal(caller, Convert.ToHexString(hash!)),
             new AuthenticationProperties { IsPersistent = false, ExpiresUtc = DateTimeOffset.UtcNow + DashboardSetup.Lifetime });
-        return SeeOther("/dashboard");
+        return new SeeOther("/dashboard");
     }
 
     public static async Task<IResult> SignOut(HttpContext context, IAntiforgery antiforgery)
@@ -74,7 +75,7 @@ public static class DashboardEndpoints
         if (await context.AuthenticateAsync(DashboardSetup.Scheme) is { Succeeded: true } session) context.User = session.Principal!;
         if (!await antiforgery.IsRequestValidAsync(context)) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form expired.");
         await context.SignOutAsync(DashboardSetup.Scheme);
-        return SeeOther("/dashboard/sign-in");
+        return new SeeOther("/dashboard/sign-in");
     }
 
     public static async Task<IResult> Home(HttpContext context, ClaimsPrincipal user, IAntiforgery antiforgery, AuthorityRepository authorities,
@@ -129,18 +130,6 @@ public static class DashboardEndpoints
                 return (authority.Name, new OversightScope(province?.Name, authority.Level == AuthorityLevel.Province ? authority.ProvinceCode ?? "" : null, today));
             default:
                 return ("admin", new OversightScope(null, null, today));
-        }
-    }
-
-    private static IResult SeeOther(string location) => new SeeOtherResult(location);
-
-    private sealed class SeeOtherResult(string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = StatusCodes.Status303SeeOther;
-            context.Response.Headers.Location = location;
-            return Task.CompletedTask;
         }
     }
 }

@@ -166,15 +166,4 @@ public static class ReportEndpoints
             Action = $"{context.Request.Path}{(lang == "en" ? "?lang=en" : "")}",
         }) { StatusCode = status };
     }
-
-    /// <summary>303 See Other: the browser follows it with a GET, so a reload of the receipt page never sends the report again.</summary>
-    private sealed class SeeOther(string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = StatusCodes.Status303SeeOther;
-            context.Response.Headers.Location = location;
-            return Task.CompletedTask;
-        }
-    }
 }
