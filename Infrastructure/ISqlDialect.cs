@@ -56,6 +56,9 @@ public interface ISqlDialect
     /// <summary>Adds a JSON array of lots' scan tallies ({"b","n","f","l"}) to scan_counts, in one statement.</summary>
     string AddBatchScansSql { get; }
 
+    /// <summary>Adds the same tallies ({"b","n","m": yyyymm}) to scan_months.</summary>
+    string AddBatchMonthsSql { get; }
+
     /// <summary>Adds a JSON array of items' scan tallies ({"s","n","f","l"}) to serial_activity (issued serials only).</summary>
     string AddItemScansSql { get; }
 

@@ -26,6 +26,14 @@ public sealed record RecallLineResponse(Guid RecallId, string Code, string LotNu
 
 public sealed record RecallsReport(OversightScope Scope, int Open, int Withdrawn, IReadOnlyList<RecallLineResponse> Recalls);
 
+/// <summary>Scans of a product's lots in a month (yyyy-MM), with its producer's commune.</summary>
+public sealed record ScanLine(string Month, string Product, string? Gtin, string Commune, long Scans);
+
+/// <summary>Scans per month over the last <c>months</c>: in total, per product and commune.</summary>
+public sealed record ScansReport(OversightScope Scope, int Months, IReadOnlyList<MonthTotal> Totals, IReadOnlyList<ScanLine> Lines);
+
+public sealed record MonthTotal(string Month, long Scans);
+
 public sealed record ShopperReportCount(string Product, string Code, [property: OneOf(typeof(ReportReason))] string Reason,
     [property: OneOf(typeof(ReportStatus))] string Status, long Reports);
 

@@ -26,6 +26,9 @@ public static class OversightEndpoints
         group.MapGet("/idle-products", IdleProducts).WithName("OversightIdleProducts")
             .WithSummary("Products certified today with no batch produced in the last year. JSON, or CSV (?format=csv).")
             .Produces<IdleProductsReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/scans", Scans).WithName("OversightScans")
+            .WithSummary("Scans of the province's lots per month over the last months (default 12, at most 36): in total, per product and commune. JSON, or CSV (?format=csv).")
+            .Produces<ScansReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/recalls", Recalls).WithName("OversightRecalls")
             .WithSummary("Recalls of the province's batches, open and withdrawn, with how many batches each reached and its dates. JSON, or CSV (?format=csv).")
             .Produces<RecallsReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -67,6 +70,17 @@ public static class OversightEndpoints
         return Csv.Wanted(context.Request)
             ? new Csv("ocop-idle-products.csv", ["product", "gtin", "producer", "commune", "stars", "lastProducedOn"],
                 report.Products.Select(p => new object?[] { p.Product, p.Gtin, p.Producer, p.Commune, p.Stars, p.LastProducedOn }))
+            : TypedResults.Ok(report);
+    }
+
+    public static async Task<IResult> Scans(HttpContext context, ClaimsPrincipal user, AuthorityRepository authorities, OversightRepository oversight,
+        TimeProvider clock, string? province, int? months, CancellationToken ct)
+    {
+        if (months is < 1 or > 36) throw ValidationFailedException.For("months", "From 1 to 36.");
+        var scope = await ScopeAsync(user, authorities, province, clock, ct);
+        var report = OversightReports.Scans(scope, months ?? 12, await oversight.ScansAsync(scope.ProvinceCode, OversightReports.FirstMonth(scope.Today, months ?? 12), ct));
+        return Csv.Wanted(context.Request)
+            ? new Csv("ocop-scans.csv", ["month", "product", "gtin", "commune", "scans"], report.Lines.Select(l => new object?[] { l.Month, l.Product, l.Gtin, l.Commune, l.Scans }))
             : TypedResults.Ok(report);
     }
 

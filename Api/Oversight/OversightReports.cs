@@ -37,6 +37,23 @@ public static class OversightReports
         return new CertificationsReport(scope, withinDays, expiring.OrderBy(l => l.ValidUntil).ToList(), expired.OrderByDescending(l => l.ValidUntil).ToList());
     }
 
+    /// <summary>yyyymm of the first of the last <paramref name="months"/> months, this one included.</summary>
+    public static int FirstMonth(DateOnly today, int months)
+    {
+        var first = new DateOnly(today.Year, today.Month, 1).AddMonths(1 - months);
+        return first.Year * 100 + first.Month;
+    }
+
+    /// <summary>Every month of the window is in the totals, a month with no scan as 0 (a chart's line has no gaps).</summary>
+    public static ScansReport Scans(OversightScope scope, int months, IReadOnlyList<OversightRepository.ScanMonth> rows)
+    {
+        static string Label(int month) => $"{month / 100:D4}-{month % 100:D2}";
+        var first = new DateOnly(scope.Today.Year, scope.Today.Month, 1).AddMonths(1 - months);
+        var totals = Enumerable.Range(0, months).Select(i => first.AddMonths(i)).Select(d => d.Year * 100 + d.Month)
+            .Select(m => new MonthTotal(Label(m), rows.Where(r => r.Month == m).Sum(r => r.Scans))).ToList();
+        return new ScansReport(scope, months, totals, rows.Select(r => new ScanLine(Label(r.Month), r.Product, r.Gtin, r.Commune, r.Scans)).ToList());
+    }
+
     public static IdleProductsReport Idle(OversightScope scope, IReadOnlyList<OversightRepository.ProductCertifications> products)
     {
         var since = scope.Today.AddYears(-1);

@@ -15,20 +15,27 @@ public sealed class ScanRepository(Database db)
         if (tallies.Count == 0) return;
         using var turn = await db.EnterWriteAsync(ct);  // like every other write: queued here, not in SQLite's busy handler
         await using var connection = await db.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = db.Dialect.AddBatchScansSql;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@Tallies";
-        parameter.Value = Json(tallies);
-        command.Parameters.Add(parameter);
-        await command.ExecuteNonQueryAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var json = Json(tallies);
+        // The lots' totals and their months, together or not at all.
+        foreach (var sql in new[] { db.Dialect.AddBatchScansSql, db.Dialect.AddBatchMonthsSql })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@Tallies";
+            parameter.Value = json;
+            command.Parameters.Add(parameter);
+            await command.ExecuteNonQueryAsync(ct);
+        }
         // As every commit: written into a file that is no longer the configured one, the tallies are kept for the next flush.
-        db.Dialect.EnsureAtConfiguredPath(connection);
+        await db.CommitAsync(transaction, ct);
     }
 
-    /// <summary>[{"b":"…","n":3,"f":…,"l":…}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a
-    /// Guid parameter; SQL Server reads any case), the count, and the first and last scan as the database keeps them
-    /// (<see cref="ISqlDialect.CompactTimeJson"/>).</summary>
+    /// <summary>[{"b":"…","n":3,"f":…,"l":…,"m":202612}, …]: the batch id as upper-case text (as Microsoft.Data.Sqlite stores a
+    /// Guid parameter; SQL Server reads any case), the count, the first and last scan as the database keeps them
+    /// (<see cref="ISqlDialect.CompactTimeJson"/>), and the month of the last, in Vietnam time.</summary>
     private string Json(IReadOnlyCollection<Tally> tallies)
     {
         var text = new StringBuilder(tallies.Count * 130).Append('[');
@@ -36,9 +43,17 @@ public sealed class ScanRepository(Database db)
         {
             if (text.Length > 1) text.Append(',');
             text.Append("{\"b\":\"").Append(Id(t.BatchId)).Append("\",\"n\":").Append(t.Count.ToString(CultureInfo.InvariantCulture))
-                .Append(",\"f\":").Append(db.Dialect.CompactTimeJson(t.First)).Append(",\"l\":").Append(db.Dialect.CompactTimeJson(t.Last)).Append('}');
+                .Append(",\"f\":").Append(db.Dialect.CompactTimeJson(t.First)).Append(",\"l\":").Append(db.Dialect.CompactTimeJson(t.Last))
+                .Append(",\"m\":").Append(Month(t.Last).ToString(CultureInfo.InvariantCulture)).Append('}');
         }
         return text.Append(']').ToString();
+    }
+
+    /// <summary>yyyymm of an instant in Vietnam time: the month a scan counts in.</summary>
+    public static int Month(DateTimeOffset at)
+    {
+        var local = at.ToOffset(Domain.VietnamTime.Offset);
+        return local.Year * 100 + local.Month;
     }
 
     private static string Id(Guid id) => id.ToString("D").ToUpperInvariant();

@@ -60,6 +60,33 @@ public sealed class OversightRepository(Database db)
                 r.CompletedAt, r.WithdrawnAt, r.WithdrawalReason)).ToList();
     }
 
+    public sealed record ScanMonth(string Product, string? Gtin, string Commune, int Month, long Scans);
+
+    private const string ScansSql = """
+        SELECT p.name AS Product, p.gtin AS Gtin, pr.commune AS Commune, m.month AS Month, SUM(m.scans) AS Scans
+        FROM producers pr JOIN batches b ON b.producer_id = pr.id JOIN scan_months m ON m.batch_id = b.id JOIN products p ON p.id = b.product_id
+        WHERE (@ProvinceCode IS NULL OR pr.province_code = @ProvinceCode) AND m.month >= @FromMonth
+        GROUP BY p.id, p.name, p.gtin, pr.commune, m.month
+        ORDER BY m.month, p.name
+        """;
+
+    /// <summary>Scans of the province's lots (or all) per product, its producer's commune and month, from <paramref name="fromMonth"/> (yyyymm).</summary>
+    public async Task<IReadOnlyList<ScanMonth>> ScansAsync(string? provinceCode, int fromMonth, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ScanRow>(new CommandDefinition(db.Sql(ScansSql), new { ProvinceCode = provinceCode, FromMonth = fromMonth }, cancellationToken: ct)))
+            .Select(r => new ScanMonth(r.Product, r.Gtin, r.Commune, (int)r.Month, r.Scans)).ToList();
+    }
+
+    private sealed class ScanRow
+    {
+        public string Product { get; set; } = "";
+        public string? Gtin { get; set; }
+        public string Commune { get; set; } = "";
+        public long Month { get; set; }
+        public long Scans { get; set; }
+    }
+
     public sealed record ReportCount(string ProductName, string Code, string Reason, string Status, long Count);
 
     private const string ShopperReportsSql = """

@@ -21,6 +21,16 @@ public sealed partial class SqlServerDialect
         WHEN NOT MATCHED THEN INSERT (batch_id, scan_count, first_scanned_at, last_scanned_at) VALUES (s.batch_id, s.n, s.f, s.l);
         """;
 
+    public const string AddBatchMonths = """
+        MERGE scan_months WITH (HOLDLOCK) AS t
+        USING (SELECT CONVERT(uniqueidentifier, JSON_VALUE(j.value, '$.b')) AS batch_id, CONVERT(int, JSON_VALUE(j.value, '$.m')) AS month,
+                      CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n
+               FROM OPENJSON(@Tallies) j) AS s
+        ON t.batch_id = s.batch_id AND t.month = s.month
+        WHEN MATCHED THEN UPDATE SET scans = t.scans + s.n
+        WHEN NOT MATCHED THEN INSERT (batch_id, month, scans) VALUES (s.batch_id, s.month, s.n);
+        """;
+
     public const string AddItemScans = """
         MERGE serial_activity WITH (HOLDLOCK) AS t
         USING (SELECT JSON_VALUE(j.value, '$.s') AS serial, CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n,
@@ -55,6 +65,7 @@ public sealed partial class SqlServerDialect
         """;
 
     public string AddBatchScansSql => AddBatchScans;
+    public string AddBatchMonthsSql => AddBatchMonths;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;
     public string EnsureItemActivitySql => EnsureItemActivity;

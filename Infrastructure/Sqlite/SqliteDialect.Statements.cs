@@ -15,6 +15,12 @@ public sealed partial class SqliteDialect
         ON CONFLICT (batch_id) DO UPDATE SET scan_count = scan_count + excluded.scan_count, last_scanned_at = excluded.last_scanned_at
         """;
 
+    private const string AddBatchMonths = """
+        INSERT INTO scan_months (batch_id, month, scans)
+        SELECT j.value ->> '$.b', j.value ->> '$.m', j.value ->> '$.n' FROM json_each(@Tallies) j WHERE true
+        ON CONFLICT (batch_id, month) DO UPDATE SET scans = scans + excluded.scans
+        """;
+
     private const string AddItemScans = """
         INSERT INTO serial_activity (serial, scan_count, first_scanned_at, last_scanned_at)
         SELECT j.value ->> '$.s', j.value ->> '$.n', j.value ->> '$.f', j.value ->> '$.l' FROM json_each(@Tallies) j
@@ -39,6 +45,7 @@ public sealed partial class SqliteDialect
     private const string InsertSerial = "INSERT INTO serials (serial, issue_seq, position) VALUES (@Serial, @Issue, @Position)";
 
     public string AddBatchScansSql => AddBatchScans;
+    public string AddBatchMonthsSql => AddBatchMonths;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;
     public string EnsureItemActivitySql => EnsureItemActivity;

@@ -31,7 +31,7 @@ public sealed class DashboardBrowserTests : BrowserFixture
         {
             var page = await SignedInAsync(office.Key, width);
             Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Bảng điều khiển OCOP"));
-            Assert.That(await page.Locator("svg.chart").CountAsync(), Is.EqualTo(2), "stars and groups as charts");
+            Assert.That(await page.Locator("svg.chart").CountAsync(), Is.EqualTo(3), "scans per month, stars and groups as charts");
             Assert.That(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth"), Is.False, $"no sideways scroll at {width} px");
             await SaveScreenshotAsync(page, name);
             if (width == 1280) Assert.That(await AccessibilityTests.SeriousViolationsOnAsync(page), Is.Empty);

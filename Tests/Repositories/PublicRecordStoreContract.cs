@@ -170,6 +170,8 @@ public abstract partial class RepositoryContract
         var readB = await store.GetAsync(b.Code, RecordStore.Part.Json, default);
         Assert.That((readB!.ScanCount, readB.FirstScannedAt), Is.EqualTo((1L, (DateTimeOffset?)_now.AddSeconds(5))));
         Assert.That(readB.Stale, Is.False, "scans do not make a record stale");
+        Assert.That(await Count("SELECT SUM(scans) FROM scan_months WHERE batch_id = @Id AND month = @Month", new { a.Id, Month = ScanRepository.Month(_now.AddMinutes(2)) }),
+            Is.EqualTo(5), "the lot's month, added to in the same transaction");
     }
 
     [Test]

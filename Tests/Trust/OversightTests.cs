@@ -92,6 +92,30 @@ public sealed class OversightTests
     }
 
     [Test]
+    public async Task Scans_AreCountedPerMonth_PerProductAndCommune()
+    {
+        var mats = (await (await _producer.Client.GetAsync("/api/v1/batches")).Json(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .Single(b => b.GetProperty("lotNumber").GetString() == "MAT-1");
+        using var shopper = _api.CreateClient();
+        for (var i = 0; i < 3; i++)
+            (await shopper.SendAsync(Traceability.Tests.Public.PublicScenario.Get($"/p/{mats.GetProperty("code").GetString()}", "text/html"))).EnsureSuccessStatusCode();
+        JsonElement report = default;
+        for (var wait = 0; wait < 100; wait++)  // the flusher writes every second; wait for it, whatever the machine's speed
+        {
+            report = await (await _thanhHoa.Client.GetAsync("/api/v1/oversight/scans?months=3")).Json(HttpStatusCode.OK);
+            if (report.GetProperty("totals")[2].GetProperty("scans").GetInt64() >= 3) break;
+            await Task.Delay(100);
+        }
+        var month = $"{Today.Year:D4}-{Today.Month:D2}";
+        Assert.That(report.GetProperty("totals").EnumerateArray().Select(t => t.GetProperty("month").GetString()).Last(), Is.EqualTo(month), "three months, this one last");
+        Assert.That(report.GetProperty("totals")[2].GetProperty("scans").GetInt64(), Is.EqualTo(3));
+        Assert.That(report.GetProperty("totals")[0].GetProperty("scans").GetInt64(), Is.Zero, "a month with no scan is 0, not missing");
+        var line = report.GetProperty("lines").EnumerateArray().Single();
+        Assert.That((line.GetProperty("product").GetString(), line.GetProperty("commune").GetString(), line.GetProperty("scans").GetInt64()),
+            Is.EqualTo(("Chiếu cói Nga Sơn", "Xã Thọ Xuân", 3L)));
+    }
+
+    [Test]
     public async Task AsCsv_ASpreadsheetOpensVietnamese_AndNoFieldRunsAsAFormula()
     {
         var response = await _thanhHoa.Client.GetAsync("/api/v1/oversight/certifications?format=csv");
