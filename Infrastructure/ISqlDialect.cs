@@ -59,6 +59,10 @@ public interface ISqlDialect
     /// <summary>Adds the same tallies ({"b","n","m": yyyymm}) to scan_months.</summary>
     string AddBatchMonthsSql { get; }
 
+    /// <summary>Adds a JSON array of lots' counterfeit signals ({"b","c","p","k","u","v","f"}: copied items, PIN failures,
+    /// lock-outs, never-issued scans, voided scans, first item scans) to lot_signals, in one statement.</summary>
+    string AddLotSignalsSql { get; }
+
     /// <summary>Adds a JSON array of items' scan tallies ({"s","n","f","l"}) to serial_activity (issued serials only).</summary>
     string AddItemScansSql { get; }
 

@@ -119,6 +119,15 @@ def report(results_file, meta_file, out):
         pin = median(runs, "pin_verify", "rps")
         row("PIN check: `POST /p/{code}/{serial}` with the right PIN, random items", f"**{pin:,.0f} /s**", "≥ 2,000 /s",
             pin >= 2000 and errors["pin_verify"] == 0, f"{errors['pin_verify']} non-2xx")
+    if "oversight_slowest_ms" in meta:
+        reports = ["products", "certifications", "idle_products", "scans", "signals", "recalls", "shopper_reports"]
+        for report in reports:
+            figures = ", ".join(f"{who} {float(meta[f'oversight_{report}_{who}_p50_ms']):.0f} ms ({int(meta[f'oversight_{report}_{who}_bytes']) / 1024:,.0f} KiB)"
+                                for who in ["province", "province_csv", "national"])
+            slowest = max(float(meta[f"oversight_{report}_{who}_max_ms"]) for who in ["province", "province_csv", "national"])
+            row(f"the OCOP office's `{report.replace('_', '-')}` report over the whole dataset (one province holds every producer): median of "
+                f"{meta['oversight_requests']} as the province's JSON, its CSV, the national level's JSON",
+                f"{figures}; **slowest {slowest:.0f} ms**", "≤ 1,000 ms", slowest <= 1000)
     rss = int(meta["peak_rss_kb"]) / 1024
     phases = [(label, int(meta[key]) / 1024) for key, label in [("hwm_reads", "reads"), ("hwm_writes", "event writes"),
               ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans and PINs")] if key in meta]

@@ -141,6 +141,8 @@ warm "$WORK/large/items.txt" text/html
 load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
 peak_after items
+echo "== the OCOP office's reports over the whole dataset (after the scans, item scans and PIN checks above)"
+python3 "$ROOT/bench/oversight.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" "${REPORT_REQUESTS:-10}" | tee -a "$META"
 echo "== webhooks: $WEBHOOK_SUBSCRIPTIONS subscriptions × $WEBHOOK_EVENTS events delivered to a local receiver (the baseline app)"
 ( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size=100 > "$WORK/receiver.log" 2>&1 ) &
 RECEIVER_PID=$!; pids+=("$RECEIVER_PID")

@@ -87,14 +87,15 @@ public static class DashboardEndpoints
         var recent = await reports.ListAsync(caller.Role == Role.Producer ? caller.Id : null, caller.Role == Role.Producer ? null : scope?.ProvinceCode,
             null, long.MaxValue, 20, ct);
         DashboardData data;
-        if (scope is null) data = new DashboardData(name, null, null, null, null, null, recent);
+        if (scope is null) data = new DashboardData(name, null, null, null, null, null, null, recent);
         else
         {
             var products = await oversight.CertifiedProductsAsync(scope.ProvinceCode, ct);
             var recalls = await oversight.RecallsAsync(scope.ProvinceCode, ct);
             var scans = OversightReports.Scans(scope, 12, await oversight.ScansAsync(scope.ProvinceCode, OversightReports.FirstMonth(scope.Today, 12), ct));
+            var signals = await oversight.SignalsAsync(scope.ProvinceCode, ct);
             data = new DashboardData(name, scope, OversightReports.Products(scope, products),
-                OversightReports.Certifications(scope, OversightEndpoints.DefaultWithinDays, products), scans, recalls, recent);
+                OversightReports.Certifications(scope, OversightEndpoints.DefaultWithinDays, products), scans, signals, recalls, recent);
         }
         return new RazorComponentResult<DashboardPage>(new { D = data, T = PageText.For(HttpCaching.Language(context.Request)), Csrf = antiforgery.GetAndStoreTokens(context).RequestToken! });
     }
@@ -111,6 +112,7 @@ public static class DashboardEndpoints
             "certifications" => OversightEndpoints.Certifications(context, user, authorities, oversight, clock, null, null, ct),
             "idle-products" => OversightEndpoints.IdleProducts(context, user, authorities, oversight, clock, null, ct),
             "scans" => OversightEndpoints.Scans(context, user, authorities, oversight, clock, null, null, ct),
+            "signals" => OversightEndpoints.Signals(context, user, authorities, oversight, clock, null, ct),
             "recalls" => OversightEndpoints.Recalls(context, user, authorities, oversight, clock, null, ct),
             "shopper-reports" => OversightEndpoints.ShopperReports(context, user, authorities, oversight, clock, null, ct),
             _ => throw new NotFoundException("Report", report),
@@ -138,4 +140,4 @@ public static class DashboardEndpoints
 
 /// <summary>What the dashboard shows: for an office, its province's reports; for a producer, its shoppers' reports.</summary>
 public sealed record DashboardData(string Name, OversightScope? Scope, ProductsReport? Products, CertificationsReport? Certifications, ScansReport? Scans,
-    IReadOnlyList<OversightRepository.RecallLine>? Recalls, IReadOnlyList<ShopperReport> Reports);
+    IReadOnlyList<OversightRepository.ProductSignals>? Signals, IReadOnlyList<OversightRepository.RecallLine>? Recalls, IReadOnlyList<ShopperReport> Reports);

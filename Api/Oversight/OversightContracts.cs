@@ -34,6 +34,15 @@ public sealed record ScansReport(OversightScope Scope, int Months, IReadOnlyList
 
 public sealed record MonthTotal(string Month, long Scans);
 
+/// <summary>A product's counterfeit signals over all its lots since they were first kept: items whose label was scanned
+/// from more networks than the copied-label warning allows (each item once), wrong PINs, lock-outs, scans of serials never
+/// issued for its lots, scans of voided serials; and how many of its items were scanned for the first time.</summary>
+public sealed record SignalLine(string Product, string? Gtin, string Producer, string Commune, long CopiedItems, long PinFailures, long Lockouts,
+    long UnissuedScans, long VoidedScans, long FirstItemScans);
+
+/// <summary>Products with any counterfeit signal or first item scan, the most suspicious first.</summary>
+public sealed record SignalsReport(OversightScope Scope, IReadOnlyList<SignalLine> Products);
+
 public sealed record ShopperReportCount(string Product, string Code, [property: OneOf(typeof(ReportReason))] string Reason,
     [property: OneOf(typeof(ReportStatus))] string Status, long Reports);
 

@@ -8,7 +8,7 @@ namespace Traceability.Api.Oversight;
 
 /// <summary>The reports the OCOP office runs its programme with, over its province (a province authority) or every
 /// province or one (the national level, the admin): certified products by rating, certifications ending or ended,
-/// certified products with no recent batch, recalls, and shoppers' reports. Each is JSON, or CSV for a spreadsheet
+/// certified products with no recent batch, scans, counterfeit signals, recalls, and shoppers' reports. Each is JSON, or CSV for a spreadsheet
 /// (<c>?format=csv</c> or <c>Accept: text/csv</c>).</summary>
 public static class OversightEndpoints
 {
@@ -29,6 +29,9 @@ public static class OversightEndpoints
         group.MapGet("/scans", Scans).WithName("OversightScans")
             .WithSummary("Scans of the province's lots per month over the last months (default 12, at most 36): in total, per product and commune. JSON, or CSV (?format=csv).")
             .Produces<ScansReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/signals", Signals).WithName("OversightSignals")
+            .WithSummary("Counterfeit signals per product: items with the copied-label warning, wrong PINs and lock-outs, scans of serials never issued for its lots and of voided serials; and first scans of its items. JSON, or CSV (?format=csv).")
+            .Produces<SignalsReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/recalls", Recalls).WithName("OversightRecalls")
             .WithSummary("Recalls of the province's batches, open and withdrawn, with how many batches each reached and its dates. JSON, or CSV (?format=csv).")
             .Produces<RecallsReport>().Produces(StatusCodes.Status200OK, contentType: Csv.MediaType).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -82,6 +85,18 @@ public static class OversightEndpoints
         return Csv.Wanted(context.Request)
             ? new Csv("ocop-scans.csv", ["month", "product", "gtin", "commune", "scans"], report.Lines.Select(l => new object?[] { l.Month, l.Product, l.Gtin, l.Commune, l.Scans }))
             : TypedResults.Ok(report);
+    }
+
+    public static async Task<IResult> Signals(HttpContext context, ClaimsPrincipal user, AuthorityRepository authorities, OversightRepository oversight,
+        TimeProvider clock, string? province, CancellationToken ct)
+    {
+        var scope = await ScopeAsync(user, authorities, province, clock, ct);
+        var lines = (await oversight.SignalsAsync(scope.ProvinceCode, ct)).Select(s => new SignalLine(s.Product, s.Gtin, s.ProducerName, s.Commune, s.CopiedItems,
+            s.PinFailures, s.Lockouts, s.UnissuedScans, s.VoidedScans, s.FirstItemScans)).ToList();
+        return Csv.Wanted(context.Request)
+            ? new Csv("ocop-signals.csv", ["product", "gtin", "producer", "commune", "copiedItems", "pinFailures", "lockouts", "unissuedScans", "voidedScans", "firstItemScans"],
+                lines.Select(l => new object?[] { l.Product, l.Gtin, l.Producer, l.Commune, l.CopiedItems, l.PinFailures, l.Lockouts, l.UnissuedScans, l.VoidedScans, l.FirstItemScans }))
+            : TypedResults.Ok(new SignalsReport(scope, lines));
     }
 
     public static async Task<IResult> Recalls(HttpContext context, ClaimsPrincipal user, AuthorityRepository authorities, OversightRepository oversight,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Traceability.Domain.Serials;
@@ -66,11 +67,14 @@ public sealed class ItemRepository(Database db)
     /// <summary>Clients remembered per item: enough to pass any warning threshold, not a log of who scanned it.</summary>
     public const int MaxSightings = 100;
 
-    /// <summary>Adds buffered scans of issued items, and the clients they came from, in one transaction (a serial no one
-    /// issued gets no row: scans of made-up codes store nothing).</summary>
-    public async Task AddScansAsync(IReadOnlyCollection<ScanTally> tallies, CancellationToken ct)
+    /// <summary>Adds buffered scans of issued items, and the clients they came from, and the lots' counterfeit signals they
+    /// raise (first scans, scans of voided serials, items passing the copied-label warning of <paramref name="copyThreshold"/>
+    /// clients, counted once each; scans of serials never issued, by lot: <paramref name="unissued"/>), in one transaction.
+    /// A serial no one issued gets no row: scans of made-up codes store only their lot's count.</summary>
+    public async Task AddScansAsync(IReadOnlyCollection<ScanTally> tallies, IReadOnlyDictionary<Guid, long> unissued, int copyThreshold, DateTimeOffset now,
+        CancellationToken ct)
     {
-        if (tallies.Count == 0) return;
+        if (tallies.Count == 0 && unissued.Count == 0) return;
         var json = JsonSerializer.Serialize(tallies.Select(t => new Dictionary<string, object>
         {
             ["s"] = t.Serial, ["n"] = t.Count, ["f"] = db.Dialect.CompactTime(t.First)!, ["l"] = db.Dialect.CompactTime(t.Last)!,
@@ -81,11 +85,78 @@ public sealed class ItemRepository(Database db)
         using var turn = await db.EnterWriteAsync(ct);  // like every other write: queued here, not in SQLite's busy handler
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.AddItemScansSql, new { Tallies = json }, transaction, cancellationToken: ct));
-        if (sightings is not null)
-            await connection.ExecuteAsync(new CommandDefinition(db.Dialect.AddSightingsSql, new { Sightings = sightings, Max = MaxSightings }, transaction,
-                cancellationToken: ct));
+        var signals = unissued.ToDictionary(u => u.Key, u => new LotSignal(u.Key) { Unissued = u.Value });
+        LotSignal Of(Guid batchId) => signals.TryGetValue(batchId, out var s) ? s : signals[batchId] = new LotSignal(batchId);
+        if (tallies.Count > 0)
+        {
+            var serials = tallies.Select(t => t.Serial).ToList();
+            var states = (await connection.QueryAsync<ItemState>(new CommandDefinition(db.Sql(ItemStatesSql), new { Serials = serials }, transaction,
+                cancellationToken: ct))).ToDictionary(s => s.Serial, StringComparer.Ordinal);
+            foreach (var t in tallies)
+            {
+                if (!states.TryGetValue(t.Serial, out var state)) continue;
+                if (state.Voided != 0) Of(state.BatchId).Voided += t.Count;
+                else if (state.Scanned == 0) Of(state.BatchId).FirstScans++;
+            }
+            await connection.ExecuteAsync(new CommandDefinition(db.Dialect.AddItemScansSql, new { Tallies = json }, transaction, cancellationToken: ct));
+            if (sightings is not null)
+                await connection.ExecuteAsync(new CommandDefinition(db.Dialect.AddSightingsSql, new { Sightings = sightings, Max = MaxSightings }, transaction,
+                    cancellationToken: ct));
+            var copied = (await connection.QueryAsync<string>(new CommandDefinition(db.Sql(NewlyCopiedSql), new { Serials = serials, Threshold = copyThreshold },
+                transaction, cancellationToken: ct))).AsList();
+            if (copied.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(MarkCopiedSql), new { Serials = copied, At = db.Dialect.CompactTime(now) }, transaction,
+                    cancellationToken: ct));
+                foreach (var serial in copied) Of(states[serial].BatchId).Copied++;
+            }
+        }
+        await AddSignalsAsync(connection, transaction, signals.Values, ct);
         await db.CommitAsync(transaction, ct);  // as every commit: into a removed file, the tallies stay in flight
+    }
+
+    // What the flush needs to know of the serials it writes: their lot, whether voided, whether scanned before.
+    private const string ItemStatesSql = """
+        SELECT s.serial AS Serial, i.batch_id AS BatchId, CASE WHEN s.voided_at IS NULL THEN 0 ELSE 1 END AS Voided,
+               CASE WHEN a.first_scanned_at IS NULL THEN 0 ELSE 1 END AS Scanned
+        FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq LEFT JOIN serial_activity a ON a.serial = s.serial
+        WHERE s.serial IN @Serials AND i.completed_at IS NOT NULL
+        """;
+
+    private const string BatchOfSerialSql = "SELECT i.batch_id FROM serials s JOIN serial_issues i ON i.seq = s.issue_seq WHERE s.serial = @Serial";
+    private const string NewlyCopiedSql = "SELECT serial FROM serial_activity WHERE serial IN @Serials AND distinct_clients >= @Threshold AND copied_at IS NULL";
+    private const string MarkCopiedSql = "UPDATE serial_activity SET copied_at = @At WHERE serial IN @Serials AND copied_at IS NULL";
+
+    private sealed class ItemState
+    {
+        public string Serial { get; set; } = "";
+        public Guid BatchId { get; set; }
+        public long Voided { get; set; }
+        public long Scanned { get; set; }
+    }
+
+    /// <summary>One lot's counterfeit signals to add (lot_signals).</summary>
+    private sealed class LotSignal(Guid batchId)
+    {
+        public Guid BatchId { get; } = batchId;
+        public long Copied { get; set; }
+        public long PinFailures { get; set; }
+        public long Lockouts { get; set; }
+        public long Unissued { get; set; }
+        public long Voided { get; set; }
+        public long FirstScans { get; set; }
+    }
+
+    private async Task AddSignalsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<LotSignal> signals, CancellationToken ct)
+    {
+        var list = signals.Where(s => s.Copied + s.PinFailures + s.Lockouts + s.Unissued + s.Voided + s.FirstScans > 0).ToList();
+        if (list.Count == 0) return;
+        var json = JsonSerializer.Serialize(list.Select(s => new Dictionary<string, object>
+        {
+            ["b"] = s.BatchId.ToString("D").ToUpperInvariant(), ["c"] = s.Copied, ["p"] = s.PinFailures, ["k"] = s.Lockouts, ["u"] = s.Unissued,
+            ["v"] = s.Voided, ["f"] = s.FirstScans,
+        }));
+        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.AddLotSignalsSql, new { Signals = json }, transaction, cancellationToken: ct));
     }
 
     private const string ReadPinStateSql = """
@@ -127,6 +198,12 @@ public sealed class ItemRepository(Database db)
             }));
             var args = new { Client = client, clientAfter.Failures, WindowStart = db.Dialect.CompactTime(clientAfter.WindowStart), BlockedUntil = db.Dialect.CompactTime(clientAfter.BlockedUntil) };
             if (await connection.ExecuteAsync(Command(UpdateClientSql, args)) == 0) await connection.ExecuteAsync(Command(InsertClientSql, args));
+            if (outcome is PinOutcome.Wrong)  // the lot's counterfeit signals, for the OCOP office's report
+            {
+                var batchId = await connection.QuerySingleAsync<Guid>(Command(BatchOfSerialSql, new { Serial = serial }));
+                var signal = new LotSignal(batchId) { PinFailures = after.PinFailuresTotal - item.PinFailuresTotal, Lockouts = after.Lockouts - item.Lockouts };
+                await AddSignalsAsync(connection, transaction, [signal], ct);
+            }
         }
         await db.CommitAsync(transaction, ct);
         return (outcome, at);

@@ -4,7 +4,7 @@ using Traceability.Domain;
 namespace Traceability.Infrastructure.Repositories;
 
 /// <summary>What the OCOP office reads about its province (or, for the national level, every province or one): products
-/// and their certifications, idle products, recalls and shoppers' reports. A province's report starts from its producers
+/// and their certifications, idle products, recalls, scans, counterfeit signals and shoppers' reports. A province's report starts from its producers
 /// (migration oversight's index), so it reads only that province's rows.</summary>
 public sealed class OversightRepository(Database db)
 {
@@ -85,6 +85,45 @@ public sealed class OversightRepository(Database db)
         public string Commune { get; set; } = "";
         public long Month { get; set; }
         public long Scans { get; set; }
+    }
+
+    /// <summary>A product's counterfeit signals, over all its lots: items past the copied-label warning, wrong PINs, lock-outs,
+    /// scans of serials never issued for its lots, scans of voided serials; and its items' first scans.</summary>
+    public sealed record ProductSignals(Guid ProductId, string Product, string? Gtin, string ProducerName, string Commune, long CopiedItems, long PinFailures,
+        long Lockouts, long UnissuedScans, long VoidedScans, long FirstItemScans);
+
+    private const string SignalsSql = """
+        SELECT p.id AS ProductId, p.name AS Product, p.gtin AS Gtin, pr.name AS ProducerName, pr.commune AS Commune,
+               SUM(s.copied_items) AS CopiedItems, SUM(s.pin_failures) AS PinFailures, SUM(s.lockouts) AS Lockouts,
+               SUM(s.unissued_scans) AS UnissuedScans, SUM(s.voided_scans) AS VoidedScans, SUM(s.first_item_scans) AS FirstItemScans
+        FROM producers pr JOIN batches b ON b.producer_id = pr.id JOIN lot_signals s ON s.batch_id = b.id JOIN products p ON p.id = b.product_id
+        WHERE (@ProvinceCode IS NULL OR pr.province_code = @ProvinceCode)
+        GROUP BY p.id, p.name, p.gtin, pr.name, pr.commune
+        ORDER BY SUM(s.copied_items + s.unissued_scans + s.voided_scans + s.lockouts) DESC, SUM(s.pin_failures) DESC, p.name
+        """;
+
+    /// <summary>The counterfeit signals of the province's products (or all), the most suspicious first; products with none are left out.</summary>
+    public async Task<IReadOnlyList<ProductSignals>> SignalsAsync(string? provinceCode, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<SignalRow>(new CommandDefinition(db.Sql(SignalsSql), new { ProvinceCode = provinceCode }, cancellationToken: ct)))
+            .Select(r => new ProductSignals(r.ProductId, r.Product, r.Gtin, r.ProducerName, r.Commune, r.CopiedItems, r.PinFailures, r.Lockouts, r.UnissuedScans,
+                r.VoidedScans, r.FirstItemScans)).ToList();
+    }
+
+    private sealed class SignalRow
+    {
+        public Guid ProductId { get; set; }
+        public string Product { get; set; } = "";
+        public string? Gtin { get; set; }
+        public string ProducerName { get; set; } = "";
+        public string Commune { get; set; } = "";
+        public long CopiedItems { get; set; }
+        public long PinFailures { get; set; }
+        public long Lockouts { get; set; }
+        public long UnissuedScans { get; set; }
+        public long VoidedScans { get; set; }
+        public long FirstItemScans { get; set; }
     }
 
     public sealed record ReportCount(string ProductName, string Code, string Reason, string Status, long Count);

@@ -31,6 +31,20 @@ public sealed partial class SqlServerDialect
         WHEN NOT MATCHED THEN INSERT (batch_id, month, scans) VALUES (s.batch_id, s.month, s.n);
         """;
 
+    public const string AddLotSignals = """
+        MERGE lot_signals WITH (HOLDLOCK) AS t
+        USING (SELECT CONVERT(uniqueidentifier, JSON_VALUE(j.value, '$.b')) AS batch_id, CONVERT(bigint, JSON_VALUE(j.value, '$.c')) AS c,
+                      CONVERT(bigint, JSON_VALUE(j.value, '$.p')) AS p, CONVERT(bigint, JSON_VALUE(j.value, '$.k')) AS k,
+                      CONVERT(bigint, JSON_VALUE(j.value, '$.u')) AS u, CONVERT(bigint, JSON_VALUE(j.value, '$.v')) AS v,
+                      CONVERT(bigint, JSON_VALUE(j.value, '$.f')) AS f
+               FROM OPENJSON(@Signals) j) AS s
+        ON t.batch_id = s.batch_id
+        WHEN MATCHED THEN UPDATE SET copied_items = t.copied_items + s.c, pin_failures = t.pin_failures + s.p, lockouts = t.lockouts + s.k,
+            unissued_scans = t.unissued_scans + s.u, voided_scans = t.voided_scans + s.v, first_item_scans = t.first_item_scans + s.f
+        WHEN NOT MATCHED THEN INSERT (batch_id, copied_items, pin_failures, lockouts, unissued_scans, voided_scans, first_item_scans)
+            VALUES (s.batch_id, s.c, s.p, s.k, s.u, s.v, s.f);
+        """;
+
     public const string AddItemScans = """
         MERGE serial_activity WITH (HOLDLOCK) AS t
         USING (SELECT JSON_VALUE(j.value, '$.s') AS serial, CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n,
@@ -66,6 +80,7 @@ public sealed partial class SqlServerDialect
 
     public string AddBatchScansSql => AddBatchScans;
     public string AddBatchMonthsSql => AddBatchMonths;
+    public string AddLotSignalsSql => AddLotSignals;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;
     public string EnsureItemActivitySql => EnsureItemActivity;

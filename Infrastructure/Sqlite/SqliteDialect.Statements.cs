@@ -21,6 +21,15 @@ public sealed partial class SqliteDialect
         ON CONFLICT (batch_id, month) DO UPDATE SET scans = scans + excluded.scans
         """;
 
+    private const string AddLotSignals = """
+        INSERT INTO lot_signals (batch_id, copied_items, pin_failures, lockouts, unissued_scans, voided_scans, first_item_scans)
+        SELECT j.value ->> '$.b', j.value ->> '$.c', j.value ->> '$.p', j.value ->> '$.k', j.value ->> '$.u', j.value ->> '$.v', j.value ->> '$.f'
+        FROM json_each(@Signals) j WHERE true
+        ON CONFLICT (batch_id) DO UPDATE SET copied_items = copied_items + excluded.copied_items, pin_failures = pin_failures + excluded.pin_failures,
+            lockouts = lockouts + excluded.lockouts, unissued_scans = unissued_scans + excluded.unissued_scans,
+            voided_scans = voided_scans + excluded.voided_scans, first_item_scans = first_item_scans + excluded.first_item_scans
+        """;
+
     private const string AddItemScans = """
         INSERT INTO serial_activity (serial, scan_count, first_scanned_at, last_scanned_at)
         SELECT j.value ->> '$.s', j.value ->> '$.n', j.value ->> '$.f', j.value ->> '$.l' FROM json_each(@Tallies) j
@@ -46,6 +55,7 @@ public sealed partial class SqliteDialect
 
     public string AddBatchScansSql => AddBatchScans;
     public string AddBatchMonthsSql => AddBatchMonths;
+    public string AddLotSignalsSql => AddLotSignals;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;
     public string EnsureItemActivitySql => EnsureItemActivity;

@@ -136,7 +136,7 @@ public sealed class EnvironmentRouteTests(string environment)
         var report = (await Walk(producer.Client, "GET", "/api/v1/reports", "/api/v1/reports")).GetProperty("items")[0].Id();
         await Walk(producer.Client, "GET", "/api/v1/reports/{id:guid}", $"/api/v1/reports/{report}");
         await Walk(producer.Client, "POST", "/api/v1/reports/{id:guid}/handle", $"/api/v1/reports/{report}/handle", new { status = "closed" });
-        foreach (var name in new[] { "products", "certifications", "idle-products", "scans", "recalls", "shopper-reports" })
+        foreach (var name in new[] { "products", "certifications", "idle-products", "scans", "signals", "recalls", "shopper-reports" })
         {
             await Walk(authority.Client, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}");
             await Walk(admin, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}?province=thanh-hoa&format=csv", track: false);

@@ -39,6 +39,7 @@ public sealed class SqlServerFaultTests
         public void Migrate(ILogger logger) => inner.Migrate(logger);
         public string AddBatchScansSql => inner.AddBatchScansSql;
         public string AddBatchMonthsSql => inner.AddBatchMonthsSql;
+        public string AddLotSignalsSql => inner.AddLotSignalsSql;
         public string AddItemScansSql => inner.AddItemScansSql;
         public string AddSightingsSql => inner.AddSightingsSql;
         public string EnsureItemActivitySql => inner.EnsureItemActivitySql;

@@ -8,6 +8,9 @@ namespace Traceability.Tests.Repositories;
 /// <summary>Item serials: issued, found, voided, scanned and PIN-checked the same way on every database.</summary>
 public abstract partial class RepositoryContract
 {
+    private static readonly Dictionary<Guid, long> NoUnissued = [];
+    private const int CopyThreshold = 3;
+
     private async Task<(Batch Batch, SerialIssueRepository.Issue Issue, List<string> Serials)> IssueSerials(int count, bool withPin, string? key = null)
     {
         var batch = await NewBatchWithGtin(NewGtin(), "S-" + TracingCode.New()[..6]);
@@ -71,11 +74,28 @@ public abstract partial class RepositoryContract
         var repository = new ItemRepository(_db);
         var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
         var made = ItemSerial.New();
-        await repository.AddScansAsync([new(serials[0], 2, _now, _now.AddMinutes(1)), new(made, 5, _now, _now)], default);
-        await repository.AddScansAsync([new(serials[0], 1, _now.AddDays(1), _now.AddDays(1))], default);
+        await repository.AddScansAsync([new(serials[0], 2, _now, _now.AddMinutes(1)), new(made, 5, _now, _now)], NoUnissued, CopyThreshold, _now, default);
+        await repository.AddScansAsync([new(serials[0], 1, _now.AddDays(1), _now.AddDays(1))], NoUnissued, CopyThreshold, _now, default);
         var activity = (await repository.FindAsync(serials[0], default))!.Activity;
         Assert.That((activity.ScanCount, activity.FirstScannedAt, activity.LastScannedAt), Is.EqualTo((3L, (DateTimeOffset?)_now, (DateTimeOffset?)_now.AddDays(1))));
         Assert.That(await repository.FindAsync(made, default), Is.Null, "a made-up serial stays unknown and stores nothing");
+    }
+
+    [Test]
+    public async Task Scans_AddTheirLotsCounterfeitSignals_EachCopiedItemOnce()
+    {
+        var (batch, _, serials) = await IssueSerials(3, withPin: true);
+        var repository = new ItemRepository(_db);
+        await new SerialIssueRepository(_db, NoAnnouncements.Instance).VoidAsync(batch.Id, null, 0, 0, [serials[2]], _now, default);
+        await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }, new(serials[2], 4, _now, _now)],
+            new Dictionary<Guid, long> { [batch.Id] = 7 }, CopyThreshold, _now, default);
+        await repository.AddScansAsync([new(serials[0], 1, _now, _now) { Clients = ["cccccccccccccccc"] }, new(serials[1], 1, _now, _now)], NoUnissued, CopyThreshold, _now, default);
+        await repository.AddScansAsync([new(serials[0], 1, _now, _now) { Clients = ["dddddddddddddddd"] }], NoUnissued, CopyThreshold, _now, default);
+        for (var i = 0; i < PinPolicy.Default.ClientFailures; i++)
+            await repository.RecordPinAsync(serials[1], "eeeeeeeeeeeeeeee", false, PinPolicy.Default, _now, default);
+        var line = (await new OversightRepository(_db).SignalsAsync(null, default)).Single(l => l.ProductId == batch.ProductId);
+        Assert.That((line.CopiedItems, line.PinFailures, line.Lockouts, line.UnissuedScans, line.VoidedScans, line.FirstItemScans), Is.EqualTo((1L, 5L, 1L, 7L, 4L, 2L)),
+            "item 0 past 3 clients once; 5 wrong PINs, 1 lock-out; 7 made-up scans; the voided item's 4 scans; items 0 and 1 scanned first");
     }
 
     [Test]
@@ -84,13 +104,13 @@ public abstract partial class RepositoryContract
         var (_, _, serials) = await IssueSerials(1, withPin: false);
         var repository = new ItemRepository(_db);
         var issues = new SerialIssueRepository(_db, NoAnnouncements.Instance);
-        await repository.AddScansAsync([new(serials[0], 50, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa"] }], default);
-        await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }], default);
+        await repository.AddScansAsync([new(serials[0], 50, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa"] }], NoUnissued, CopyThreshold, _now, default);
+        await repository.AddScansAsync([new(serials[0], 2, _now, _now) { Clients = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"] }], NoUnissued, CopyThreshold, _now, default);
         var activity = (await repository.FindAsync(serials[0], default))!.Activity;
         Assert.That((activity.ScanCount, activity.DistinctClients), Is.EqualTo((52L, 2)), "52 scans, two clients");
         // A flush brings at most 16 clients an item (ItemScanCounter); the cap may be passed by one flush's, no more.
         for (var flush = 0; flush < 10; flush++)
-            await repository.AddScansAsync([new(serials[0], 16, _now, _now) { Clients = Enumerable.Range(flush * 16, 16).Select(i => i.ToString("x16")).ToArray() }], default);
+            await repository.AddScansAsync([new(serials[0], 16, _now, _now) { Clients = Enumerable.Range(flush * 16, 16).Select(i => i.ToString("x16")).ToArray() }], NoUnissued, CopyThreshold, _now, default);
         Assert.That((await repository.FindAsync(serials[0], default))!.Activity.DistinctClients, Is.InRange(ItemRepository.MaxSightings, ItemRepository.MaxSightings + 15));
     }
 

@@ -85,6 +85,44 @@ foreach (var chunk in plan.Batches.Chunk(2000))
     await tx.CommitAsync();
 }
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
+// What the OCOP office's reports read beyond batches and certifications, at a province's scale: 12 months of scans per
+// lot (scan_months, as the scan flush keeps them), each lot's counterfeit signals (lot_signals), a recall of 1 lot in 100
+// (the recalls table only: the report reads it, the pages are not rebuilt for it) and 10,000 shoppers' reports.
+await using (var tx = await connection.BeginTransactionAsync())
+{
+    var today = VietnamTime.Today(DateTimeOffset.UtcNow);  // the last 12 months as the report reads them on the day the benchmark runs
+    var months = Enumerable.Range(0, 12).Select(i => new DateOnly(today.Year, today.Month, 1).AddMonths(-i)).Select(d => d.Year * 100 + d.Month).ToArray();
+    foreach (var month in months)
+        await connection.ExecuteAsync("INSERT INTO scan_months (batch_id, month, scans) SELECT id, @Month, abs(random() % 40) FROM batches",
+            new { Month = month }, tx);
+    await connection.ExecuteAsync("""
+        INSERT INTO lot_signals (batch_id, copied_items, pin_failures, lockouts, unissued_scans, voided_scans, first_item_scans)
+        SELECT id, CASE WHEN abs(random() % 20) = 0 THEN abs(random() % 5) ELSE 0 END, abs(random() % 3), 0,
+               CASE WHEN abs(random() % 20) = 0 THEN abs(random() % 30) ELSE 0 END, 0, abs(random() % 200) FROM batches
+        """, transaction: tx);
+    var recalled = plan.Batches.Where((_, i) => i % 100 == 7).Select((b, i) => new
+    {
+        Id = Guid.CreateVersion7(), BatchId = b.Id, Reason = "Phát hiện nấm mốc trong mẫu kiểm tra", RecalledAt = now.AddDays(-i % 300),
+        Withdrawn = i % 10 == 0 ? now.AddDays(-i % 300 + 1) : (DateTimeOffset?)null,
+    });
+    await connection.ExecuteAsync("""
+        INSERT INTO recalls (id, batch_id, reason, issuer_role, issuer_id, issuer_name, issuer_level, recalled_at, affected_count, newly_recalled_count,
+            completed_at, withdrawn_at, withdrawal_reason, pending)
+        VALUES (@Id, @BatchId, @Reason, 'producer', NULL, 'HTX', NULL, @RecalledAt, 1, 1, @RecalledAt, @Withdrawn,
+            CASE WHEN @Withdrawn IS NULL THEN NULL ELSE 'Mẫu kiểm tra lại đạt' END, 0)
+        """, recalled, tx);
+    string[] reasons = ["suspected_fake", "quality_problem", "wrong_information", "other"], statuses = ["received", "in_progress", "answered", "closed"];
+    await connection.ExecuteAsync("""
+        INSERT INTO shopper_reports (id, receipt, batch_id, producer_id, province_code, serial, reason, message, phone, client, status, created_at, created_unix_ms)
+        VALUES (@Id, @Receipt, @BatchId, @ProducerId, '38', NULL, @Reason, 'Sản phẩm có mùi lạ, bao bì khác lần trước', NULL, @Client, @Status, @At, @Ms)
+        """, Enumerable.Range(0, 10_000).Select(i => plan.Batches[(int)((long)i * 7919 % plan.Batches.Count)]).Select((b, i) => new
+        {
+            Id = Guid.CreateVersion7(), Receipt = $"R{i:D9}", BatchId = b.Id, b.ProducerId, Reason = reasons[i % 4], Status = statuses[i / 4 % 4],
+            Client = $"{i % 997:x16}", At = now.AddMinutes(-i), Ms = now.AddMinutes(-i).ToUnixTimeMilliseconds(),
+        }), tx);
+    await tx.CommitAsync();
+}
+Console.WriteLine($"report tables (12 months of scans per lot, lot signals, recalls, shoppers' reports): {clock.Elapsed.TotalSeconds:F1} s");
 // The stored public records, built by the API's own builder, as the API would after each of these writes.
 var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
 Traceability.Api.Hosting.HttpSetup.Configure(json.SerializerOptions);

@@ -125,6 +125,7 @@ public static class ItemEndpoints
     {
         scans.Record(batchId, now);
         if (view.Status != ItemStatus.NotIssued) itemScans.Record(view.Serial, now, client);
+        else itemScans.RecordUnissued(batchId);
     }
 
     private static IResult Page(HttpContext context, RecordReader.Loaded loaded, ItemView view, string lang, (string, bool)? message,

@@ -12,6 +12,10 @@ public sealed class ItemScanCounter
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ItemRepository.ScanTally> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ItemRepository.ScanTally> _inFlight = new(StringComparer.Ordinal);
+    // Scans of serials never issued for the lot whose address they were read from, per lot: a counterfeit signal for the
+    // OCOP office (lot_signals). Keyed by real lots only (the page resolved the lot first), so bounded by the registry.
+    private readonly Dictionary<Guid, long> _unissuedPending = [];
+    private readonly Dictionary<Guid, long> _unissuedInFlight = [];
 
     /// <summary>Clients remembered per item and flush: more than a warning needs would only be dropped by the database.</summary>
     private const int ClientsPerFlush = 16;
@@ -23,6 +27,12 @@ public sealed class ItemScanCounter
             _pending[serial] = _pending.TryGetValue(serial, out var t)
                 ? t with { Count = t.Count + 1, Last = at, Clients = WithClient(t.Clients, client) }
                 : new(serial, 1, at, at) { Clients = [client] };
+    }
+
+    /// <summary>A scan of a serial the lot's producer never issued for it (a made-up or copied-from-elsewhere code).</summary>
+    public void RecordUnissued(Guid batchId)
+    {
+        lock (_lock) _unissuedPending[batchId] = _unissuedPending.GetValueOrDefault(batchId) + 1;
     }
 
     private static string[] WithClient(string[] clients, string client) =>
@@ -39,12 +49,17 @@ public sealed class ItemScanCounter
         }
     }
 
-    /// <summary>Everything counted and not yet written, into <paramref name="into"/> (emptied first; the flusher reuses it).</summary>
-    public void Drain(List<ItemRepository.ScanTally> into)
+    /// <summary>Everything counted and not yet written, into <paramref name="into"/> (emptied first; the flusher reuses it),
+    /// and the lots' scans of never-issued serials into <paramref name="unissued"/> (the same).</summary>
+    public void Drain(List<ItemRepository.ScanTally> into, Dictionary<Guid, long> unissued)
     {
         into.Clear();
+        unissued.Clear();
         lock (_lock)
         {
+            foreach (var (batch, n) in _unissuedPending) _unissuedInFlight[batch] = _unissuedInFlight.GetValueOrDefault(batch) + n;
+            _unissuedPending.Clear();
+            foreach (var (batch, n) in _unissuedInFlight) unissued[batch] = n;
             foreach (var (serial, t) in _pending)
                 _inFlight[serial] = _inFlight.TryGetValue(serial, out var f)
                     ? f with { Count = f.Count + t.Count, Last = t.Last, Clients = t.Clients.Aggregate(f.Clients, WithClient) }
@@ -52,6 +67,12 @@ public sealed class ItemScanCounter
             _pending.Clear();
             into.AddRange(_inFlight.Values);
         }
+    }
+
+    /// <summary>The scans of never-issued serials drained last are in the database now.</summary>
+    public void UnissuedWritten()
+    {
+        lock (_lock) _unissuedInFlight.Clear();
     }
 
     /// <summary>These tallies are in the database now.</summary>
