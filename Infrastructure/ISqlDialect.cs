@@ -56,8 +56,8 @@ public interface ISqlDialect
     /// <summary>Adds a JSON array of lots' scan tallies ({"b","n","f","l"}) to scan_counts, in one statement.</summary>
     string AddBatchScansSql { get; }
 
-    /// <summary>Adds the same tallies ({"b","n","m": yyyymm}) to scan_months.</summary>
-    string AddBatchMonthsSql { get; }
+    /// <summary>Adds the same tallies ({"b","n","m": yyyymm}) to product_scan_months, by their lots' products and months.</summary>
+    string AddProductMonthsSql { get; }
 
     /// <summary>Adds a JSON array of lots' counterfeit signals ({"b","c","p","k","u","v","f"}: copied items, PIN failures,
     /// lock-outs, never-issued scans, voided scans, first item scans) to lot_signals, in one statement.</summary>

@@ -18,7 +18,7 @@ public sealed class ScanRepository(Database db)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var json = Json(tallies);
         // The lots' totals and their months, together or not at all.
-        foreach (var sql in new[] { db.Dialect.AddBatchScansSql, db.Dialect.AddBatchMonthsSql })
+        foreach (var sql in new[] { db.Dialect.AddBatchScansSql, db.Dialect.AddProductMonthsSql })
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;

@@ -63,10 +63,9 @@ public sealed class OversightRepository(Database db)
     public sealed record ScanMonth(string Product, string? Gtin, string Commune, int Month, long Scans);
 
     private const string ScansSql = """
-        SELECT p.name AS Product, p.gtin AS Gtin, pr.commune AS Commune, m.month AS Month, SUM(m.scans) AS Scans
-        FROM producers pr JOIN batches b ON b.producer_id = pr.id JOIN scan_months m ON m.batch_id = b.id JOIN products p ON p.id = b.product_id
+        SELECT p.name AS Product, p.gtin AS Gtin, pr.commune AS Commune, m.month AS Month, m.scans AS Scans
+        FROM producers pr JOIN products p ON p.producer_id = pr.id JOIN product_scan_months m ON m.product_id = p.id
         WHERE (@ProvinceCode IS NULL OR pr.province_code = @ProvinceCode) AND m.month >= @FromMonth
-        GROUP BY p.id, p.name, p.gtin, pr.commune, m.month
         ORDER BY m.month, p.name
         """;
 

@@ -21,14 +21,17 @@ public sealed partial class SqlServerDialect
         WHEN NOT MATCHED THEN INSERT (batch_id, scan_count, first_scanned_at, last_scanned_at) VALUES (s.batch_id, s.n, s.f, s.l);
         """;
 
-    public const string AddBatchMonths = """
-        MERGE scan_months WITH (HOLDLOCK) AS t
-        USING (SELECT CONVERT(uniqueidentifier, JSON_VALUE(j.value, '$.b')) AS batch_id, CONVERT(int, JSON_VALUE(j.value, '$.m')) AS month,
-                      CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n
-               FROM OPENJSON(@Tallies) j) AS s
-        ON t.batch_id = s.batch_id AND t.month = s.month
+    public const string AddProductMonths = """
+        MERGE product_scan_months WITH (HOLDLOCK) AS t
+        USING (SELECT b.product_id, x.month, SUM(x.n) AS n
+               FROM (SELECT CONVERT(uniqueidentifier, JSON_VALUE(j.value, '$.b')) AS batch_id, CONVERT(int, JSON_VALUE(j.value, '$.m')) AS month,
+                            CONVERT(bigint, JSON_VALUE(j.value, '$.n')) AS n
+                     FROM OPENJSON(@Tallies) j) AS x
+               JOIN batches b ON b.id = x.batch_id
+               GROUP BY b.product_id, x.month) AS s
+        ON t.product_id = s.product_id AND t.month = s.month
         WHEN MATCHED THEN UPDATE SET scans = t.scans + s.n
-        WHEN NOT MATCHED THEN INSERT (batch_id, month, scans) VALUES (s.batch_id, s.month, s.n);
+        WHEN NOT MATCHED THEN INSERT (product_id, month, scans) VALUES (s.product_id, s.month, s.n);
         """;
 
     public const string AddLotSignals = """
@@ -79,7 +82,7 @@ public sealed partial class SqlServerDialect
         """;
 
     public string AddBatchScansSql => AddBatchScans;
-    public string AddBatchMonthsSql => AddBatchMonths;
+    public string AddProductMonthsSql => AddProductMonths;
     public string AddLotSignalsSql => AddLotSignals;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;

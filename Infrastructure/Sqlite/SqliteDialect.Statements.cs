@@ -15,10 +15,11 @@ public sealed partial class SqliteDialect
         ON CONFLICT (batch_id) DO UPDATE SET scan_count = scan_count + excluded.scan_count, last_scanned_at = excluded.last_scanned_at
         """;
 
-    private const string AddBatchMonths = """
-        INSERT INTO scan_months (batch_id, month, scans)
-        SELECT j.value ->> '$.b', j.value ->> '$.m', j.value ->> '$.n' FROM json_each(@Tallies) j WHERE true
-        ON CONFLICT (batch_id, month) DO UPDATE SET scans = scans + excluded.scans
+    private const string AddProductMonths = """
+        INSERT INTO product_scan_months (product_id, month, scans)
+        SELECT b.product_id, j.value ->> '$.m', SUM(j.value ->> '$.n') FROM json_each(@Tallies) j JOIN batches b ON b.id = j.value ->> '$.b'
+        GROUP BY b.product_id, j.value ->> '$.m'
+        ON CONFLICT (product_id, month) DO UPDATE SET scans = scans + excluded.scans
         """;
 
     private const string AddLotSignals = """
@@ -54,7 +55,7 @@ public sealed partial class SqliteDialect
     private const string InsertSerial = "INSERT INTO serials (serial, issue_seq, position) VALUES (@Serial, @Issue, @Position)";
 
     public string AddBatchScansSql => AddBatchScans;
-    public string AddBatchMonthsSql => AddBatchMonths;
+    public string AddProductMonthsSql => AddProductMonths;
     public string AddLotSignalsSql => AddLotSignals;
     public string AddItemScansSql => AddItemScans;
     public string AddSightingsSql => AddSightings;

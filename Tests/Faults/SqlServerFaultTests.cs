@@ -38,7 +38,7 @@ public sealed class SqlServerFaultTests
             Fault is { } fault ? throw fault : inner.ReadRowAsync(sql, values, read, ct);
         public void Migrate(ILogger logger) => inner.Migrate(logger);
         public string AddBatchScansSql => inner.AddBatchScansSql;
-        public string AddBatchMonthsSql => inner.AddBatchMonthsSql;
+        public string AddProductMonthsSql => inner.AddProductMonthsSql;
         public string AddLotSignalsSql => inner.AddLotSignalsSql;
         public string AddItemScansSql => inner.AddItemScansSql;
         public string AddSightingsSql => inner.AddSightingsSql;

@@ -170,8 +170,15 @@ public abstract partial class RepositoryContract
         var readB = await store.GetAsync(b.Code, RecordStore.Part.Json, default);
         Assert.That((readB!.ScanCount, readB.FirstScannedAt), Is.EqualTo((1L, (DateTimeOffset?)_now.AddSeconds(5))));
         Assert.That(readB.Stale, Is.False, "scans do not make a record stale");
-        Assert.That(await Count("SELECT SUM(scans) FROM scan_months WHERE batch_id = @Id AND month = @Month", new { a.Id, Month = ScanRepository.Month(_now.AddMinutes(2)) }),
-            Is.EqualTo(5), "the lot's month, added to in the same transaction");
+        Assert.That(await Count("SELECT SUM(scans) FROM product_scan_months WHERE product_id = @ProductId AND month = @Month",
+            new { a.ProductId, Month = ScanRepository.Month(_now.AddMinutes(2)) }), Is.EqualTo(5), "the product's month, added to in the same transaction");
+
+        // Two lots of one product in one flush add up to one row of its month (one MERGE source row on SQL Server).
+        var sibling = await new BatchRepository(_db, NoAnnouncements.Instance).CreateAsync(a with { Id = Guid.CreateVersion7(), Code = TracingCode.New(), LotNumber = "L-2" }, [], default);
+        await scans.AddAsync([new(a.Id, 1, _now, _now), new(sibling.Id, 4, _now, _now)], default);
+        Assert.That(await Count("SELECT SUM(scans) FROM product_scan_months WHERE product_id = @ProductId AND month = @Month",
+            new { a.ProductId, Month = ScanRepository.Month(_now) }), Is.EqualTo(10),
+            "5 before, 1 + 4 now");
     }
 
     [Test]

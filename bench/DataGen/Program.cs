@@ -86,14 +86,14 @@ foreach (var chunk in plan.Batches.Chunk(2000))
 }
 Console.WriteLine($"{plan.Batches.Count} batches, {totalEvents} events: {clock.Elapsed.TotalSeconds:F1} s");
 // What the OCOP office's reports read beyond batches and certifications, at a province's scale: 12 months of scans per
-// lot (scan_months, as the scan flush keeps them), each lot's counterfeit signals (lot_signals), a recall of 1 lot in 100
+// product (product_scan_months, as the scan flush keeps them), each lot's counterfeit signals (lot_signals), a recall of 1 lot in 100
 // (the recalls table only: the report reads it, the pages are not rebuilt for it) and 10,000 shoppers' reports.
 await using (var tx = await connection.BeginTransactionAsync())
 {
     var today = VietnamTime.Today(DateTimeOffset.UtcNow);  // the last 12 months as the report reads them on the day the benchmark runs
     var months = Enumerable.Range(0, 12).Select(i => new DateOnly(today.Year, today.Month, 1).AddMonths(-i)).Select(d => d.Year * 100 + d.Month).ToArray();
     foreach (var month in months)
-        await connection.ExecuteAsync("INSERT INTO scan_months (batch_id, month, scans) SELECT id, @Month, abs(random() % 40) FROM batches",
+        await connection.ExecuteAsync("INSERT INTO product_scan_months (product_id, month, scans) SELECT product_id, @Month, SUM(abs(random() % 40)) FROM batches GROUP BY product_id",
             new { Month = month }, tx);
     await connection.ExecuteAsync("""
         INSERT INTO lot_signals (batch_id, copied_items, pin_failures, lockouts, unissued_scans, voided_scans, first_item_scans)
