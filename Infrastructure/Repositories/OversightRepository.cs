@@ -77,6 +77,21 @@ public sealed class OversightRepository(Database db)
             .Select(r => new ScanMonth(r.Product, r.Gtin, r.Commune, (int)r.Month, r.Scans)).ToList();
     }
 
+    private const string ScanTotalsSql = """
+        SELECT m.month AS Month, SUM(m.scans) AS Scans
+        FROM producers pr JOIN products p ON p.producer_id = pr.id JOIN product_scan_months m ON m.product_id = p.id
+        WHERE (@ProvinceCode IS NULL OR pr.province_code = @ProvinceCode) AND m.month >= @FromMonth
+        GROUP BY m.month
+        """;
+
+    /// <summary>Scans of the province's lots (or all) per month from <paramref name="fromMonth"/>: the dashboard's line, without the lines behind it.</summary>
+    public async Task<IReadOnlyList<ScanMonth>> ScanTotalsAsync(string? provinceCode, int fromMonth, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<ScanRow>(new CommandDefinition(db.Sql(ScanTotalsSql), new { ProvinceCode = provinceCode, FromMonth = fromMonth }, cancellationToken: ct)))
+            .Select(r => new ScanMonth("", null, "", (int)r.Month, r.Scans)).ToList();
+    }
+
     private sealed class ScanRow
     {
         public string Product { get; set; } = "";

@@ -68,6 +68,14 @@ public sealed class CounterfeitSignalsTests
         Assert.That(lines[0], Is.EqualTo("product,gtin,producer,commune,copiedItems,pinFailures,lockouts,unissuedScans,voidedScans,firstItemScans"));
         Assert.That(lines, Has.Some.StartsWith("Nước mắm Ba Làng,").And.Some.EndsWith(",1,5,1,4,2,2"));
 
+        using var browser = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, BaseAddress = http.BaseAddress! });
+        var form = await (await browser.GetAsync("/dashboard/sign-in")).Content.ReadAsStringAsync();
+        var csrf = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value);
+        var dashboard = WebUtility.HtmlDecode(await (await browser.PostAsync("/dashboard/sign-in",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = office.Key, ["csrf"] = csrf }))).Content.ReadAsStringAsync());
+        Assert.That(dashboard, Does.Contain("Dấu hiệu hàng giả").And.Contain("<td>Nước mắm Ba Làng (Hợp tác xã Nông nghiệp Thọ Xuân)</td><td>1</td><td>5</td><td>1</td><td>4</td><td>2</td>")
+            .And.Contain("Tem được quét lần đầu: 2<"), "the dashboard's table, after the sign-in's redirect");
+
         var national = await (await (await api.CreateAuthorityAsync("national")).Client.GetAsync("/api/v1/oversight/signals?province=nghe-an")).Json(HttpStatusCode.OK);
         Assert.That(national.GetProperty("products").GetArrayLength(), Is.Zero, "Nghệ An's report holds none of Thanh Hóa's lots");
         Assert.That((await producer.Client.GetAsync("/api/v1/oversight/signals")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));

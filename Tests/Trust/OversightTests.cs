@@ -113,6 +113,14 @@ public sealed class OversightTests
         var line = report.GetProperty("lines").EnumerateArray().Single();
         Assert.That((line.GetProperty("product").GetString(), line.GetProperty("commune").GetString(), line.GetProperty("scans").GetInt64()),
             Is.EqualTo(("Chiếu cói Nga Sơn", "Xã Thọ Xuân", 3L)));
+
+        // The dashboard's line reads the months' totals alone: the same figure.
+        using var browser = _api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await (await browser.GetAsync("/dashboard/sign-in")).Content.ReadAsStringAsync();
+        var csrf = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value);
+        await browser.PostAsync("/dashboard/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = _thanhHoa.Key, ["csrf"] = csrf }));
+        var page = WebUtility.HtmlDecode(await (await browser.GetAsync("/dashboard")).Content.ReadAsStringAsync());
+        Assert.That(page, Does.Contain("Lượt quét theo tháng, 12 tháng gần đây: 3<"));
     }
 
     [Test]

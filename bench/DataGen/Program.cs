@@ -122,7 +122,7 @@ await using (var tx = await connection.BeginTransactionAsync())
         }), tx);
     await tx.CommitAsync();
 }
-Console.WriteLine($"report tables (12 months of scans per lot, lot signals, recalls, shoppers' reports): {clock.Elapsed.TotalSeconds:F1} s");
+Console.WriteLine($"report tables (12 months of scans per product, lot signals, recalls, shoppers' reports): {clock.Elapsed.TotalSeconds:F1} s");
 // The stored public records, built by the API's own builder, as the API would after each of these writes.
 var json = new Microsoft.AspNetCore.Http.Json.JsonOptions();
 Traceability.Api.Hosting.HttpSetup.Configure(json.SerializerOptions);
