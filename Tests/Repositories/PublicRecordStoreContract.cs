@@ -1,3 +1,4 @@
+using Dapper;
 using NUnit.Framework;
 using Traceability.Domain;
 using Traceability.Domain.Events;
@@ -179,6 +180,20 @@ public abstract partial class RepositoryContract
         Assert.That(await Count("SELECT SUM(scans) FROM product_scan_months WHERE product_id = @ProductId AND month = @Month",
             new { a.ProductId, Month = ScanRepository.Month(_now) }), Is.EqualTo(10),
             "5 before, 1 + 4 now");
+    }
+
+    [Test]
+    public async Task AProductsSearchNameSetAlone_LeavesItsRecordsCurrent_ItsNameDoesNot()
+    {
+        // The start-up backfill of search names (products written before the catalogue) must not mark every record stale.
+        var batch = await NewBatch();
+        var before = await Count("SELECT record_version FROM batches WHERE id = @Id", new { batch.Id });
+        await using (var connection = await _db.OpenAsync(default))
+            await connection.ExecuteAsync(_db.Sql("UPDATE products SET search_name = 'nuoc mam' WHERE id = @ProductId"), new { batch.ProductId });
+        Assert.That(await Count("SELECT record_version FROM batches WHERE id = @Id", new { batch.Id }), Is.EqualTo(before));
+        await using (var connection = await _db.OpenAsync(default))
+            await connection.ExecuteAsync(_db.Sql("UPDATE products SET name = 'Nước mắm', search_name = 'nuoc mam' WHERE id = @ProductId"), new { batch.ProductId });
+        Assert.That(await Count("SELECT record_version FROM batches WHERE id = @Id", new { batch.Id }), Is.EqualTo(before + 1), "the name is on the record");
     }
 
     [Test]

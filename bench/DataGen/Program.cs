@@ -46,9 +46,11 @@ await using (var tx = await connection.BeginTransactionAsync())
     await connection.ExecuteAsync("INSERT INTO api_keys (id, key_hash, role, owner_id, hint, created_at) VALUES (@Id, @Hash, 'producer', @Owner, @Hint, @Now)",
         plan.Producers.Select(p => new { Id = Guid.CreateVersion7(), Hash = ApiKey.Hash(p.Key), Owner = p.Id, Hint = ApiKey.Hint(p.Key), Now = now }), tx);
     await connection.ExecuteAsync("""
-        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at)
-        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, NULL, @Now, @Now)
-        """, plan.Products.Select(p => new { p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, p.Category, p.Description, p.Standards, p.ShelfLifeDays, Now = now }), tx);
+        INSERT INTO products (id, producer_id, name, name_en, gtin, category, description, standards, shelf_life_days, image_url, created_at, updated_at,
+            search_name)
+        VALUES (@Id, @ProducerId, @Name, @NameEn, @Gtin, @Category, @Description, @Standards, @ShelfLifeDays, NULL, @Now, @Now, @SearchName)
+        """, plan.Products.Select(p => new { p.Id, p.ProducerId, p.Name, p.NameEn, p.Gtin, p.Category, p.Description, p.Standards, p.ShelfLifeDays, Now = now,
+            SearchName = Text.Fold(p.Name) }), tx);
     await connection.ExecuteAsync("""
         INSERT INTO ocop_certifications (id, product_id, authority_id, stars, decision_number, issued_by, issued_on, valid_until, created_at)
         VALUES (@Id, @ProductId, @AuthorityId, @Stars, @Decision, @IssuedBy, @IssuedOn, @ValidUntil, @Now)
