@@ -65,6 +65,7 @@ start_api() { # DB
       Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY Traceability__ChainAuditMinutes=0 \
       Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
       Serials__PinSecret=$PIN_SECRET RateLimiting__Pin__PermitLimit=1000000000 Webhooks__AllowPrivateTargets=true \
+      Quotas__WebhooksPerAccount=1000 Quotas__WebhooksPerHost=1000 \
       dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
   API_PID=$!; pids+=("$API_PID")
 }
