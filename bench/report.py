@@ -130,7 +130,7 @@ def report(results_file, meta_file, out):
                 f"{figures}; **slowest {slowest:.0f} ms**", "≤ 1,000 ms", slowest <= 1000)
     rss = int(meta["peak_rss_kb"]) / 1024
     phases = [(label, int(meta[key]) / 1024) for key, label in [("hwm_reads", "reads"), ("hwm_writes", "event writes"),
-              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans and PINs")] if key in meta]
+              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans and PINs"), ("hwm_reports", "the office's reports")] if key in meta]
     climb = "; peak after " + ", ".join(f"{label} {mb:.0f}" for label, mb in phases) + ", webhooks " + f"{rss:.0f} MB" if phases else ""
     row("peak resident memory of the API (VmHWM) over the whole load", f"**{rss:.0f} MB**{climb}", "≤ 300 MB", rss <= 300)
     up = statistics.median(startup)

@@ -144,6 +144,7 @@ load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/
 peak_after items
 echo "== the OCOP office's reports over the whole dataset (after the scans, item scans and PIN checks above)"
 python3 "$ROOT/bench/oversight.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" "${REPORT_REQUESTS:-10}" | tee -a "$META"
+peak_after reports
 echo "== webhooks: $WEBHOOK_SUBSCRIPTIONS subscriptions × $WEBHOOK_EVENTS events delivered to a local receiver (the baseline app)"
 ( cd "$WORK/bin/Baseline" && exec env ASPNETCORE_URLS=http://127.0.0.1:$BASE_PORT dotnet Traceability.Bench.Baseline.dll --size=100 > "$WORK/receiver.log" 2>&1 ) &
 RECEIVER_PID=$!; pids+=("$RECEIVER_PID")
