@@ -93,7 +93,8 @@ public static class DashboardEndpoints
             var products = await oversight.CertifiedProductsAsync(scope.ProvinceCode, ct);
             var recalls = await oversight.RecallsAsync(scope.ProvinceCode, ct);
             // The line of totals only: the lines per product and commune are the CSV's.
-            var scans = OversightReports.Scans(scope, 12, await oversight.ScanTotalsAsync(scope.ProvinceCode, OversightReports.FirstMonth(scope.Today, 12), ct)) with { Lines = [] };
+            var scans = OversightReports.Scans(scope, 12, await oversight.ScanTotalsAsync(scope.ProvinceCode, OversightReports.FirstMonth(scope.Today, 12), ct),
+                AsyncEnumerable.Empty<OversightRepository.ScanMonth>());
             var signals = await oversight.SignalsAsync(scope.ProvinceCode, ct);
             data = new DashboardData(name, scope, OversightReports.Products(scope, products),
                 OversightReports.Certifications(scope, OversightEndpoints.DefaultWithinDays, products), scans, signals, recalls, recent);

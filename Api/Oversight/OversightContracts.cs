@@ -29,8 +29,9 @@ public sealed record RecallsReport(OversightScope Scope, int Open, int Withdrawn
 /// <summary>Scans of a product's lots in a month (yyyy-MM), with its producer's commune.</summary>
 public sealed record ScanLine(string Month, string Product, string? Gtin, string Commune, long Scans);
 
-/// <summary>Scans per month over the last <c>months</c>: in total, per product and commune.</summary>
-public sealed record ScansReport(OversightScope Scope, int Months, IReadOnlyList<MonthTotal> Totals, IReadOnlyList<ScanLine> Lines);
+/// <summary>Scans per month over the last <c>months</c>: in total, per product and commune (the lines written as they are
+/// read: 120,000 of them for 10,000 products).</summary>
+public sealed record ScansReport(OversightScope Scope, int Months, IReadOnlyList<MonthTotal> Totals, IAsyncEnumerable<ScanLine> Lines);
 
 public sealed record MonthTotal(string Month, long Scans);
 

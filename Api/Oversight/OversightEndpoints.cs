@@ -81,7 +81,9 @@ public static class OversightEndpoints
     {
         if (months is < 1 or > 36) throw ValidationFailedException.For("months", "From 1 to 36.");
         var scope = await ScopeAsync(user, authorities, province, clock, ct);
-        var report = OversightReports.Scans(scope, months ?? 12, await oversight.ScansAsync(scope.ProvinceCode, OversightReports.FirstMonth(scope.Today, months ?? 12), ct));
+        var from = OversightReports.FirstMonth(scope.Today, months ?? 12);
+        var report = OversightReports.Scans(scope, months ?? 12, await oversight.ScanTotalsAsync(scope.ProvinceCode, from, ct),
+            oversight.ScansAsync(scope.ProvinceCode, from, ct));
         return Csv.Wanted(context.Request)
             ? new Csv("ocop-scans.csv", ["month", "product", "gtin", "commune", "scans"], report.Lines.Select(l => new object?[] { l.Month, l.Product, l.Gtin, l.Commune, l.Scans }))
             : TypedResults.Ok(report);

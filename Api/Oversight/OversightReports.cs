@@ -44,14 +44,16 @@ public static class OversightReports
         return first.Year * 100 + first.Month;
     }
 
-    /// <summary>Every month of the window is in the totals, a month with no scan as 0 (a chart's line has no gaps).</summary>
-    public static ScansReport Scans(OversightScope scope, int months, IReadOnlyList<OversightRepository.ScanMonth> rows)
+    /// <summary>Every month of the window is in the totals (<paramref name="totals"/>: a row a month), a month with no scan
+    /// as 0 (a chart's line has no gaps); the lines per product and commune follow as they are read.</summary>
+    public static ScansReport Scans(OversightScope scope, int months, IReadOnlyList<OversightRepository.ScanMonth> totals,
+        IAsyncEnumerable<OversightRepository.ScanMonth> lines)
     {
         static string Label(int month) => $"{month / 100:D4}-{month % 100:D2}";
         var first = new DateOnly(scope.Today.Year, scope.Today.Month, 1).AddMonths(1 - months);
-        var totals = Enumerable.Range(0, months).Select(i => first.AddMonths(i)).Select(d => d.Year * 100 + d.Month)
-            .Select(m => new MonthTotal(Label(m), rows.Where(r => r.Month == m).Sum(r => r.Scans))).ToList();
-        return new ScansReport(scope, months, totals, rows.Select(r => new ScanLine(Label(r.Month), r.Product, r.Gtin, r.Commune, r.Scans)).ToList());
+        var perMonth = Enumerable.Range(0, months).Select(i => first.AddMonths(i)).Select(d => d.Year * 100 + d.Month)
+            .Select(m => new MonthTotal(Label(m), totals.Where(r => r.Month == m).Sum(r => r.Scans))).ToList();
+        return new ScansReport(scope, months, perMonth, lines.Select(r => new ScanLine(Label(r.Month), r.Product, r.Gtin, r.Commune, r.Scans)));
     }
 
     public static IdleProductsReport Idle(OversightScope scope, IReadOnlyList<OversightRepository.ProductCertifications> products)

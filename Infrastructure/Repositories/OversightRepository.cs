@@ -69,12 +69,13 @@ public sealed class OversightRepository(Database db)
         ORDER BY m.month, p.name
         """;
 
-    /// <summary>Scans of the province's lots (or all) per product, its producer's commune and month, from <paramref name="fromMonth"/> (yyyymm).</summary>
-    public async Task<IReadOnlyList<ScanMonth>> ScansAsync(string? provinceCode, int fromMonth, CancellationToken ct)
+    /// <summary>Scans of the province's lots (or all) per product, its producer's commune and month, from <paramref name="fromMonth"/> (yyyymm),
+    /// read as they are written out: at a province's scale (10,000 products × 12 months) the lines are never all in memory.</summary>
+    public async IAsyncEnumerable<ScanMonth> ScansAsync(string? provinceCode, int fromMonth, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ScanRow>(new CommandDefinition(db.Sql(ScansSql), new { ProvinceCode = provinceCode, FromMonth = fromMonth }, cancellationToken: ct)))
-            .Select(r => new ScanMonth(r.Product, r.Gtin, r.Commune, (int)r.Month, r.Scans)).ToList();
+        await foreach (var r in connection.QueryUnbufferedAsync<ScanRow>(db.Sql(ScansSql), new { ProvinceCode = provinceCode, FromMonth = fromMonth }).WithCancellation(ct))
+            yield return new ScanMonth(r.Product, r.Gtin, r.Commune, (int)r.Month, r.Scans);
     }
 
     private const string ScanTotalsSql = """
