@@ -18,6 +18,7 @@ using Traceability.Api.Catalogue;
 using Traceability.Api.Reports;
 using Traceability.Api.Oversight;
 using Traceability.Api.Dashboard;
+using Traceability.Api.Backups;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -32,10 +33,12 @@ builder.Services.AddTraceabilityWebhooks();
 builder.Services.AddTraceabilityRecalls();
 builder.Services.AddTraceabilityEpcis();
 builder.Services.AddTraceabilityDashboard(builder.Environment, builder.Configuration);
+builder.Services.AddTraceabilityBackups();
 
 var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
+if (args is ["backup", ..]) return await app.RunBackupCommandAsync();
 
 app.UseTraceabilityHttp();
 app.UseTraceabilityOpenApi();
@@ -63,8 +66,10 @@ api.MapSerialEndpoints();
 api.MapWebhookEndpoints();
 api.MapEpcisEndpoints();
 api.MapOversightEndpoints();
+api.MapBackupEndpoints();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

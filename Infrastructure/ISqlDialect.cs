@@ -51,6 +51,14 @@ public interface ISqlDialect
     /// <summary>Creates the database if needed and runs the embedded, journalled migration scripts.</summary>
     void Migrate(ILogger logger);
 
+    /// <summary>Writes an online, consistent copy of the database to <paramref name="path"/> while writes go on, and opens
+    /// it read-only to be verified (the caller disposes it). Null when the service does not back this database up itself
+    /// (SQL Server: its native BACKUP DATABASE, docs/operations.md).</summary>
+    Task<ISqlDialect?> BackUpIntoAsync(string path, CancellationToken ct);
+
+    /// <summary>The database's own structural check: null when it passes, else its first findings.</summary>
+    Task<string?> IntegrityProblemAsync(CancellationToken ct);
+
     // The statements whose text differs between the databases; each provider's are in its *Dialect.Statements.cs.
 
     /// <summary>Adds a JSON array of lots' scan tallies ({"b","n","f","l"}) to scan_counts, in one statement.</summary>

@@ -30,6 +30,24 @@ public sealed class ChainAuditRepository(Database db)
         return (await connection.QueryAsync<Pending>(new CommandDefinition(db.Sql(PendingSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>A batch and the sequence its chain's head says it reached.</summary>
+    public sealed class Head
+    {
+        public long Seq { get; set; }
+        public Guid BatchId { get; set; }
+        public string Code { get; set; } = "";
+        public long LastSequence { get; set; }
+    }
+
+    private const string HeadsSql = "SELECT {top} b.seq, b.id AS batch_id, b.code, b.last_sequence FROM batches b WHERE b.seq > @After ORDER BY b.seq {limit}";
+
+    /// <summary>Every batch, a keyset page by seq at a time: what a backup's verification walks (read-only).</summary>
+    public async Task<IReadOnlyList<Head>> HeadsAsync(long after, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<Head>(new CommandDefinition(db.Sql(HeadsSql), new { After = after, Limit = limit }, cancellationToken: ct))).AsList();
+    }
+
     private const string UpdateSql = "UPDATE chain_audits SET sequence = @Sequence, hash = @Hash, broken_at = @BrokenAt WHERE batch_id = @BatchId";
     private const string InsertSql = "INSERT INTO chain_audits (batch_id, sequence, hash, broken_at) VALUES (@BatchId, @Sequence, @Hash, @BrokenAt)";
 

@@ -75,6 +75,12 @@ public sealed partial class SqlServerDialect(string connectionString) : ISqlDial
         return await reader.ReadAsync(ct) ? read(reader) : null;
     }
 
+    /// <summary>SQL Server is backed up with its own BACKUP DATABASE (full, differential, log), not by the service.</summary>
+    public Task<ISqlDialect?> BackUpIntoAsync(string path, CancellationToken ct) => Task.FromResult<ISqlDialect?>(null);
+
+    /// <summary>DBCC CHECKDB is the DBA's, on their schedule: not run by the service.</summary>
+    public Task<string?> IntegrityProblemAsync(CancellationToken ct) => Task.FromResult<string?>(null);
+
     public void Migrate(ILogger logger)
     {
         EnsureDatabase.For.SqlDatabase(connectionString);

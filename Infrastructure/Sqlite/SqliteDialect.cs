@@ -155,6 +155,37 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
 
     public void Dispose() => _readers.Dispose();
 
+    // VACUUM INTO reads the database in one read transaction (a snapshot: writers go on in WAL mode, and nothing they
+    // commit after it began is in the copy) and writes a compact copy; the copy is in rollback-journal mode until an API
+    // starts on it (Migrate sets WAL).
+    public async Task<ISqlDialect?> BackUpIntoAsync(string path, CancellationToken ct)
+    {
+        await using (var connection = await OpenAsync(ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "VACUUM INTO @Path";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@Path";
+            parameter.Value = Path.GetFullPath(path);
+            command.Parameters.Add(parameter);
+            command.CommandTimeout = 0;  // as long as the copy takes: it blocks no writer
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        return new SqliteDialect(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+    }
+
+    public async Task<string?> IntegrityProblemAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check(10)";
+        command.CommandTimeout = 0;
+        var findings = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) findings.Add(reader.GetString(0));
+        return findings is ["ok"] ? null : string.Join("; ", findings);
+    }
+
 
     // {instant}(x): a time stored as text with its offset, compared as the instant it is (julianday reads the offset).
     public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit").Replace("{instant}", "julianday");

@@ -21,7 +21,11 @@ public sealed class EnvironmentRouteTests(string environment)
     private readonly List<(string Method, string Template)> _walked = [];
 
     [OneTimeSetUp]
-    public void Start() => _api = new ApiFactory(new() { ["Traceability:SeedDemoData"] = "true" }, environment: environment);
+    public void Start() => _api = new ApiFactory(new()
+    {
+        ["Traceability:SeedDemoData"] = "true",
+        ["Backup:Folder"] = Path.Combine(Path.GetTempPath(), "traceability-tests", "backups-" + Guid.NewGuid().ToString("N")),
+    }, environment: environment);
 
     [OneTimeTearDown]
     public void Stop() => _api.Dispose();
@@ -141,6 +145,8 @@ public sealed class EnvironmentRouteTests(string environment)
             await Walk(authority.Client, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}");
             await Walk(admin, "GET", $"/api/v1/oversight/{name}", $"/api/v1/oversight/{name}?province=thanh-hoa&format=csv", track: false);
         }
+        await Walk(admin, "POST", "/api/v1/admin/backups", "/api/v1/admin/backups", expected: HttpStatusCode.Created);
+        await Walk(admin, "GET", "/api/v1/admin/backups", "/api/v1/admin/backups");
         // The dashboard, through its forms as a browser signs in and out (the session cookie and the antiforgery token).
         using var officer = _api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
             { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });

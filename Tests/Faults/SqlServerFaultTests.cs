@@ -37,6 +37,8 @@ public sealed class SqlServerFaultTests
         public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
             Fault is { } fault ? throw fault : inner.ReadRowAsync(sql, values, read, ct);
         public void Migrate(ILogger logger) => inner.Migrate(logger);
+        public Task<ISqlDialect?> BackUpIntoAsync(string path, CancellationToken ct) => inner.BackUpIntoAsync(path, ct);
+        public Task<string?> IntegrityProblemAsync(CancellationToken ct) => inner.IntegrityProblemAsync(ct);
         public string AddBatchScansSql => inner.AddBatchScansSql;
         public string AddProductMonthsSql => inner.AddProductMonthsSql;
         public string AddLotSignalsSql => inner.AddLotSignalsSql;

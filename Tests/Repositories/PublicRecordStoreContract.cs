@@ -1,5 +1,6 @@
 using Dapper;
 using NUnit.Framework;
+using Traceability.Infrastructure.Webhooks;
 using Traceability.Domain;
 using Traceability.Domain.Events;
 using Traceability.Infrastructure.PublicRecords;

@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Traceability.Infrastructure.Webhooks;
 using Traceability.Domain;
 using Traceability.Domain.Serials;
 using Traceability.Infrastructure.Repositories;

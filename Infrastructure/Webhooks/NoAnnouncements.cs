@@ -1,12 +1,11 @@
 using System.Data.Common;
 using Traceability.Domain;
 using Traceability.Infrastructure.Repositories;
-using Traceability.Infrastructure.Webhooks;
 
-namespace Traceability.Tests.Repositories;
+namespace Traceability.Infrastructure.Webhooks;
 
-/// <summary>For the repository contracts, which test storage: the announcements themselves are tested through the API
-/// (Tests/Webhooks), where the real announcer writes them.</summary>
+/// <summary>Announces nothing: for code that only reads (a backup's verification) and for the repository contracts,
+/// which test storage (the announcements themselves are tested through the API, Tests/Webhooks).</summary>
 public sealed class NoAnnouncements : IAnnouncements
 {
     public static readonly NoAnnouncements Instance = new();
