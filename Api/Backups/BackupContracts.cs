@@ -10,6 +10,6 @@ public sealed record BackupFile(string File, long Bytes, DateTimeOffset WrittenA
 
 public sealed record BackupList(string Folder, IReadOnlyList<BackupFile> Items);
 
-/// <summary>A backup was written but did not pass its verification: it is kept beside the others as *.failed, never as
-/// a backup to restore.</summary>
+/// <summary>A backup could not be written (its folder unusable, its disk full: nothing is left behind), or was written and
+/// did not pass its verification (kept beside the others as *.failed, never as a backup to restore).</summary>
 public sealed class BackupFailedException(string message) : Exception(message);

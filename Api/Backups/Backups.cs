@@ -29,7 +29,11 @@ public sealed class Backups(Database db, IOptions<BackupOptions> options, TimePr
         if (!await _one.WaitAsync(TimeSpan.Zero, ct)) throw new ConflictException("A backup is being taken by this process; try again when it ends.");
         try
         {
-            Directory.CreateDirectory(folder);
+            try { Directory.CreateDirectory(folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new BackupFailedException($"The backup folder {folder} cannot be used: {e.Message}");
+            }
             var takenAt = clock.GetUtcNow();
             var watch = Stopwatch.StartNew();
             var name = $"{Prefix}{takenAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.db";
@@ -60,14 +64,19 @@ public sealed class Backups(Database db, IOptions<BackupOptions> options, TimePr
         finally { _one.Release(); }
     }
 
-    /// <summary>The copy, or nothing left behind: a copy cut short (a full disk, a cancelled request) is removed.</summary>
+    /// <summary>The copy, or nothing left behind: a copy cut short (a full disk, a cancelled request) is removed. A copy
+    /// the backup folder could not take says so; the database itself is untouched and keeps serving.</summary>
     private async Task<ISqlDialect?> CopyAsync(string partial, CancellationToken ct)
     {
         try { return await db.Dialect.BackUpIntoAsync(partial, ct); }
-        catch
+        catch (Exception e)
         {
             File.Delete(partial);
-            throw;
+            if (e is OperationCanceledException) throw;
+            var cause = db.Dialect.DescribeFault(e) ?? (e is IOException or UnauthorizedAccessException ? e.Message : null);
+            if (cause is null || db.Dialect.StorageFault() is not null) throw;  // the database's own fault: a 503 like any other
+            logger.LogError("A backup could not be written to {Folder}: {Cause}", Path.GetDirectoryName(partial), cause);
+            throw new BackupFailedException($"The copy could not be written to {Path.GetDirectoryName(partial)} ({cause}); nothing is left behind, and the database is untouched.");
         }
     }
 

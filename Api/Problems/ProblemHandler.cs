@@ -39,7 +39,7 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, Infr
         ForbiddenException => (403, "Forbidden.", e.Message, null),
         UnprocessableException => (422, "Unprocessable request.", e.Message, null),
         QuotaExceededException => (429, "Quota used up.", e.Message, null),
-        Backups.BackupFailedException => (500, "The backup failed its verification.", e.Message, null),
+        Backups.BackupFailedException => (500, "The backup failed.", e.Message, null),
         BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.", null, JsonErrors(json)),
         BadHttpRequestException { StatusCode: 413 } => (413, "The request body is too large.", e.Message, null),
         BadHttpRequestException b when BindingErrors(b.Message) is { } errors => (400, "The request is invalid.", null, errors),

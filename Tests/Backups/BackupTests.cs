@@ -123,6 +123,23 @@ public sealed class BackupTests
     }
 
     [Test]
+    public async Task ABackupDiskThatIsFull_FailsTheBackupWithItsCause_LeavesNothing_AndTheApiWritesOn()
+    {
+        ApiFactory.RequireSqlite();
+        var folder = Traceability.Tests.Faults.FaultStaging.MountTmpfs("64k");
+        try
+        {
+            using var api = new ApiFactory(new() { ["Backup:Folder"] = folder });
+            var failed = await (await api.Admin().PostAsync("/api/v1/admin/backups", null)).Json(HttpStatusCode.InternalServerError);
+            Assert.That(failed.GetProperty("detail").GetString(), Does.Contain($"could not be written to {folder}").And.Contain("disk is full"));
+            Assert.That(Directory.GetFiles(folder), Is.Empty, "no partial copy left behind");
+            await api.CreateProducerAsync();  // the database itself writes on
+            Assert.That((await api.CreateClient().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        finally { Traceability.Tests.Faults.FaultStaging.Unmount(folder); }
+    }
+
+    [Test]
     public async Task WithNoFolder_TheAdminIsToldWhatToSet_AndNoOneElseMayBackUp()
     {
         using var api = new ApiFactory();
