@@ -31,7 +31,7 @@ public static class DatabaseSetup
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();
         services.AddSingleton<DemoData>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]).AddCheck<Shutdown>("shutdown", tags: ["ready"]);
         return services;
     }
 }

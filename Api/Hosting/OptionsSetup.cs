@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Traceability.Api.Serials;
 using Traceability.Infrastructure;
 
@@ -20,6 +21,11 @@ public static class OptionsSetup
             .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))
             .ValidateOnStart();
         services.AddOptions<QuotaOptions>().BindConfiguration("Quotas").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ShutdownOptions>().BindConfiguration("Shutdown").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Shutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<Shutdown>());
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.DrainSeconds + shutdown.Value.TimeoutSeconds));
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -67,6 +67,22 @@ public sealed class WebhookDispatcher(
         }
     }
 
+    /// <summary>Stopping (SIGTERM): the round in flight is cancelled and records nothing, as documented above; then this
+    /// process's leases are given back, so that its deliveries go out from another node (or after the restart) at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            var released = await deliveries.ReleaseAsync(_holder, CancellationToken.None);
+            if (released > 0) logger.LogInformation("Webhooks: {Count} leased deliveries released on shutdown.", released);
+        }
+        catch (Exception e) when (db.Fault(e) is { } cause)
+        {
+            logger.LogWarning("Webhooks: leases not released on shutdown ({Cause}); they run out by themselves.", cause);
+        }
+    }
+
     /// <summary>One round: take, send, record. True when it delivered anything: a subscription's next message is due as
     /// soon as its previous one is done, so the next round starts at once.</summary>
     public async Task<bool> DeliverOnceAsync(CancellationToken stopping)

@@ -78,6 +78,17 @@ public sealed class WebhookDeliveryRepository(Database db, WebhookOutbox outbox,
         ORDER BY d.seq
         """;
 
+    private const string ReleaseSql = "UPDATE webhook_deliveries SET lease_holder = NULL, lease_until_unix_ms = 0 WHERE lease_holder = @Holder AND status = 'pending'";
+
+    /// <summary>Gives back every lease <paramref name="holder"/> holds (a process stopping): its deliveries are due again at
+    /// once for another process, instead of when their leases would have run out.</summary>
+    public async Task<int> ReleaseAsync(string holder, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        using (await db.EnterWriteAsync(ct))
+            return await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReleaseSql), new { Holder = holder }, cancellationToken: ct));
+    }
+
     /// <summary>Takes up to <paramref name="limit"/> due deliveries for <paramref name="holder"/> until now +
     /// <paramref name="lease"/>. A lease is taken by one holder only (the UPDATE re-checks it row by row), so several
     /// processes deliver each message once per attempt; a holder that dies lets its leases run out.</summary>

@@ -21,7 +21,8 @@ public sealed class ApiProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <param name="databasePath">A SQLite file, or the name of a database on the suite's SQL Server.</param>
-    public static ApiProcess Start(string databasePath, string adminKey)
+    /// <param name="settings">Further environment variables (configuration as NAME__Key=value).</param>
+    public static ApiProcess Start(string databasePath, string adminKey, IReadOnlyDictionary<string, string>? settings = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var api = Path.Combine(TestPaths.RepoRoot(), "Api");
@@ -41,6 +42,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 ["Traceability__ChainAuditMinutes"] = "0", ["RateLimiting__Public__PermitLimit"] = "0",
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         var result = new ApiProcess(process, url);
         process.OutputDataReceived += (_, e) => { lock (result._output) result._output.AppendLine(e.Data); };
@@ -64,6 +66,17 @@ public sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException("The API did not become ready:\n" + Output);
+    }
+
+    /// <summary>SIGTERM, as systemd, Docker and Kubernetes stop a service: a graceful shutdown.</summary>
+    public void Terminate() => Process.Start("kill", $"-TERM {_process.Id}")!.WaitForExit();
+
+    /// <summary>Waits (bounded) for the process to exit; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing in flight completes.</summary>
