@@ -28,6 +28,9 @@ public static class ProducerEndpoints
         group.MapGet("/{id:guid}", GetProducer).WithName("GetProducer")
             .WithSummary("Read a producer (admin, any authority, or the producer itself).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/export", Export).WithName("ExportProducer")
+            .WithSummary("Everything the producer recorded as one ZIP, streamed (the producer itself or the admin): products, certifications, batches, each batch's events as an EPCIS 2.0 document, serial issues and serials (no PINs), webhook subscriptions (no secrets), shoppers' reports. README.txt inside says what each file is.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapAccountKeys(Role.Producer);
         return group;
     }
@@ -49,6 +52,18 @@ public static class ProducerEndpoints
         if (user.ToCaller().Role == Role.Producer) user.EnsureSelfOrAdmin(id, "Producer");
         var producer = await producers.GetAsync(id, ct) ?? throw new NotFoundException("Producer", id);
         return TypedResults.Ok(ProducerResponse.From(producer));
+    }
+
+    public static async Task<IResult> Export(Guid id, HttpContext context, ClaimsPrincipal user, ProducerRepository producers, ProducerArchive archive,
+        TimeProvider clock, CancellationToken ct)
+    {
+        user.EnsureSelfOrAdmin(id, "Producer");
+        var producer = await producers.GetAsync(id, ct) ?? throw new NotFoundException("Producer", id);
+        var name = $"ocop-{producer.Id:N}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd}.zip";
+        // .NET 10's ZipArchive closes each entry with synchronous writes (its entry streams have no asynchronous
+        // disposal): allowed for this response only; Kestrel's back-pressure still bounds what is buffered.
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
+        return TypedResults.Stream(body => archive.WriteAsync(producer, body, ct), "application/zip", name);
     }
 
     public static async Task<Ok<ProducerResponse>> Deactivate(Guid id, ProducerActRequest request, ClaimsPrincipal user, ProducerRepository producers,

@@ -147,6 +147,7 @@ public sealed class EnvironmentRouteTests(string environment)
         }
         await Walk(admin, "POST", "/api/v1/admin/backups", "/api/v1/admin/backups", expected: HttpStatusCode.Created);
         await Walk(admin, "GET", "/api/v1/admin/backups", "/api/v1/admin/backups");
+        await Walk(producer.Client, "GET", "/api/v1/producers/{id:guid}/export", $"/api/v1/producers/{producerId}/export");
         // The dashboard, through its forms as a browser signs in and out (the session cookie and the antiforgery token).
         using var officer = _api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
             { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
