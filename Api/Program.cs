@@ -19,6 +19,7 @@ using Traceability.Api.Reports;
 using Traceability.Api.Oversight;
 using Traceability.Api.Dashboard;
 using Traceability.Api.Backups;
+using Traceability.Api.Telemetry;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ builder.Services.AddTraceabilityRecalls();
 builder.Services.AddTraceabilityEpcis();
 builder.Services.AddTraceabilityDashboard(builder.Environment, builder.Configuration);
 builder.Services.AddTraceabilityBackups();
+builder.Services.AddTraceabilityTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.UseTraceabilityHttp();
 app.UseTraceabilityOpenApi();
 
 app.MapHealthEndpoints();
+app.MapTelemetryEndpoints();
 app.MapPublicPageEndpoints();
 app.MapResolverEndpoints();
 app.MapProductRecordEndpoints();

@@ -15,7 +15,7 @@ public sealed class Database(ISqlDialect dialect)
     /// <summary>Take before opening the connection for a write, release after the transaction ends (see
     /// <see cref="ISqlDialect.EnterWriteAsync"/>). Taken first, a write waiting for its turn holds no connection, so 32
     /// waiting writes do not hold 32 pooled SQLite connections and their page caches (bench/NOTES.md, "Writes").</summary>
-    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => Dialect.EnterWriteAsync(ct);
+    public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => Metrics.TimeWriteWaitAsync(Dialect.EnterWriteAsync(ct));
 
     /// <summary>Commits, then makes sure the write went to the database at the configured path: only then may it be
     /// acknowledged. A commit that landed in a removed file throws a fault (503) instead of being reported as stored.</summary>
@@ -34,6 +34,7 @@ public sealed class Database(ISqlDialect dialect)
         {
             if (Dialect.DescribeFault(e) is not { } cause) continue;
             Dialect.Recover();
+            Metrics.DatabaseFaults.Add(1);
             return cause;
         }
         return null;

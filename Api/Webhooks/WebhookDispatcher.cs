@@ -106,6 +106,8 @@ public sealed class WebhookDispatcher(
         }).ToList();
         await deliveries.RecordAsync(outcomes, TimeSpan.FromDays(o.DisableAfterDays), CancellationToken.None);
         var failed = outcomes.Count(x => !x.Delivered);
+        Metrics.WebhookDeliveries.Add(outcomes.Count - failed, new KeyValuePair<string, object?>("outcome", "delivered"));
+        if (failed > 0) Metrics.WebhookDeliveries.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
         if (failed > 0) logger.LogInformation("Webhooks: {Delivered} delivered, {Failed} attempts failed.", outcomes.Count - failed, failed);
         return true;
     }

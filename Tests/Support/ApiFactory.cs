@@ -99,6 +99,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (_services is { } configure) builder.ConfigureServices(configure);
         builder.UseEnvironment(Environment);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        // Read while the services are registered (what OpenTelemetry collects), before the app configuration above
+        // applies: given as host settings too, which Program sees from its first line.
+        foreach (var (key, value) in _settings.Where(s => s.Key.StartsWith("Telemetry:", StringComparison.Ordinal))) builder.UseSetting(key, value);
         if (_clock is { } clock) builder.ConfigureServices(services => services.AddSingleton(clock));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }

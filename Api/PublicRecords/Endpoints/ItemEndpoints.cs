@@ -83,6 +83,7 @@ public static class ItemEndpoints
             {
                 var client = await clients.OfAsync(context, ct);
                 var (outcome, at) = await serials.RecordPinAsync(serial, client, ItemSerial.PinMatches(secret, serial, entry), options.Value.PinPolicy, now, ct);
+                Infrastructure.Metrics.PinChecks.Add(1, new KeyValuePair<string, object?>("outcome", WirePinOutcome(outcome)));
                 message = outcome switch
                 {
                     PinOutcome.FirstVerification => (t.Genuine, true),
@@ -120,6 +121,12 @@ public static class ItemEndpoints
         return new ItemView(serial, item.VoidedAt is null ? ItemStatus.Issued : ItemStatus.Voided, item.WithPin, activity.ScanCount,
             activity.FirstScannedAt, activity.DistinctClients, activity.SeenByMany(options.CopyWarningClients), activity.VerifiedAt);
     }
+
+    private static string WirePinOutcome(PinOutcome outcome) => outcome switch
+    {
+        PinOutcome.FirstVerification => "first_verification", PinOutcome.VerifiedBefore => "verified_before", PinOutcome.Wrong => "wrong",
+        PinOutcome.ClientPaused => "client_paused", _ => "item_busy",
+    };
 
     private static void Count(ScanCounter scans, ItemScanCounter itemScans, Guid batchId, ItemView view, DateTimeOffset now, string client)
     {

@@ -21,8 +21,11 @@ public sealed class ItemScanCounter
     private const int ClientsPerFlush = 16;
 
     /// <param name="client">The scanning client's keyed address prefix (<see cref="ClientIdentity"/>).</param>
+    private static readonly KeyValuePair<string, object?> Item = new("kind", "item");
+
     public void Record(string serial, DateTimeOffset at, string client)
     {
+        Infrastructure.Metrics.Scans.Add(1, Item);
         lock (_lock)
             _pending[serial] = _pending.TryGetValue(serial, out var t)
                 ? t with { Count = t.Count + 1, Last = at, Clients = WithClient(t.Clients, client) }
@@ -32,6 +35,7 @@ public sealed class ItemScanCounter
     /// <summary>A scan of a serial the lot's producer never issued for it (a made-up or copied-from-elsewhere code).</summary>
     public void RecordUnissued(Guid batchId)
     {
+        Infrastructure.Metrics.Scans.Add(1, Item);
         lock (_lock) _unissuedPending[batchId] = _unissuedPending.GetValueOrDefault(batchId) + 1;
     }
 

@@ -26,8 +26,11 @@ public sealed class ScanCounter
     /// <summary>Batches with an entry: scanned within the last minute or so of flushes (memory stays bounded).</summary>
     public int TrackedBatches => _tallies.Count;
 
+    private static readonly KeyValuePair<string, object?> Lot = new("kind", "lot");
+
     public void Record(Guid batchId, DateTimeOffset now)
     {
+        Infrastructure.Metrics.Scans.Add(1, Lot);
         while (true)
         {
             var tally = _tallies.GetOrAdd(batchId, static _ => new Tally());
