@@ -23,6 +23,7 @@ using Traceability.Api.Telemetry;
 
 MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddTraceabilityLogging(builder.Environment);
 
 builder.Services.AddTraceabilityOptions();
 builder.Services.AddTraceabilityDatabase();

@@ -17,12 +17,16 @@ public static class HttpSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // A browser on a public route gets a page; every other client problem+json; none ever an empty 500.
         services.AddSingleton<IProblemDetailsWriter, HtmlProblemWriter>();
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
-            StatusCodes.Status404NotFound => "No resource at this address.",
-            StatusCodes.Status405MethodNotAllowed => "This address does not accept that method.",
-            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
-            _ => null,
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "No resource at this address.",
+                StatusCodes.Status405MethodNotAllowed => "This address does not accept that method.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                _ => null,
+            };
+            c.ProblemDetails.Extensions["traceId"] = LoggingSetup.TraceId(c.HttpContext);  // as the log lines' TraceId
         });
         services.AddSingleton<IProblemDetailsWriter, FallbackProblemWriter>();
         services.AddExceptionHandler<ProblemHandler>();
