@@ -22,7 +22,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     /// <param name="databasePath">A SQLite file, or the name of a database on the suite's SQL Server.</param>
     /// <param name="settings">Further environment variables (configuration as NAME__Key=value).</param>
-    public static ApiProcess Start(string databasePath, string adminKey, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="metricsPort">A second port it listens on, for Telemetry:MetricsPort (/metrics answered there only).</param>
+    public static ApiProcess Start(string databasePath, string adminKey, IReadOnlyDictionary<string, string>? settings = null, int? metricsPort = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var api = Path.Combine(TestPaths.RepoRoot(), "Api");
@@ -34,7 +35,7 @@ public sealed class ApiProcess : IAsyncDisposable
             WorkingDirectory = api, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             Environment =
             {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ASPNETCORE_URLS"] = url,
+                ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ASPNETCORE_URLS"] = metricsPort is { } m ? $"{url};http://127.0.0.1:{m}" : url,
                 ["Database__Provider"] = ApiFactory.SqlServer is null ? "Sqlite" : "SqlServer",
                 ["ConnectionStrings__Traceability"] = ApiFactory.SqlServer is null ? $"Data Source={databasePath}"
                     : new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(ApiFactory.SqlServer) { InitialCatalog = databasePath }.ConnectionString,
@@ -43,6 +44,7 @@ public sealed class ApiProcess : IAsyncDisposable
             },
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        if (metricsPort is { } port) start.Environment["Telemetry__MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
         var result = new ApiProcess(process, url);
         process.OutputDataReceived += (_, e) => { lock (result._output) result._output.AppendLine(e.Data); };
