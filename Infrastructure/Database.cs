@@ -12,6 +12,9 @@ public sealed class Database(ISqlDialect dialect)
 
     public Task<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
 
+    /// <summary>For public reads that may lag the primary by a moment (see <see cref="ISqlDialect.OpenSecondaryAsync"/>).</summary>
+    public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => Dialect.OpenSecondaryAsync(ct);
+
     /// <summary>Take before opening the connection for a write, release after the transaction ends (see
     /// <see cref="ISqlDialect.EnterWriteAsync"/>). Taken first, a write waiting for its turn holds no connection, so 32
     /// waiting writes do not hold 32 pooled SQLite connections and their page caches (bench/NOTES.md, "Writes").</summary>
@@ -45,9 +48,11 @@ public sealed class Database(ISqlDialect dialect)
 
     public static ISqlDialect CreateDialect(DatabaseOptions options) => options.Provider switch
     {
-        DatabaseProvider.Sqlite => new Sqlite.SqliteDialect(options.ConnectionString ?? DatabaseOptions.DefaultSqliteConnectionString),
+        DatabaseProvider.Sqlite => new Sqlite.SqliteDialect(options.ConnectionString ?? DatabaseOptions.DefaultSqliteConnectionString,
+            options.ReadOnlyConnectionString),
         DatabaseProvider.SqlServer => new SqlServer.SqlServerDialect(
-            options.ConnectionString ?? throw new InvalidOperationException("ConnectionStrings:Traceability is required for SQL Server.")),
+            options.ConnectionString ?? throw new InvalidOperationException("ConnectionStrings:Traceability is required for SQL Server."),
+            options.ReadOnlyConnectionString),
         _ => throw new InvalidOperationException($"Unknown database provider {options.Provider}."),
     };
 }

@@ -12,6 +12,11 @@ public interface ISqlDialect
     /// <summary>Opens a connection prepared for use (pragmas on SQLite, retry logic on SQL Server).</summary>
     Task<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>A connection for public reads that may lag the primary by a moment: to the readable secondary when
+    /// ConnectionStrings:TraceabilityReadOnly names one (SQL Server: always with ApplicationIntent=ReadOnly; SQLite: always
+    /// opened read-only), else to the primary. Nothing is ever written through it.</summary>
+    Task<DbConnection> OpenSecondaryAsync(CancellationToken ct);
+
     /// <summary>Replaces the portable paging tokens <c>{top}</c> and <c>{limit}</c> (both read <c>@Limit</c>), and
     /// <c>{instant}(x)</c>, which compares a stored time as an instant whatever offset it was written with.</summary>
     string Render(string sql);
@@ -46,7 +51,9 @@ public interface ISqlDialect
     /// <summary>The hot path's single-row read (a public record's part by code): <paramref name="sql"/> with positional
     /// <paramref name="values"/> for its parameters <c>@p0</c>, <c>@p1</c>…; null when no row. SQLite keeps the statement
     /// prepared on a few dedicated reader connections (preparing it cost a tenth of a read); SQL Server caches plans itself.</summary>
-    Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class;
+    /// <param name="secondary">Read through <see cref="OpenSecondaryAsync"/> (a public read); false reads the primary (a
+    /// read right after this process wrote, which a lagging secondary may not show yet).</param>
+    Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, bool secondary, CancellationToken ct) where T : class;
 
     /// <summary>Creates the database if needed and runs the embedded, journalled migration scripts.</summary>
     void Migrate(ILogger logger);

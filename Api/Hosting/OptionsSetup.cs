@@ -18,7 +18,11 @@ public static class OptionsSetup
             .Validate(o => o.LimitsAreValid, "Serials: CopyWarningClients 2–100, and every PIN limit above 0.")
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
-            .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Traceability"))
+            .Configure<IConfiguration>((o, config) =>
+            {
+                o.ConnectionString ??= config.GetConnectionString("Traceability");
+                o.ReadOnlyConnectionString ??= config.GetConnectionString("TraceabilityReadOnly") is { Length: > 0 } ro ? ro : null;
+            })
             .ValidateOnStart();
         services.AddOptions<QuotaOptions>().BindConfiguration("Quotas").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration("Shutdown").ValidateDataAnnotations().ValidateOnStart();

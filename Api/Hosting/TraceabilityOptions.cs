@@ -31,5 +31,11 @@ public sealed class TraceabilityOptions
     /// Production, where an operator turns it on.</summary>
     public bool? SwaggerUi { get; set; }
 
+    /// <summary>How long a browser, an app or a shared cache (the recipe's nginx, a CDN) may keep a public answer that is
+    /// not a scan (the record JSON for apps, product pages, linksets, the resolver's answers) before it revalidates: the
+    /// longest a recall takes to reach them. Scan views are never kept by a shared cache (docs/operations.md, "Caching").</summary>
+    [Range(0, 3600)]
+    public int PublicCacheSeconds { get; set; } = 60;
+
     public string PublicBase => PublicBaseUrl.TrimEnd('/');
 }

@@ -86,7 +86,7 @@ public sealed class RecordSource(Database db)
     /// call cost a third of a redirect).</summary>
     public Task<DigitalLinkTarget?> TargetAsync(string gtin14, string? lot, CancellationToken ct) =>
         db.Dialect.ReadRowAsync(db.Sql(TargetSql), [gtin14, (object?)lot ?? DBNull.Value],
-            r => new DigitalLinkTarget(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), ct);
+            r => new DigitalLinkTarget(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), secondary: true, ct);
 
     /// <summary>A product's public record: the product, its producer, its OCOP decisions and its latest batches.</summary>
     public sealed record ProductData(Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications, IReadOnlyList<Batch> Batches);

@@ -30,7 +30,8 @@ public sealed class CatalogueRepository(Database db)
     public async Task<Page<Entry>> PageAsync(string? provinceCode, ProductCategory? category, string? search, DateOnly today, long after, int limit,
         CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
+        // A public read: the readable secondary's, when one is configured.
+        await using var connection = await db.OpenSecondaryAsync(ct);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(db.Sql(PageSql), new
         {
             After = after, ProvinceCode = provinceCode, Category = category is { } c ? WireEnum<ProductCategory>.Name(c) : null,

@@ -8,14 +8,27 @@ namespace Traceability.Infrastructure.SqlServer;
 
 /// <summary>The production database: nvarchar text, datetimeoffset times, SqlClient's configurable retry
 /// logic for transient errors (failover, throttling, dropped connections).</summary>
-public sealed partial class SqlServerDialect(string connectionString) : ISqlDialect
+/// <param name="readOnlyConnectionString">A readable secondary (an Always On availability group's) for public reads: always
+/// opened with ApplicationIntent=ReadOnly, so the listener routes it to a secondary; null reads the primary.</param>
+public sealed partial class SqlServerDialect(string connectionString, string? readOnlyConnectionString = null) : ISqlDialect
 {
+    /// <summary>Where writes and accounts' reads go.</summary>
+    public string PrimaryConnectionString { get; } = connectionString;
+
+    /// <summary>Where public reads go: the readable secondary with ApplicationIntent=ReadOnly, or the primary.</summary>
+    public string SecondaryConnectionString { get; } = readOnlyConnectionString is null ? connectionString
+        : new SqlConnectionStringBuilder(readOnlyConnectionString) { ApplicationIntent = ApplicationIntent.ReadOnly }.ConnectionString;
+
     private static readonly SqlRetryLogicBaseProvider Retry = SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
         new SqlRetryLogicOption { NumberOfTries = 5, DeltaTime = TimeSpan.FromMilliseconds(200), MaxTimeInterval = TimeSpan.FromSeconds(10) });
 
     public DatabaseProvider Provider => DatabaseProvider.SqlServer;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(PrimaryConnectionString, ct);
+
+    public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => OpenAsync(SecondaryConnectionString, ct);
+
+    private static async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
         var connection = new SqlConnection(connectionString) { RetryLogicProvider = Retry };
         await connection.OpenAsync(ct);
@@ -65,9 +78,9 @@ public sealed partial class SqlServerDialect(string connectionString) : ISqlDial
     public void EnsureAtConfiguredPath(DbConnection connection) { }
 
 
-    public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
+    public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, bool secondary, CancellationToken ct) where T : class
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await (secondary ? OpenSecondaryAsync(ct) : OpenAsync(ct));
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         for (var i = 0; i < values.Length; i++) command.Parameters.Add(new SqlParameter($"@p{i}", values[i]));
@@ -83,7 +96,7 @@ public sealed partial class SqlServerDialect(string connectionString) : ISqlDial
 
     public void Migrate(ILogger logger)
     {
-        EnsureDatabase.For.SqlDatabase(connectionString);
-        ScriptRunner.Run(DeployChanges.To.SqlDatabase(connectionString), Provider, logger);
+        EnsureDatabase.For.SqlDatabase(PrimaryConnectionString);
+        ScriptRunner.Run(DeployChanges.To.SqlDatabase(PrimaryConnectionString), Provider, logger);
     }
 }

@@ -8,7 +8,7 @@ namespace Traceability.Infrastructure.Sqlite;
 /// <summary>A few connections kept open for the hot read path, each holding its statements prepared: Microsoft.Data.Sqlite
 /// prepares a command's SQL again on every pooled open, and parsing and planning a public record's read was about a
 /// tenth of its cost. A reader serves one read at a time; under more concurrency extra ones open and are closed after.</summary>
-internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
+internal sealed class PreparedReaders(Func<CancellationToken, Task<DbConnection>> open) : IDisposable
 {
     private volatile bool _disposed;
     private static readonly int MaxIdle = Environment.ProcessorCount * 4;
@@ -24,7 +24,7 @@ internal sealed class PreparedReaders(SqliteDialect dialect) : IDisposable
     public async Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class
     {
         ct.ThrowIfCancellationRequested();
-        if (!_idle.TryPop(out var reader)) reader = new Reader((SqliteConnection)await dialect.OpenAsync(ct));
+        if (!_idle.TryPop(out var reader)) reader = new Reader((SqliteConnection)await open(ct));
         var healthy = false;
         try
         {

@@ -23,10 +23,14 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    private readonly string _secondaryConnectionString;
     private readonly string _createConnectionString;
     private readonly PreparedReaders _readers;
+    private readonly PreparedReaders? _secondaryReaders;
 
-    public SqliteDialect(string connectionString)
+    /// <param name="readOnlyConnectionString">For public reads (<see cref="OpenSecondaryAsync"/>): always opened read-only.
+    /// SQLite has no replicas; this is how the split of a SQL Server deployment is exercised on one file.</param>
+    public SqliteDialect(string connectionString, string? readOnlyConnectionString = null)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
@@ -36,16 +40,28 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
         if (builder.Mode == SqliteOpenMode.ReadWriteCreate && builder.DataSource != ":memory:") builder.Mode = SqliteOpenMode.ReadWrite;
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _readers = new PreparedReaders(this);
+        _readers = new PreparedReaders(ct => OpenAsync(_connectionString, ct));
+        if (readOnlyConnectionString is null) _secondaryConnectionString = _connectionString;
+        else
+        {
+            var secondary = new SqliteConnectionStringBuilder(readOnlyConnectionString) { Mode = SqliteOpenMode.ReadOnly };
+            if (secondary.DefaultTimeout < 30) secondary.DefaultTimeout = 30;
+            _secondaryConnectionString = secondary.ToString();
+            _secondaryReaders = new PreparedReaders(ct => OpenAsync(_secondaryConnectionString, ct));
+        }
     }
 
     public string DataSource { get; }
 
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(_connectionString, ct);
+
+    public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => OpenAsync(_secondaryConnectionString, ct);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         // Pragmas stay set on the native connection, which Microsoft.Data.Sqlite pools: set them once per native
         // connection, not on every open (parsing them cost a measurable part of a public read).
@@ -147,13 +163,18 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
     {
         SqliteConnection.ClearAllPools();
         _readers.DropIdle();
+        _secondaryReaders?.DropIdle();
     }
 
 
-    public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
-        _readers.ReadRowAsync(sql, values, read, ct);
+    public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, bool secondary, CancellationToken ct) where T : class =>
+        (secondary ? _secondaryReaders ?? _readers : _readers).ReadRowAsync(sql, values, read, ct);
 
-    public void Dispose() => _readers.Dispose();
+    public void Dispose()
+    {
+        _readers.Dispose();
+        _secondaryReaders?.Dispose();
+    }
 
     // VACUUM INTO reads the database in one read transaction (a snapshot: writers go on in WAL mode, and nothing they
     // commit after it began is in the copy) and writes a compact copy; the copy is in rollback-journal mode until an API

@@ -27,6 +27,7 @@ public sealed class SqlServerFaultTests
         public DatabaseProvider Provider => inner.Provider;
 
         public Task<DbConnection> OpenAsync(CancellationToken ct) => Fault is { } fault ? throw fault : inner.OpenAsync(ct);
+        public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => Fault is { } fault ? throw fault : inner.OpenSecondaryAsync(ct);
         public string Render(string sql) => inner.Render(sql);
         public bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
         public string? DescribeFault(Exception exception) => SqlServer.DescribeFault(exception) ?? inner.DescribeFault(exception);
@@ -34,8 +35,8 @@ public sealed class SqlServerFaultTests
         public ValueTask<IDisposable> EnterWriteAsync(CancellationToken ct) => inner.EnterWriteAsync(ct);
         public void EnsureAtConfiguredPath(DbConnection connection) => inner.EnsureAtConfiguredPath(connection);
         public string? StorageFault() => inner.StorageFault();
-        public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct) where T : class =>
-            Fault is { } fault ? throw fault : inner.ReadRowAsync(sql, values, read, ct);
+        public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, bool secondary, CancellationToken ct) where T : class =>
+            Fault is { } fault ? throw fault : inner.ReadRowAsync(sql, values, read, secondary, ct);
         public void Migrate(ILogger logger) => inner.Migrate(logger);
         public Task<ISqlDialect?> BackUpIntoAsync(string path, CancellationToken ct) => inner.BackUpIntoAsync(path, ct);
         public Task<string?> IntegrityProblemAsync(CancellationToken ct) => inner.IntegrityProblemAsync(ct);

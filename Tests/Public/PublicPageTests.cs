@@ -190,8 +190,12 @@ public sealed class PublicPageTests : ApiTest
         var client = Api.CreateClient();
         var first = await client.SendAsync(PublicScenario.Get(url, "text/html"));
         Assert.That(first.Headers.ETag, Is.Not.Null);
-        Assert.That(first.Headers.CacheControl?.MaxAge, Is.LessThanOrEqualTo(TimeSpan.FromMinutes(5)));
+        Assert.That((first.Headers.CacheControl?.Private, first.Headers.CacheControl?.NoCache), Is.EqualTo((true, true)),
+            "a scan's view: no shared cache keeps it (each view is counted), the browser asks again at every view (a recall shows)");
         Assert.That(first.Headers.Vary, Does.Contain("Accept-Language"));
+        var forApps = await client.GetAsync($"/api/v1/public/records/{batch.GetProperty("code").GetString()}");
+        Assert.That((forApps.Headers.CacheControl?.Public, forApps.Headers.CacheControl?.MaxAge), Is.EqualTo((true, (TimeSpan?)TimeSpan.FromSeconds(60))),
+            "the record for apps is not a scan: any cache may keep it for Traceability:PublicCacheSeconds");
 
         var again = PublicScenario.Get(url, "text/html");
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);

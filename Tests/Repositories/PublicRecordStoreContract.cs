@@ -28,7 +28,7 @@ public abstract partial class RepositoryContract
 
     private async Task<long> SourceVersion(Batch batch) => (await new RecordSource(_db).GetAsync(batch.Code, default))!.SourceVersion;
 
-    private async Task<bool> IsStale(Batch batch) => (await new RecordStore(_db).GetAsync(batch.Code, RecordStore.Part.Json, default))!.Stale;
+    private async Task<bool> IsStale(Batch batch) => (await new RecordStore(_db).GetAsync(batch.Code, RecordStore.Part.Json, secondary: false, default))!.Stale;
 
     /// <summary>Builds the batch's record as current (at its version now), so a test can see what makes it stale.</summary>
     private async Task BuildCurrent(Batch batch)
@@ -45,17 +45,17 @@ public abstract partial class RepositoryContract
         var store = new RecordStore(_db);
         Assert.That(await store.SaveAsync(Built(batch, await SourceVersion(batch), "v1", "Chè Shan tuyết", [1, 2, 3]), default), Is.True);
 
-        var page = await store.GetAsync(batch.Code, RecordStore.Part.PageVi, default);
+        var page = await store.GetAsync(batch.Code, RecordStore.Part.PageVi, secondary: false, default);
         Assert.That(page, Is.Not.Null);
         Assert.That(System.Text.Encoding.UTF8.GetString(page!.Body), Is.EqualTo("<p>Chè Shan tuyết</p>"));
         Assert.That((page.BatchId, page.Code, page.ETag, page.ScanCount, page.Stale), Is.EqualTo((batch.Id, batch.Code, "v1", 0L, false)));
-        var qr = await store.GetAsync(batch.Code, RecordStore.Part.Qr, default);
+        var qr = await store.GetAsync(batch.Code, RecordStore.Part.Qr, secondary: false, default);
         Assert.That((qr!.Body, qr.ETag), Is.EqualTo((new byte[] { 1, 2, 3 }, "qr-v1")));
-        var byLot = await store.GetByLotAsync(gtin, batch.LotNumber, RecordStore.Part.Json, default);
+        var byLot = await store.GetByLotAsync(gtin, batch.LotNumber, RecordStore.Part.Json, secondary: false, default);
         Assert.That(byLot!.Code, Is.EqualTo(batch.Code));
         Assert.That(byLot.Body, Is.EqualTo("{\"a\":1}"u8.ToArray()));
-        Assert.That(await store.GetByLotAsync(gtin, "OTHER", RecordStore.Part.Json, default), Is.Null);
-        Assert.That(await store.GetAsync("NOSUCHCODE", RecordStore.Part.Json, default), Is.Null);
+        Assert.That(await store.GetByLotAsync(gtin, "OTHER", RecordStore.Part.Json, secondary: false, default), Is.Null);
+        Assert.That(await store.GetAsync("NOSUCHCODE", RecordStore.Part.Json, secondary: false, default), Is.Null);
     }
 
     [Test]
@@ -72,9 +72,9 @@ public abstract partial class RepositoryContract
         Assert.That(await store.SaveAsync(Built(batch, version, "v0", "cũ", null), default), Is.False, "read before the stored one");
         Assert.That(await store.SaveAsync(Built(batch, later, "v3", "lại", null), default), Is.False, "same sources, same day: nothing to do");
 
-        var page = await store.GetAsync(batch.Code, RecordStore.Part.PageVi, default);
+        var page = await store.GetAsync(batch.Code, RecordStore.Part.PageVi, secondary: false, default);
         Assert.That((page!.ETag, System.Text.Encoding.UTF8.GetString(page.Body), page.Stale), Is.EqualTo(("v2", "<p>hai</p>", false)));
-        Assert.That((await store.GetAsync(batch.Code, RecordStore.Part.Qr, default))!.Body, Is.EqualTo(new byte[] { 9 }), "no new image: the stored one stays");
+        Assert.That((await store.GetAsync(batch.Code, RecordStore.Part.Qr, secondary: false, default))!.Body, Is.EqualTo(new byte[] { 9 }), "no new image: the stored one stays");
         Assert.That(await store.ETagAsync(batch.Code, RecordStore.Part.Qr, default), Is.EqualTo("qr-v1"));
 
         Assert.That(await store.SaveAsync(Built(batch, later, "v4", "mai", null, Day.AddDays(1)), default), Is.True, "same sources, a later day");
@@ -128,7 +128,7 @@ public abstract partial class RepositoryContract
         var batch = await NewBatch();
         var store = new RecordStore(_db);
         await store.SaveAsync(Built(batch, await SourceVersion(batch), "v1", "x", [1], Day, changesOn: Day.AddDays(3)), default);
-        var stored = (await store.GetAsync(batch.Code, RecordStore.Part.Json, default))!;
+        var stored = (await store.GetAsync(batch.Code, RecordStore.Part.Json, secondary: false, default))!;
         Assert.That((stored.IsCurrentOn(Day.AddDays(2)), stored.IsCurrentOn(Day.AddDays(3))), Is.EqualTo((true, false)));
         Assert.That(await store.DueAsync(Day.AddDays(2), "", 100_000, default), Does.Not.Contain(batch.Code));
         Assert.That(await store.DueAsync(Day.AddDays(3), "", 100_000, default), Does.Contain(batch.Code));
@@ -149,11 +149,11 @@ public abstract partial class RepositoryContract
 
         var store = new RecordStore(_db);
         await store.SaveAsync(Built(upper, await SourceVersion(upper), "upper", "AB1", [1]), default);
-        Assert.That(await store.GetByLotAsync(gtin, "ab1", RecordStore.Part.Json, default), Is.Null, "ab1 is not built yet: never AB1's");
+        Assert.That(await store.GetByLotAsync(gtin, "ab1", RecordStore.Part.Json, secondary: false, default), Is.Null, "ab1 is not built yet: never AB1's");
         Assert.That(await new RecordSource(_db).CodeByLotAsync(gtin, "ab1", default), Is.EqualTo(lower.Code));
         Assert.That(await new RecordSource(_db).CodeByLotAsync(gtin, "Ab1", default), Is.Null);
-        Assert.That((await store.GetByLotAsync(gtin, "AB1", RecordStore.Part.Json, default))!.Code, Is.EqualTo(upper.Code));
-        Assert.That(await store.GetAsync(upper.Code.ToLowerInvariant(), RecordStore.Part.Json, default), Is.Null, "tracing codes too");
+        Assert.That((await store.GetByLotAsync(gtin, "AB1", RecordStore.Part.Json, secondary: false, default))!.Code, Is.EqualTo(upper.Code));
+        Assert.That(await store.GetAsync(upper.Code.ToLowerInvariant(), RecordStore.Part.Json, secondary: false, default), Is.Null, "tracing codes too");
     }
 
     [Test]
@@ -167,9 +167,9 @@ public abstract partial class RepositoryContract
         await scans.AddAsync([new(a.Id, 2, _now, _now.AddSeconds(1)), new(b.Id, 1, _now.AddSeconds(5), _now.AddSeconds(5))], default);
         await scans.AddAsync([new(a.Id, 3, _now.AddMinutes(1), _now.AddMinutes(2))], default);
 
-        var readA = await store.GetAsync(a.Code, RecordStore.Part.PageVi, default);
+        var readA = await store.GetAsync(a.Code, RecordStore.Part.PageVi, secondary: false, default);
         Assert.That((readA!.ScanCount, readA.FirstScannedAt), Is.EqualTo((5L, (DateTimeOffset?)_now)), "added to; the first scan stays");
-        var readB = await store.GetAsync(b.Code, RecordStore.Part.Json, default);
+        var readB = await store.GetAsync(b.Code, RecordStore.Part.Json, secondary: false, default);
         Assert.That((readB!.ScanCount, readB.FirstScannedAt), Is.EqualTo((1L, (DateTimeOffset?)_now.AddSeconds(5))));
         Assert.That(readB.Stale, Is.False, "scans do not make a record stale");
         Assert.That(await Count("SELECT SUM(scans) FROM product_scan_months WHERE product_id = @ProductId AND month = @Month",

@@ -35,7 +35,7 @@ public sealed class RecordBuilder(
         await stripe.WaitAsync(ct);
         try
         {
-            var stored = await store.GetAsync(code, part, ct);
+            var stored = await store.GetAsync(code, part, secondary: false, ct);
             if (stored is not null && stored.IsCurrentOn(VietnamTime.Today(clock.GetUtcNow()))) return false;
             return await BuildUnderStripeAsync(code, ct);
         }

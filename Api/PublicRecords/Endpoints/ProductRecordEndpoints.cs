@@ -33,7 +33,7 @@ public static class ProductRecordEndpoints
         var data = Gtin.TryNormalize(gtin, out var gtin14) ? await source.ProductAsync(gtin14, ct) : null;
         if (data is null) return PublicPageEndpoints.NotFound(context, gtin);
         var record = PublicProductRecordResponse.From(data, links, VietnamTime.Today(clock.GetUtcNow()));
-        context.Response.Headers.CacheControl = HttpCaching.ShortLived;
+        context.Response.Headers.CacheControl = HttpCaching.ShortLived(context);
         context.Response.Headers.Vary = "Accept, Accept-Language";
         context.Response.Headers.Link = Resolver.Linkset.LinkHeader(record.PublicUrl);
         if (HttpCaching.WantsJson(context.Request)) return TypedResults.Ok(record);

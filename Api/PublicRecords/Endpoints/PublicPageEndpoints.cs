@@ -77,7 +77,7 @@ public static class PublicPageEndpoints
                     permanent: false, preserveMethod: true);
             }
             context.Response.Headers.Link = $"{context.Response.Headers.Link}, {Linkset.ContextHeader}";
-            if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+            if (HttpCaching.NotModified(context, loaded.ETag + "-linkset", HttpCaching.ShortLived(context))) return HttpCaching.NotModifiedResult();
             return Results.Text(Linkset.Build(levels).ToJsonString(Infrastructure.Json.Stored), Linkset.MediaType);
         }
 
@@ -85,10 +85,10 @@ public static class PublicPageEndpoints
         if (!Hosting.HeadRequests.IsHead(context)) scans.Record(loaded.BatchId, clock.GetUtcNow());
         var counted = Counted(loaded.Scans, clock);
         if (json) return HttpCaching.Stored(context, loaded, loaded.ETag + "-json", StoredPage.JsonSlotValues(counted, jsonOptions),
-            "application/json; charset=utf-8");
+            "application/json; charset=utf-8", scan: true);
         var text = PageText.For(lang);
         var values = StoredPage.SlotValues(text, counted, $"{context.Request.Path}?lang={text.OtherLanguageCode}", jsonOptions);
-        return HttpCaching.Stored(context, loaded, $"{loaded.ETag}-html-{lang}", values, "text/html; charset=utf-8");
+        return HttpCaching.Stored(context, loaded, $"{loaded.ETag}-html-{lang}", values, "text/html; charset=utf-8", scan: true);
     }
 
     /// <summary>This view counts too, even though the flusher has not written it yet.</summary>

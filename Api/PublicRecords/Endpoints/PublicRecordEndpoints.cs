@@ -38,7 +38,7 @@ public static class PublicRecordEndpoints
     {
         var loaded = await Load(code, records, ct);
         return HttpCaching.Stored(context, loaded, loaded.ETag + "-api", StoredPage.JsonSlotValues(loaded.Scans, json.Value.SerializerOptions),
-            "application/json; charset=utf-8");
+            "application/json; charset=utf-8", scan: false);
     }
 
     public static async Task<Ok<PublicOcop>> GetCertification(string code, RecordReader records, CancellationToken ct) =>

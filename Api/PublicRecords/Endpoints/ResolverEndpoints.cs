@@ -100,7 +100,7 @@ public static class ResolverEndpoints
             context.Response.Headers.Link = $"{linkHeader}, {Linkset.ContextHeader}";
             var body = Linkset.Build(levels).ToJsonString(Infrastructure.Json.Stored);
             var etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..20];
-            if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived)) return HttpCaching.NotModifiedResult();
+            if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived(context))) return HttpCaching.NotModifiedResult();
             return Results.Text(body, Linkset.MediaType);
         }
         var type = Linkset.Normalize(linkType) ?? "defaultLink";

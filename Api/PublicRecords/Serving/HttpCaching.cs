@@ -6,8 +6,16 @@ namespace Traceability.Api.PublicRecords.Serving;
 /// <summary>ETag and Cache-Control for public responses, so a phone or a CDN revalidates with a 304.</summary>
 public static class HttpCaching
 {
-    /// <summary>Short: a page may change (a new event, a recall) and a recall must reach shoppers quickly.</summary>
-    public const string ShortLived = "public, max-age=60";
+    /// <summary>What any cache may keep for <see cref="Hosting.TraceabilityOptions.PublicCacheSeconds"/> (60 s unless
+    /// configured): it may change (a new event, a recall), and a recall must reach shoppers and apps within that time.</summary>
+    public static string ShortLived(HttpContext context) =>
+        $"public, max-age={context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.TraceabilityOptions>>().Value.PublicCacheSeconds}";
+
+    /// <summary>A scan's view (the label's page or JSON): the shopper's own browser may keep it but must ask again at every
+    /// view (a 304 when nothing changed), and no shared cache may keep it, so every view is counted as a scan and a
+    /// recall shows at the next one.</summary>
+    public const string ScanView = "private, no-cache";
+
     public const string LongLived = "public, max-age=2592000";
 
     /// <summary>Sets the validators; true when the client already holds this version (answer 304).</summary>
@@ -28,10 +36,11 @@ public static class HttpCaching
 
     /// <summary>A stored page or JSON with this view's slot values: the stored gzip stream itself to a client that takes
     /// gzip (every browser), its inflated bytes to one that does not. Each has its own weak ETag.</summary>
-    public static IResult Stored(HttpContext context, RecordReader.Loaded loaded, string etag, byte[][] slotValues, string contentType)
+    /// <param name="scan">The view counts as a scan: <see cref="ScanView"/>; otherwise <see cref="ShortLived"/>.</param>
+    public static IResult Stored(HttpContext context, RecordReader.Loaded loaded, string etag, byte[][] slotValues, string contentType, bool scan)
     {
         var gzip = SlottedGzip.Accepted(context.Request);
-        if (NotModified(context, gzip ? etag + "-gzip" : etag, ShortLived, weak: true, vary: "Accept, Accept-Language, Accept-Encoding"))
+        if (NotModified(context, gzip ? etag + "-gzip" : etag, scan ? ScanView : ShortLived(context), weak: true, vary: "Accept, Accept-Language, Accept-Encoding"))
             return NotModifiedResult();
         if (!gzip) return Results.Bytes(loaded.Plain(slotValues), contentType);
         // The response compression middleware leaves an answer that has a Content-Encoding alone.

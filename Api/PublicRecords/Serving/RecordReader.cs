@@ -42,12 +42,13 @@ public sealed class RecordReader(RecordStore store, RecordBuilder builder, Recor
 
     public async Task<Loaded?> GetAsync(string code, RecordStore.Part part, CancellationToken ct)
     {
-        var stored = await store.GetAsync(code, part, ct);
+        var stored = await store.GetAsync(code, part, secondary: true, ct);
         if (stored is null || !stored.IsCurrentOn(Today))
         {
-            // Never built, or its sources changed since (in any process): build it before answering.
+            // Never built, or its sources changed since (in any process): build it before answering, and read it back
+            // from the primary (a readable secondary may not have the build yet).
             await builder.BuildIfStaleAsync(code, part, ct);
-            stored = await store.GetAsync(code, part, ct);
+            stored = await store.GetAsync(code, part, secondary: false, ct);
             if (stored is null) return null;
         }
         return Load(stored, part);
@@ -58,11 +59,11 @@ public sealed class RecordReader(RecordStore store, RecordBuilder builder, Recor
     /// <summary>One part of a lot's record with the item a serial names, in one row; built first when stale.</summary>
     public async Task<(Loaded Record, RecordStore.Item Item)?> GetItemAsync(string code, RecordStore.Part part, string serial, CancellationToken ct)
     {
-        var stored = await store.GetItemAsync(code, part, serial, ct);
+        var stored = await store.GetItemAsync(code, part, serial, secondary: true, ct);
         if (stored is null || !stored.Value.Record.IsCurrentOn(Today))
         {
             await builder.BuildIfStaleAsync(code, part, ct);
-            stored = await store.GetItemAsync(code, part, serial, ct);
+            stored = await store.GetItemAsync(code, part, serial, secondary: false, ct);
             if (stored is null) return null;
         }
         return (Load(stored.Value.Record, part), stored.Value.Item);
@@ -71,13 +72,13 @@ public sealed class RecordReader(RecordStore store, RecordBuilder builder, Recor
     /// <summary>By GS1 Digital Link: one statement when the record is stored and current, else as by its code.</summary>
     public async Task<Loaded?> GetByLotAsync(string gtin14, string lot, RecordStore.Part part, CancellationToken ct)
     {
-        var stored = await store.GetByLotAsync(gtin14, lot, part, ct);
+        var stored = await store.GetByLotAsync(gtin14, lot, part, secondary: true, ct);
         if (stored is not null && stored.IsCurrentOn(Today)) return Load(stored, part);
         if (stored is not null)
         {
             // Stale: build it, then ask again (a product's GTIN may have changed, and then this link names nothing).
             await builder.BuildIfStaleAsync(stored.Code, part, ct);
-            stored = await store.GetByLotAsync(gtin14, lot, part, ct);
+            stored = await store.GetByLotAsync(gtin14, lot, part, secondary: false, ct);
             if (stored is not null) return Load(stored, part);
         }
         var code = await source.CodeByLotAsync(gtin14, lot, ct);
