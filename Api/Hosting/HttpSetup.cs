@@ -32,6 +32,8 @@ public static class HttpSetup
         services.AddExceptionHandler<ProblemHandler>();
         services.AddScoped<Idempotency.RequestTransaction>();
         services.AddHostedService<Idempotency.IdempotencySweeper>();
+        services.AddSingleton<Idempotency.ProcessLiveness>();
+        services.AddHostedService(sp => sp.GetRequiredService<Idempotency.ProcessLiveness>());
         services.AddOptions<SecurityOptions>().BindConfiguration("Security")
             .Validate(o => o.FrameAncestors.All(a => Uri.TryCreate(a, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
                 "Security:FrameAncestors must be origins such as https://ocop.example.gov.vn.").ValidateOnStart();

@@ -37,7 +37,8 @@ public sealed class IdempotencyBuffering(RequestDelegate next)
 /// runs in the request's <see cref="RequestTransaction"/>, committed here as soon as the handler returns — with the
 /// response stored for its key in the same transaction — and before a byte is sent. A failed request rolls back and
 /// releases its key, so its retry runs again.</summary>
-public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider clock, IOptions<JsonOptions> json, ILogger<IdempotencyFilter> logger)
+public sealed class IdempotencyFilter(IdempotencyRepository keys, ProcessLiveness liveness, TimeProvider clock, IOptions<JsonOptions> json,
+    ILogger<IdempotencyFilter> logger)
     : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
@@ -63,13 +64,14 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider c
         var context = invocation.HttpContext;
         var transaction = context.RequestServices.GetRequiredService<RequestTransaction>();
         string? account = null, key = null;
+        var claim = IdempotencyRepository.Claim.New(liveness.Holder);
         if (ReadKey(context.Request) is { } sent && context.User.Identity?.IsAuthenticated == true)
         {
             key = sent;
             var caller = context.User.ToCaller();
             account = $"{WireEnum<Role>.Name(caller.Role)}:{caller.Id}";
             var hash = await RequestHashAsync(context.Request);
-            var (outcome, stored) = await keys.ReserveAsync(account, key, hash, clock.GetUtcNow(), Lifetime, AbandonAfter, context.RequestAborted);
+            var (outcome, stored) = await keys.ReserveAsync(account, key, hash, clock.GetUtcNow(), Lifetime, AbandonAfter, claim, context.RequestAborted);
             switch (outcome)
             {
                 case IdempotencyRepository.Outcome.Mismatch:
@@ -99,7 +101,7 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider c
                                                   + "Idempotency-Key replay; nothing was recorded. Send fewer events per request.", 413);
             var response = new IdempotencyRepository.Stored(success.StatusCode ?? 200, LocationOf(result), body);
             var (connection, tx) = await transaction.BeginAsync(context.RequestAborted);
-            await keys.CompleteAsync(connection, tx, account!, key, response, context.RequestAborted);
+            await keys.CompleteAsync(connection, tx, account!, key, claim, response, context.RequestAborted);
             await transaction.CommitAsync(context.RequestAborted);
             committed = true;
             return new StoredResult(response, replayed: false);
@@ -109,7 +111,7 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider c
             if (!committed)
             {
                 await transaction.DisposeAsync(); // roll back before the key is released: the write lock may be ours
-                if (key is not null) await ReleaseQuietly(account!, key);
+                if (key is not null) await ReleaseQuietly(account!, key, claim);
             }
         }
     }
@@ -118,9 +120,9 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, TimeProvider c
     private static string? LocationOf(object result) =>
         result.GetType().GetProperty("Location")?.GetValue(result) is string { Length: > 0 } location ? location : null;
 
-    private async Task ReleaseQuietly(string account, string key)
+    private async Task ReleaseQuietly(string account, string key, IdempotencyRepository.Claim claim)
     {
-        try { await keys.ReleaseAsync(account, key, CancellationToken.None); }
+        try { await keys.ReleaseAsync(account, key, claim, CancellationToken.None); }
         catch (Exception e) { logger.LogWarning("Could not release idempotency key ({Error}); it frees itself after {Minutes} minutes", e.Message, AbandonAfter.TotalMinutes); }
     }
 

@@ -5,8 +5,8 @@ using Traceability.Tests.Support;
 namespace Traceability.Tests.Docs;
 
 /// <summary>The README and docs/ are what a newcomer reads: every link and every path they name resolves, and the
-/// recipes that tests run are taken from them (the example session by .ci/first-run, the nginx block by
-/// Tests/Trust/ReverseProxyTests.cs through <see cref="NginxLocation"/>).</summary>
+/// recipes that tests run are taken from them (the example session by .ci/first-run, the nginx recipe, which
+/// docs/operations.md shows as it is, by Tests/Support/Nginx.cs).</summary>
 public sealed partial class DocumentationTests
 {
     private static readonly string Root = TestPaths.RepoRoot();
@@ -44,19 +44,16 @@ public sealed partial class DocumentationTests
     }
 
     [Test]
-    public void TheNginxRecipe_ReplacesTheForwardedAddress() =>
-        Assert.That(NginxLocation(), Does.Contain("proxy_set_header X-Forwarded-For $remote_addr;"));
-
-    /// <summary>The directives of the <c>location /</c> block of docs/operations.md's nginx recipe, but its
-    /// proxy_pass and comments: what Tests/Trust/ReverseProxyTests.cs puts in front of the API.</summary>
-    public static IReadOnlyList<string> NginxLocation()
+    public void TheNginxRecipe_IsShownAsItIs_AndReplacesTheForwardedAddress()
     {
-        var text = File.ReadAllText(Path.Combine(Root, "docs", "operations.md"));
-        var block = NginxBlock().Match(text);
-        Assert.That(block.Success, "docs/operations.md has an ```nginx block with a location / { … }");
-        return block.Groups[1].Value.Split('\n').Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith("proxy_pass ", StringComparison.Ordinal)).ToList();
+        var recipe = File.ReadAllText(Path.Combine(Root, NginxRecipe));
+        Assert.That(File.ReadAllText(Path.Combine(Root, "docs", "operations.md")), Does.Contain("```nginx\n" + recipe + "```"),
+            "docs/operations.md shows deploy/nginx/ocop-traceability.conf as it is");
+        Assert.That(recipe, Does.Contain("proxy_set_header X-Forwarded-For $remote_addr;"));
     }
+
+    /// <summary>The production recipe that the nginx tests run (Tests/Support/Nginx.cs).</summary>
+    public const string NginxRecipe = "deploy/nginx/ocop-traceability.conf";
 
     /// <summary>GitHub's anchors: a heading in lower case, its punctuation dropped, spaces as hyphens.</summary>
     private static HashSet<string> Headings(string markdown) =>
@@ -68,9 +65,7 @@ public sealed partial class DocumentationTests
     [GeneratedRegex(@"^#{1,6} (.+)$", RegexOptions.Multiline)]
     private static partial Regex Heading();
 
-    [GeneratedRegex(@"`((?:Api|Domain|Infrastructure|Tests|docs|bench|scripts|\.ci|clients)/[^`\s]*)`")]
+    [GeneratedRegex(@"`((?:Api|Domain|Infrastructure|Tests|docs|bench|scripts|deploy|\.ci|clients)/[^`\s]*)`")]
     private static partial Regex RepoPath();
 
-    [GeneratedRegex(@"```nginx[\s\S]*?location / \{([\s\S]*?)\}")]
-    private static partial Regex NginxBlock();
 }

@@ -201,26 +201,28 @@ public abstract partial class RepositoryContract
         byte[] hash = [1, 2, 3], other = [4, 5, 6];
         var life = TimeSpan.FromHours(24);
         var abandon = TimeSpan.FromMinutes(2);
+        var first = IdempotencyRepository.Claim.New(null);
+        var retry = IdempotencyRepository.Claim.New(null);
 
-        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
-        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.InProgress));
-        Assert.That((await keys.ReserveAsync(account, "k", other, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Mismatch));
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, first, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.InProgress));
+        Assert.That((await keys.ReserveAsync(account, "k", other, _now, life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Mismatch));
         await using (var connection = await _db.OpenAsync(default))
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            await keys.CompleteAsync(connection, transaction, account, "k", new IdempotencyRepository.Stored(201, "/x", [7, 8]), default);
+            await keys.CompleteAsync(connection, transaction, account, "k", first, new IdempotencyRepository.Stored(201, "/x", [7, 8]), default);
             await _db.CommitAsync(transaction, default);
         }
-        var (outcome, stored) = await keys.ReserveAsync(account, "k", hash, _now.AddHours(23), life, abandon, default);
+        var (outcome, stored) = await keys.ReserveAsync(account, "k", hash, _now.AddHours(23), life, abandon, retry, default);
         Assert.That(outcome, Is.EqualTo(IdempotencyRepository.Outcome.Replay));
         Assert.That(stored, Is.Not.Null);
         Assert.That((stored!.StatusCode, stored.Location, stored.Body), Is.EqualTo((201, "/x", new byte[] { 7, 8 })));
-        Assert.That((await keys.ReserveAsync(account, "k", other, _now.AddHours(25), life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "expired");
+        Assert.That((await keys.ReserveAsync(account, "k", other, _now.AddHours(25), life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "expired");
 
-        Assert.That((await keys.ReserveAsync(account, "gone", hash, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
-        Assert.That((await keys.ReserveAsync(account, "gone", hash, _now.AddMinutes(3), life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "abandoned");
-        await keys.ReleaseAsync(account, "gone", default);
-        Assert.That((await keys.ReserveAsync(account, "gone", other, _now, life, abandon, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "released");
+        Assert.That((await keys.ReserveAsync(account, "gone", hash, _now, life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
+        Assert.That((await keys.ReserveAsync(account, "gone", hash, _now.AddMinutes(3), life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "abandoned");
+        await keys.ReleaseAsync(account, "gone", retry, default);
+        Assert.That((await keys.ReserveAsync(account, "gone", other, _now, life, abandon, retry, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "released");
         Assert.That(await keys.SweepAsync(_now.AddDays(3), life, default), Is.GreaterThanOrEqualTo(2));
     }
 
@@ -230,12 +232,55 @@ public abstract partial class RepositoryContract
         var keys = new IdempotencyRepository(_db);
         var account = $"producer:{Guid.NewGuid()}";
         byte[] hash = [1, 2, 3];
-        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), default)).Outcome,
+        var claim = IdempotencyRepository.Claim.New(null);
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), claim, default)).Outcome,
             Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
         await using (var connection = await _db.OpenAsync(default))
         await using (var transaction = await connection.BeginTransactionAsync())
-            await keys.CompleteAsync(connection, transaction, account, "k", new IdempotencyRepository.Stored(201, null, [1]), default);
-        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), default)).Outcome,
+            await keys.CompleteAsync(connection, transaction, account, "k", claim, new IdempotencyRepository.Stored(201, null, [1]), default);
+        Assert.That((await keys.ReserveAsync(account, "k", hash, _now, TimeSpan.FromHours(24), TimeSpan.FromMinutes(2), claim, default)).Outcome,
             Is.EqualTo(IdempotencyRepository.Outcome.InProgress), "still pending: the write and its response went together");
+    }
+
+    [Test]
+    public async Task IdempotencyKeys_HeldByAProcessWhoseLeaseRanOut_AreTakenOverAtOnce_AndOnlyTheHolderCompletesThem()
+    {
+        var keys = new IdempotencyRepository(_db);
+        var leases = new LeaseRepository(_db);
+        var account = $"producer:{Guid.NewGuid()}";
+        byte[] hash = [1, 2, 3];
+        var life = TimeSpan.FromHours(24);
+        var abandon = TimeSpan.FromMinutes(2);
+        var alive = $"process:{Guid.NewGuid():N}";
+        var dead = $"process:{Guid.NewGuid():N}";
+        await leases.TryAcquireAsync(alive, alive, _now, TimeSpan.FromSeconds(6), default);
+        await leases.TryAcquireAsync(dead, dead, _now.AddSeconds(-20), TimeSpan.FromSeconds(6), default);
+
+        var living = IdempotencyRepository.Claim.New(alive);
+        Assert.That((await keys.ReserveAsync(account, "a", hash, _now, life, abandon, living, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
+        Assert.That((await keys.ReserveAsync(account, "a", hash, _now.AddSeconds(1), life, abandon, IdempotencyRepository.Claim.New(null), default)).Outcome,
+            Is.EqualTo(IdempotencyRepository.Outcome.InProgress), "its process is alive: the request still runs");
+
+        var orphan = IdempotencyRepository.Claim.New(dead);
+        Assert.That((await keys.ReserveAsync(account, "d", hash, _now, life, abandon, orphan, default)).Outcome, Is.EqualTo(IdempotencyRepository.Outcome.Reserved));
+        var retry = IdempotencyRepository.Claim.New(alive);
+        Assert.That((await keys.ReserveAsync(account, "d", hash, _now.AddSeconds(1), life, abandon, retry, default)).Outcome,
+            Is.EqualTo(IdempotencyRepository.Outcome.Reserved), "its process's lease ran out: a retry takes the key over at once");
+
+        // The process only seemed dead: its late completion must not commit beside the retry's.
+        await using (var connection = await _db.OpenAsync(default))
+        await using (var transaction = await connection.BeginTransactionAsync())
+            Assert.ThrowsAsync<ConflictException>(() => keys.CompleteAsync(connection, transaction, account, "d", orphan, new IdempotencyRepository.Stored(201, null, [1]), default));
+        await keys.ReleaseAsync(account, "d", orphan, default);
+        Assert.That((await keys.ReserveAsync(account, "d", hash, _now.AddSeconds(2), life, abandon, IdempotencyRepository.Claim.New(alive), default)).Outcome,
+            Is.EqualTo(IdempotencyRepository.Outcome.InProgress), "the stale request's release left the retry's reservation alone");
+        await using (var connection = await _db.OpenAsync(default))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await keys.CompleteAsync(connection, transaction, account, "d", retry, new IdempotencyRepository.Stored(201, "/r", [2]), default);
+            await _db.CommitAsync(transaction, default);
+        }
+        Assert.That((await keys.ReserveAsync(account, "d", hash, _now.AddSeconds(3), life, abandon, IdempotencyRepository.Claim.New(alive), default)).Response!.Location,
+            Is.EqualTo("/r"));
     }
 }

@@ -10,13 +10,17 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ApiProcess(Process process, string baseUrl)
+    private ApiProcess(Process process, string baseUrl, int? metricsPort)
     {
         _process = process;
+        MetricsPort = metricsPort;
         Client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Where /metrics is answered, when started with one.</summary>
+    public int? MetricsPort { get; }
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -46,7 +50,7 @@ public sealed class ApiProcess : IAsyncDisposable
         foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
         if (metricsPort is { } port) start.Environment["Telemetry__MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
-        var result = new ApiProcess(process, url);
+        var result = new ApiProcess(process, url, metricsPort);
         process.OutputDataReceived += (_, e) => { lock (result._output) result._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (result._output) result._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
