@@ -4,16 +4,44 @@ using System.Data.Common;
 namespace Traceability.Infrastructure;
 
 /// <summary>The repositories' handle on the configured database: a connection per call and dialect-rendered SQL.</summary>
-public sealed class Database(ISqlDialect dialect)
+public sealed class Database
 {
     private readonly ConcurrentDictionary<string, string> _rendered = new(StringComparer.Ordinal);
 
-    public ISqlDialect Dialect { get; } = dialect;
+    public Database(ISqlDialect dialect)
+    {
+        Dialect = dialect;
+        Tracing.DatabaseActivities.NameDialect(dialect);
+    }
 
-    public Task<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
+    public ISqlDialect Dialect { get; }
+
+    /// <summary>A connection to the primary; its commands run in spans when tracing listens (Tracing.DatabaseActivities).</summary>
+    public Task<DbConnection> OpenAsync(CancellationToken ct) =>
+        Tracing.DatabaseActivities.Listening ? TracedAsync(Dialect.OpenAsync(ct)) : Dialect.OpenAsync(ct);
 
     /// <summary>For public reads that may lag the primary by a moment (see <see cref="ISqlDialect.OpenSecondaryAsync"/>).</summary>
-    public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => Dialect.OpenSecondaryAsync(ct);
+    public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) =>
+        Tracing.DatabaseActivities.Listening ? TracedAsync(Dialect.OpenSecondaryAsync(ct)) : Dialect.OpenSecondaryAsync(ct);
+
+    private async Task<DbConnection> TracedAsync(Task<DbConnection> opening) => new Tracing.TracedConnection(await opening, Dialect.TelemetryName);
+
+    /// <summary>The hot path's single-row read (<see cref="ISqlDialect.ReadRowAsync"/>), in a span when tracing listens.</summary>
+    public Task<T?> ReadRowAsync<T>(string sql, object[] values, Func<DbDataReader, T> read, bool secondary, CancellationToken ct) where T : class
+    {
+        var activity = Tracing.DatabaseActivities.Start(sql, Dialect.TelemetryName);
+        return activity is null ? Dialect.ReadRowAsync(sql, values, read, secondary, ct) : TracedReadAsync(activity, sql, values, read, secondary, ct);
+    }
+
+    private async Task<T?> TracedReadAsync<T>(System.Diagnostics.Activity activity, string sql, object[] values, Func<DbDataReader, T> read, bool secondary,
+        CancellationToken ct) where T : class
+    {
+        using (activity)
+        {
+            try { return await Dialect.ReadRowAsync(sql, values, read, secondary, ct); }
+            catch (Exception e) { Tracing.DatabaseActivities.Failed(activity, e); throw; }
+        }
+    }
 
     /// <summary>Take before opening the connection for a write, release after the transaction ends (see
     /// <see cref="ISqlDialect.EnterWriteAsync"/>). Taken first, a write waiting for its turn holds no connection, so 32
@@ -44,7 +72,12 @@ public sealed class Database(ISqlDialect dialect)
     }
 
     /// <summary>The SQL for this database; rendered once per constant.</summary>
-    public string Sql(string portable) => _rendered.GetOrAdd(portable, Dialect.Render);
+    public string Sql(string portable) => _rendered.GetOrAdd(portable, p =>
+    {
+        var rendered = Dialect.Render(p);
+        Tracing.DatabaseActivities.Named(p, rendered);
+        return rendered;
+    });
 
     public static ISqlDialect CreateDialect(DatabaseOptions options) => options.Provider switch
     {

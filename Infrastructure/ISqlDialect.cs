@@ -9,6 +9,9 @@ public interface ISqlDialect
 {
     DatabaseProvider Provider { get; }
 
+    /// <summary>The database's name in OpenTelemetry's conventions (db.system.name), for the spans of its statements.</summary>
+    string TelemetryName { get; }
+
     /// <summary>Opens a connection prepared for use (pragmas on SQLite, retry logic on SQL Server).</summary>
     Task<DbConnection> OpenAsync(CancellationToken ct);
 

@@ -26,6 +26,39 @@ public static class Metrics
 
     private static long _waiting;
 
+    private static Repositories.BacklogRepository.Backlog? _backlog;
+    private static DateTimeOffset _sampledAt;
+
+    /// <summary>The latest sample of what is waiting (Api/Telemetry/BacklogSampler), read by the gauges below.</summary>
+    public static void Sampled(Repositories.BacklogRepository.Backlog backlog, DateTimeOffset at)
+    {
+        _sampledAt = at;
+        _backlog = backlog;
+    }
+
+    private static IEnumerable<Measurement<T>> From<T>(Func<Repositories.BacklogRepository.Backlog, T> read) where T : struct =>
+        _backlog is { } b ? [new Measurement<T>(read(b))] : [];
+
+    /// <summary>Webhook deliveries not yet made (due, waiting for a retry, or leased).</summary>
+    public static readonly ObservableGauge<long> WebhookBacklog = Meter.CreateObservableGauge("traceability.webhook.backlog",
+        () => From(b => b.PendingDeliveries), "{delivery}", "Webhook deliveries not yet made.");
+
+    /// <summary>How long the oldest delivery not yet made has waited (0 when none).</summary>
+    public static readonly ObservableGauge<double> WebhookOldest = Meter.CreateObservableGauge("traceability.webhook.oldest.age",
+        () => From(b => b.OldestPendingDelivery is { } at ? Math.Max(0, (_sampledAt - at).TotalSeconds) : 0), "s", "Age of the oldest webhook delivery not yet made.");
+
+    /// <summary>Public records whose sources changed and that wait to be rebuilt (a view rebuilds its own at once).</summary>
+    public static readonly ObservableGauge<long> StaleRecords = Meter.CreateObservableGauge("traceability.records.stale",
+        () => From(b => b.StaleRecords), "{record}", "Public records waiting to be rebuilt.");
+
+    /// <summary>Events appended that the chain audit has not checked yet.</summary>
+    public static readonly ObservableGauge<long> UnauditedEvents = Meter.CreateObservableGauge("traceability.chain.unaudited",
+        () => From(b => b.UnauditedEvents), "{event}", "Events the hash-chain audit has not checked yet.");
+
+    /// <summary>Batches whose stored hash chain the audit found broken: each one a matter for the operator at once.</summary>
+    public static readonly ObservableGauge<long> BrokenChains = Meter.CreateObservableGauge("traceability.chain.broken",
+        () => From(b => b.BrokenChains), "{batch}", "Batches whose hash chain the audit found broken.");
+
     /// <summary>Writes waiting for their turn now (SQLite has one writer).</summary>
     public static readonly ObservableGauge<long> WritesWaiting = Meter.CreateObservableGauge("traceability.db.writes.waiting", () => Interlocked.Read(ref _waiting),
         "{write}", "Writes waiting for their turn to write.");

@@ -30,6 +30,7 @@ public static class DatabaseSetup
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();
+        services.AddSingleton<BacklogRepository>();
         services.AddSingleton<DemoData>();
         services.AddSingleton<Producers.ProducerArchive>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]).AddCheck<Shutdown>("shutdown", tags: ["ready"]);

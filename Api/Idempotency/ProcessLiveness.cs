@@ -21,7 +21,8 @@ public sealed class ProcessLiveness(LeaseRepository leases, TimeProvider clock, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Renew, clock);
+        // Renewed on the machine's own time: the lease's times come from the clock, which a test may have frozen or moved.
+        using var timer = new PeriodicTimer(Renew);
         do
         {
             try

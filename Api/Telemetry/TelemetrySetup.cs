@@ -13,11 +13,15 @@ public sealed class TelemetryOptions
 
     /// <summary>An OpenTelemetry collector (OTLP over gRPC, e.g. http://collector:4317): traces and metrics go there.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Seconds between samples of what is waiting (webhook backlog, stale records, the chain audit's progress).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
+    public int SampleSeconds { get; set; } = 15;
 }
 
 /// <summary>OpenTelemetry for operators: metrics (requests by route and status, the service's own meter
 /// <see cref="Infrastructure.Metrics"/>, outgoing HTTP, the runtime's) for Prometheus on a port of their own and for
-/// OTLP; traces of requests and webhook deliveries for OTLP.</summary>
+/// OTLP; traces of requests, their database statements (by name, Infrastructure/Tracing) and webhook deliveries for OTLP.</summary>
 public static class TelemetrySetup
 {
     public const string ServiceName = "ocop-traceability";
@@ -27,6 +31,7 @@ public static class TelemetrySetup
         var options = configuration.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
         if (options.MetricsPort is null && string.IsNullOrEmpty(options.OtlpEndpoint)) return services;
+        services.AddHostedService<BacklogSampler>();
         var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService(ServiceName));
         telemetry.WithMetrics(metrics =>
         {
@@ -36,6 +41,7 @@ public static class TelemetrySetup
         });
         if (!string.IsNullOrEmpty(options.OtlpEndpoint))
             telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddSource(Infrastructure.Tracing.DatabaseActivities.SourceName)
                 .AddOtlpExporter(o => o.Endpoint = new Uri(options.OtlpEndpoint)));
         return services;
     }

@@ -85,7 +85,7 @@ public sealed class RecordSource(Database db)
     /// asks this, so it goes through the hot path's prepared reads (a pooled connection and a statement prepared per
     /// call cost a third of a redirect).</summary>
     public Task<DigitalLinkTarget?> TargetAsync(string gtin14, string? lot, CancellationToken ct) =>
-        db.Dialect.ReadRowAsync(db.Sql(TargetSql), [gtin14, (object?)lot ?? DBNull.Value],
+        db.ReadRowAsync(db.Sql(TargetSql), [gtin14, (object?)lot ?? DBNull.Value],
             r => new DigitalLinkTarget(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), secondary: true, ct);
 
     /// <summary>A product's public record: the product, its producer, its OCOP decisions and its latest batches.</summary>

@@ -44,7 +44,7 @@ public sealed class RecordStore(Database db)
     /// <summary>One part of one record, with whether it is current and the scans stored so far; null when never built.</summary>
     /// <param name="secondary">From the readable secondary (a public read); false: from the primary (just after a build).</param>
     public Task<Stored?> GetAsync(string code, Part part, bool secondary, CancellationToken ct) =>
-        db.Dialect.ReadRowAsync(db.Sql(GetSql), [code, (int)part], ReadStored, secondary, ct);
+        db.ReadRowAsync(db.Sql(GetSql), [code, (int)part], ReadStored, secondary, ct);
 
     /// <summary>An issued item as its page reads it beside the lot's part: null <see cref="Item.BatchId"/> when no one
     /// issued the serial; <see cref="Item.Steps"/> how many of its batch's events name it.</summary>
@@ -65,7 +65,7 @@ public sealed class RecordStore(Database db)
     /// as a lot's does).</summary>
     public async Task<(Stored Record, Item Item)?> GetItemAsync(string code, Part part, string serial, bool secondary, CancellationToken ct)
     {
-        var row = await db.Dialect.ReadRowAsync(db.Sql(GetItemSql), [code, (int)part, serial], r => new ItemRow(ReadStored(r), new Item(
+        var row = await db.ReadRowAsync(db.Sql(GetItemSql), [code, (int)part, serial], r => new ItemRow(ReadStored(r), new Item(
             r.IsDBNull(8) ? null : TypeHandlers.ToGuid(r.GetValue(8)), !r.IsDBNull(9) && Convert.ToInt64(r.GetValue(9), System.Globalization.CultureInfo.InvariantCulture) != 0,
             r.IsDBNull(10) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(10)), r.IsDBNull(11) ? 0 : r.GetInt64(11),
             r.IsDBNull(12) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(12)), r.IsDBNull(13) ? null : TypeHandlers.ToDateTimeOffset(r.GetValue(13)),
@@ -85,7 +85,7 @@ public sealed class RecordStore(Database db)
 
     /// <summary>One part of the record a GS1 Digital Link (GTIN-14 and lot) names, in one statement.</summary>
     public Task<Stored?> GetByLotAsync(string gtin14, string lot, Part part, bool secondary, CancellationToken ct) =>
-        db.Dialect.ReadRowAsync(db.Sql(GetByLotSql), [gtin14, lot, (int)part], ReadStored, secondary, ct);
+        db.ReadRowAsync(db.Sql(GetByLotSql), [gtin14, lot, (int)part], ReadStored, secondary, ct);
 
     private static Stored ReadStored(DbDataReader r) => new(
         TypeHandlers.ToGuid(r.GetValue(0)), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3),

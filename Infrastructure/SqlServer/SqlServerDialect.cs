@@ -24,6 +24,8 @@ public sealed partial class SqlServerDialect(string connectionString, string? re
 
     public DatabaseProvider Provider => DatabaseProvider.SqlServer;
 
+    public string TelemetryName => "microsoft.sql_server";
+
     public Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(PrimaryConnectionString, ct);
 
     public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => OpenAsync(SecondaryConnectionString, ct);

@@ -55,6 +55,8 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
 
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
+    public string TelemetryName => "sqlite";
+
     public Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(_connectionString, ct);
 
     public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => OpenAsync(_secondaryConnectionString, ct);

@@ -48,6 +48,7 @@ public sealed partial class NginxDeploymentTests
             ["Webhooks__AllowPrivateTargets"] = "true",
             // What an operator sets in production (docs/configuration.md), the same on every node.
             ["Serials__PinSecret"] = PinSecret, ["Webhooks__SecretKey"] = WebhookKey,
+            ["Telemetry__SampleSeconds"] = "1",
         };
         // The first process creates the database (and the demo cooperative the README's session buys from), then the second joins it.
         _nodes.Add(ApiProcess.Start(_database, ApiFactory.AdminKey, Settings(seed: true), metricsPort: TestPaths.FreePort()));
@@ -145,6 +146,11 @@ public sealed partial class NginxDeploymentTests
                 [$"sum(traceability_public_scans_total{{{Job},kind=\"item\"}})"] = itemViews,
                 [$"sum(http_server_request_duration_seconds_count{{{Job},http_route=\"/api/v1/batches/\",http_request_method=\"POST\",http_response_status_code=\"201\"}})"] = batchPosts,
                 [$"sum(traceability_webhook_deliveries_total{{{Job},outcome=\"delivered\"}})"] = verified,
+                // What is waiting, as each node samples the one database: nothing, once delivered, rebuilt and audited well.
+                [$"max(traceability_webhook_backlog{{{Job}}})"] = 0,
+                [$"max(traceability_webhook_oldest_age_seconds{{{Job}}})"] = 0,
+                [$"max(traceability_records_stale{{{Job}}})"] = 0,
+                [$"max(traceability_chain_broken{{{Job}}})"] = 0,
             };
             var seen = new Dictionary<string, double?>();
             using var scraped = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -25,6 +25,7 @@ public sealed class SqlServerFaultTests
         private static readonly SqlServerDialect SqlServer = new("Server=nowhere");
         public Exception? Fault { get; set; }
         public DatabaseProvider Provider => inner.Provider;
+        public string TelemetryName => inner.TelemetryName;
 
         public Task<DbConnection> OpenAsync(CancellationToken ct) => Fault is { } fault ? throw fault : inner.OpenAsync(ct);
         public Task<DbConnection> OpenSecondaryAsync(CancellationToken ct) => Fault is { } fault ? throw fault : inner.OpenSecondaryAsync(ct);

@@ -209,4 +209,17 @@ public abstract partial class RepositoryContract
         await leases.ReleaseAsync(name, "b", default);
         Assert.That(await leases.TryAcquireAsync(name, "a", _now.AddMinutes(8), TimeSpan.FromMinutes(5), default), Is.True, "released");
     }
+
+    [Test]
+    public async Task Backlog_CountsRecordsWaitingToBeRebuilt_AsTheyAreMarkedAndBuilt()
+    {
+        var backlog = new BacklogRepository(_db);
+        var before = await backlog.SampleAsync(default);
+        var batch = await NewBatchWithGtin(NewGtin(), "BL-" + TracingCode.New()[..6]);
+        Assert.That((await backlog.SampleAsync(default)).StaleRecords, Is.EqualTo(before.StaleRecords + 1), "a new batch's record waits for its first build");
+        await BuildCurrent(batch);
+        var built = await backlog.SampleAsync(default);
+        Assert.That(built.StaleRecords, Is.EqualTo(before.StaleRecords));
+        Assert.That((built.BrokenChains, built.UnauditedEvents), Is.EqualTo((before.BrokenChains, before.UnauditedEvents)), "nothing appended, nothing audited");
+    }
 }
