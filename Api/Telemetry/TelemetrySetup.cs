@@ -14,6 +14,12 @@ public sealed class TelemetryOptions
     /// <summary>An OpenTelemetry collector (OTLP over gRPC, e.g. http://collector:4317): traces and metrics go there.</summary>
     public string? OtlpEndpoint { get; set; }
 
+    /// <summary>The share of traces recorded (0–1) when a request starts one; a request that arrives inside a sampled trace
+    /// (a traceparent header saying so) is recorded whatever this says. 1: every request (bench/NOTES.md, "Telemetry",
+    /// has what that costs on the scan path).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 1.0;
+
     /// <summary>Seconds between samples of what is waiting (webhook backlog, stale records, the chain audit's progress).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 3600)]
     public int SampleSeconds { get; set; } = 15;
@@ -29,6 +35,8 @@ public static class TelemetrySetup
     public static IServiceCollection AddTraceabilityTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (options.TraceSampleRatio is < 0 or > 1 || options.SampleSeconds is < 1 or > 3600)
+            throw new InvalidOperationException("Telemetry:TraceSampleRatio must be between 0 and 1, and Telemetry:SampleSeconds between 1 and 3600.");
         services.AddSingleton(options);
         if (options.MetricsPort is null && string.IsNullOrEmpty(options.OtlpEndpoint)) return services;
         services.AddHostedService<BacklogSampler>();
@@ -40,7 +48,8 @@ public static class TelemetrySetup
             if (!string.IsNullOrEmpty(options.OtlpEndpoint)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(options.OtlpEndpoint));
         });
         if (!string.IsNullOrEmpty(options.OtlpEndpoint))
-            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+            telemetry.WithTracing(tracing => tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
                 .AddSource(Infrastructure.Tracing.DatabaseActivities.SourceName)
                 .AddOtlpExporter(o => o.Endpoint = new Uri(options.OtlpEndpoint)));
         return services;
