@@ -60,6 +60,7 @@ api.MapProducerEndpoints();
 api.MapProvinceEndpoints();
 api.MapAuthorityEndpoints();
 api.MapProductEndpoints();
+api.MapProductLinkEndpoints();
 api.MapCertificationEndpoints();
 api.MapBatchEndpoints();
 api.MapRecallEndpoints();

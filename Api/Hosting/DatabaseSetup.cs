@@ -31,6 +31,7 @@ public static class DatabaseSetup
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();
         services.AddSingleton<BacklogRepository>();
+        services.AddSingleton<ProducerLinkRepository>();
         services.AddSingleton<DemoData>();
         services.AddSingleton<Producers.ProducerArchive>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]).AddCheck<Shutdown>("shutdown", tags: ["ready"]);

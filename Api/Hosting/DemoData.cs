@@ -12,7 +12,7 @@ namespace Traceability.Api.Hosting;
 public sealed class DemoData(
     ProducerRepository producers, AuthorityRepository authorities, ProductRepository products,
     CertificationRepository certifications, BatchRepository batches, EventRepository events,
-    PublicLinks links, TimeProvider clock)
+    ProducerLinkRepository producerLinks, PublicLinks links, TimeProvider clock)
 {
     public async Task SeedIfEmptyAsync(ILogger logger, CancellationToken ct)
     {
@@ -36,6 +36,11 @@ public sealed class DemoData(
             ProductCategory.Food, "Mật ong khai thác từ đàn ong nuôi ven rừng đầu nguồn huyện Bá Thước.", ["VietGAP", "TCVN 12605:2019"], 730, null, now, now);
         await products.CreateAsync(nem, ct);
         await products.CreateAsync(honey, ct);
+        // The cooperative's own links in the resolver (gs1:recipeInfo): how to eat nem chua, in Vietnamese and English.
+        await producerLinks.CreateAsync(new ProducerLink(Guid.CreateVersion7(), nem.Id, coop.Id, null, "recipeInfo",
+            "https://htx-xuanlap.example.vn/nem-chua/cach-an", "Cách ăn nem chua", "vi", "text/html", true, now), ct);
+        await producerLinks.CreateAsync(new ProducerLink(Guid.CreateVersion7(), nem.Id, coop.Id, null, "recipeInfo",
+            "https://htx-xuanlap.example.vn/en/nem-chua/how-to-eat", "How to eat nem chua", "en", "text/html", false, now), ct);
 
         OcopCertification Decision(Product product, int stars, string number, string issuedBy, DateOnly issuedOn) =>
             new(Guid.CreateVersion7(), product.Id, province.Id, stars, number, issuedBy, issuedOn, OcopCertification.DefaultValidUntil(issuedOn), now)

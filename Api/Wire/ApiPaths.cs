@@ -12,6 +12,7 @@ public static class ApiPaths
     public static string ApiKey(string owners, Guid ownerId, Guid keyId) => $"{Root}/{owners}/{ownerId}/api-keys/{keyId}";
     public static string Product(Guid id) => $"{Root}/products/{id}";
     public static string Certifications(Guid productId) => $"{Root}/products/{productId}/ocop-certifications";
+    public static string ProductLink(Guid productId, Guid linkId) => $"{Root}/products/{productId}/links/{linkId}";
     public static string Batch(Guid id) => $"{Root}/batches/{id}";
     public static string Event(Guid batchId, Guid eventId) => $"{Root}/batches/{batchId}/events/{eventId}";
     public static string Events => $"{Root}/events";

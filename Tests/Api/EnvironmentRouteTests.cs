@@ -87,6 +87,11 @@ public sealed class EnvironmentRouteTests(string environment)
             new { stars = 4, decisionNumber = "3981/QĐ-UBND", issuedBy = "UBND tỉnh Thanh Hóa", issuedOn = "2025-10-15" }, HttpStatusCode.Created);
         await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}/ocop-certifications", $"/api/v1/products/{productId}/ocop-certifications");
         await Walk(authority.Client, "GET", "/api/v1/products/{id:guid}/changes", $"/api/v1/products/{productId}/changes");
+        var productLink = await Walk(producer.Client, "POST", "/api/v1/products/{id:guid}/links", $"/api/v1/products/{productId}/links",
+            new { linkType = "gs1:recipeInfo", href = "https://htx.example.vn/cach-an", title = "Cách ăn", language = "vi" }, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/products/{id:guid}/links", $"/api/v1/products/{productId}/links");
+        await Walk(producer.Client, "DELETE", "/api/v1/products/{id:guid}/links/{linkId:guid}", $"/api/v1/products/{productId}/links/{productLink.Id()}", null,
+            HttpStatusCode.NoContent);
 
         await Walk(producer.Client, "GET", "/api/v1/batches", "/api/v1/batches");
         await Walk(producer.Client, "GET", "/api/v1/batches/{id:guid}", $"/api/v1/batches/{batchId}");

@@ -6,6 +6,7 @@ using Traceability.Api.PublicRecords.Serving;
 using Traceability.Api.Wire;
 using Traceability.Domain;
 using Traceability.Infrastructure.PublicRecords;
+using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.PublicRecords.Endpoints;
 
@@ -48,7 +49,8 @@ public static class ResolverEndpoints
         "OCOP traceability resolver (Truy xuất nguồn gốc sản phẩm OCOP)", links.Base, ["01"],
         [new(Linkset.Vocabulary, "gs1:")], false, Linkset.ContextUrl, new("OCOP traceability")));
 
-    public static Task<IResult> Resolve(string path, string? linkType, HttpContext context, RecordSource source, PublicLinks links, CancellationToken ct)
+    public static Task<IResult> Resolve(string path, string? linkType, HttpContext context, RecordSource source, PublicLinks links,
+        ProducerLinkRepository producerLinks, CancellationToken ct)
     {
         // The raw target keeps the values' percent-encoding (routing decodes all but %2F).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -56,14 +58,14 @@ public static class ResolverEndpoints
         var query = context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())).ToList();
         // "/01/{gtin}/{compressed}": the primary key uncompressed, its qualifiers and attributes compressed.
         return rawPath.TrimEnd('/').Split('/') is [_, "01", _, var last] && DigitalLinkCompression.Looks(last)
-            ? ResolveCompressed(rawPath, linkType, context, source, links, ct)
-            : Answer(rawPath, query, linkType, null, context, source, links, ct);
+            ? ResolveCompressed(rawPath, linkType, context, source, links, producerLinks, ct)
+            : Answer(rawPath, query, linkType, null, context, source, links, producerLinks, ct);
     }
 
     /// <summary>A compressed Digital Link (GS1 Digital Link compression): answered as its uncompressed form, which the
     /// Link header names as owl:sameAs.</summary>
     public static async Task<IResult> ResolveCompressed(string compressed, string? linkType, HttpContext context, RecordSource source,
-        PublicLinks links, CancellationToken ct)
+        PublicLinks links, ProducerLinkRepository producerLinks, CancellationToken ct)
     {
         var elements = DigitalLinkCompression.Decompress(compressed);
         var gtin = elements?.FirstOrDefault(e => e.Key == "01").Value;
@@ -74,14 +76,14 @@ public static class ResolverEndpoints
         var attributes = elements.Where(e => e.Key != "01" && !qualifiers.Contains(e.Key)).ToList();
         var sameAs = links.Base + path + QueryString.Create(attributes!).Value;
         var query = attributes.Concat(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))).ToList();
-        return await Answer(path, query, linkType, sameAs, context, source, links, ct);
+        return await Answer(path, query, linkType, sameAs, context, source, links, producerLinks, ct);
     }
 
     /// <param name="rawPath">The uncompressed Digital Link path, still percent-encoded.</param>
     /// <param name="query">Its query string's pairs: GS1 data attributes are checked; all but linkType go along on a redirect.</param>
     /// <param name="sameAs">The uncompressed URI, when the request was compressed.</param>
     private static async Task<IResult> Answer(string rawPath, List<KeyValuePair<string, string>> query, string? linkType, string? sameAs,
-        HttpContext context, RecordSource source, PublicLinks links, CancellationToken ct)
+        HttpContext context, RecordSource source, PublicLinks links, ProducerLinkRepository producerLinks, CancellationToken ct)
     {
         var request = DigitalLinkRequest.Parse(rawPath, query!);
         var target = await source.TargetAsync(request.Gtin14, request.Lot, ct);
@@ -91,11 +93,17 @@ public static class ResolverEndpoints
         // An item (a serial of a known lot) has its own page, which says whether the producer issued it; a variant has no
         // links of its own: it resolves as its lot, or its product.
         var levels = Linkset.LevelsFor(links, target.ProductName, request.Gtin14, target.Code, request.Lot, request.Serial);
+        var wantsLinkset = Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request));
+        var type = Linkset.Normalize(linkType) ?? "defaultLink";
+        // The producer's own links, read only when they can matter: a scan of a label's default link (the page) never
+        // waits for them.
+        if (wantsLinkset || !ProducerLinks.Reserved.Contains(type))
+            levels = Linkset.WithProducerLinks(levels, await producerLinks.ForGtinAsync(request.Gtin14, target.Code is null ? null : request.Lot, ct));
         var linkHeader = Linkset.LinkHeader(links.Base + request.CanonicalPath);
         if (sameAs is not null) linkHeader += $", <{sameAs}>; rel=\"owl:sameAs\"";
         context.Response.Headers.Link = linkHeader;
         context.Response.Headers.Vary = "Accept, Accept-Language";
-        if (Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request)))
+        if (wantsLinkset)
         {
             context.Response.Headers.Link = $"{linkHeader}, {Linkset.ContextHeader}";
             var body = Linkset.Build(levels).ToJsonString(Infrastructure.Json.Stored);
@@ -103,11 +111,15 @@ public static class ResolverEndpoints
             if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived(context))) return HttpCaching.NotModifiedResult();
             return Results.Text(body, Linkset.MediaType);
         }
-        var type = Linkset.Normalize(linkType) ?? "defaultLink";
-        var link = Linkset.Find(levels, type) ?? throw new NotFoundException("Link type", linkType!);
+        var link = Linkset.Find(levels, type, AcceptedLanguages(context.Request)) ?? throw new NotFoundException("Link type", linkType!);
         // The rest of the query goes along (GS1: pass on every key=value pair), not the linkType this resolver consumed.
         return Results.Redirect(WithQuery(link.Href, query), permanent: false, preserveMethod: true);
     }
+
+    /// <summary>The languages the shopper's Accept-Language names, most wanted first (q=0 left out).</summary>
+    private static IReadOnlyList<string> AcceptedLanguages(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage.Where(l => l.Quality is not 0).OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.ToString()).Where(l => l != "*").ToList();
 
     public static string WithQuery(string href, IEnumerable<KeyValuePair<string, string>> query)
     {

@@ -22,10 +22,14 @@ public static class Linkset
     private static readonly string[] Namespaces = ["https://gs1.org/voc/", "https://ref.gs1.org/voc/", "https://www.gs1.org/voc/", "http://gs1.org/voc/", "gs1:"];
 
     /// <param name="Type">A GS1 Web Vocabulary link type, without its namespace (pip, epcis…).</param>
-    public sealed record Link(string Type, string Href, string Title, string? MediaType = null, IReadOnlyList<string>? HrefLang = null);
+    /// <param name="Preferred">A producer's choice among its links of this type: given when none is in the shopper's language.</param>
+    public sealed record Link(string Type, string Href, string Title, string? MediaType = null, IReadOnlyList<string>? HrefLang = null,
+        bool Preferred = false);
+
+    public enum LevelKind { Item, Lot, Product }
 
     /// <param name="Anchor">The Digital Link this level answers for (https://…/01/{gtin}/10/{lot}).</param>
-    public sealed record Level(string Anchor, string Description, IReadOnlyList<Link> Links);
+    public sealed record Level(string Anchor, string Description, IReadOnlyList<Link> Links, LevelKind Kind);
 
     /// <summary>What a request's linkType asks for: the whole linkset, or one link type (null: the default link).</summary>
     public static bool WantsLinkset(string? linkType) => linkType is "linkset" or "all";
@@ -39,9 +43,36 @@ public static class Linkset
         return linkType;
     }
 
-    /// <summary>The link of that type at the most specific level that has one; null when no level has it.</summary>
-    public static Link? Find(IEnumerable<Level> levels, string type) =>
-        levels.SelectMany(l => l.Links).FirstOrDefault(l => l.Type == type);
+    /// <summary>The link of that type at the most specific level that has one; null when no level has it. Of several there
+    /// (a producer's links in several languages), the first in a language the shopper accepts (in their order), else the
+    /// producer's preferred one, else the first.</summary>
+    public static Link? Find(IEnumerable<Level> levels, string type, IReadOnlyList<string>? languages = null)
+    {
+        var candidates = levels.Select(l => l.Links.Where(k => k.Type == type).ToList()).FirstOrDefault(c => c.Count > 0);
+        if (candidates is null) return null;
+        if (candidates.Count == 1) return candidates[0];
+        foreach (var language in languages ?? [])
+            if (candidates.FirstOrDefault(c => c.HrefLang?.Any(h => Matches(h, language)) == true) is { } spoken) return spoken;
+        return candidates.FirstOrDefault(c => c.Preferred) ?? candidates[0];
+    }
+
+    /// <summary>A link's language against one the shopper accepts: the same tag, or the same primary language (en-US ~ en).</summary>
+    private static bool Matches(string hrefLang, string accepted) =>
+        string.Equals(hrefLang, accepted, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(hrefLang.Split('-')[0], accepted.Split('-')[0], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The producer's own links joined to their levels: a lot's to the lot's level (when the lot is known), the
+    /// product's to the product's. The registry's links stay first at each level.</summary>
+    public static List<Level> WithProducerLinks(List<Level> levels, IReadOnlyList<Domain.ProducerLink> own)
+    {
+        if (own.Count == 0) return levels;
+        return levels.Select(level =>
+        {
+            var added = own.Where(l => level.Kind == LevelKind.Product ? l.LotNumber is null : level.Kind == LevelKind.Lot && l.LotNumber is not null)
+                .Select(l => new Link(l.LinkType, l.Href, l.Title, l.MediaType, l.Language is null ? null : [l.Language], l.IsDefault)).ToList();
+            return added.Count == 0 ? level : level with { Links = [.. level.Links, .. added] };
+        }).ToList();
+    }
 
     /// <summary>A batch's links: its page (the default, in Vietnamese and English), its EPCIS events, its OCOP
     /// certification and its public record as JSON.</summary>
@@ -52,7 +83,7 @@ public static class Linkset
         new("traceability", links.Json, "Public record (JSON)", "application/json"),
         new("epcis", links.Epcis, "EPCIS 2.0", "application/ld+json"),
         new("certificationInfo", links.Certification, "OCOP", "application/json"),
-    ]);
+    ], LevelKind.Lot);
 
     /// <summary>An item's links: its page (the default, in Vietnamese and English) and its status as JSON.</summary>
     public static Level ForItem(string anchor, string description, string page, string json) => new(anchor, description,
@@ -60,7 +91,7 @@ public static class Linkset
         new("defaultLink", page, description),
         new("pip", page, description, "text/html", ["vi", "en"]),
         new("traceability", json, "Item (JSON)", "application/json"),
-    ]);
+    ], LevelKind.Item);
 
     /// <summary>A product's links, for its GTIN alone or a lot the resolver does not know.</summary>
     public static Level ForProduct(string anchor, string description, string page, string certification) => new(anchor, description,
@@ -68,7 +99,7 @@ public static class Linkset
         new("defaultLink", page, description),
         new("pip", page, description, "text/html", ["vi", "en"]),
         new("certificationInfo", certification, "OCOP", "application/json"),
-    ]);
+    ], LevelKind.Product);
 
     /// <summary>The levels of a batch or product that have links, most specific first: the batch (when there is one),
     /// then its product (when it has a GTIN).</summary>
