@@ -102,4 +102,18 @@ public sealed class ProducerLinkTests : ApiTest
         Assert.That((await Producer.Client.DeleteAsync($"/api/v1/products/{productId}/links/{link.Id()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That((await Anonymous.GetAsync($"/01/{gtin}?linkType=gs1:hasRetailers")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task ThePagesOwnAddress_KnowsTheProducersLinks_AsTheDigitalLinkDoes()
+    {
+        var gtin = Scenario.NewGtin13();
+        var product = await Producer.CreateProductAsync(gtin);
+        var code = (await Producer.CreateBatchAsync(product.Id(), "PL-5")).GetProperty("code").GetString()!;
+        await (await AddAsync(product.Id(), new { linkType = "gs1:recipeInfo", href = "https://htx.example.vn/cach-an", title = "Cách ăn", language = "vi" })).Json(HttpStatusCode.Created);
+        await (await AddAsync(product.Id(), new { linkType = "gs1:recipeInfo", href = "https://htx.example.vn/en", title = "How to eat", language = "en" })).Json(HttpStatusCode.Created);
+
+        Assert.That(await RedirectAsync($"/p/{code}?linkType=gs1:recipeInfo", "en"), Is.EqualTo("https://htx.example.vn/en"));
+        var linkset = (await (await Anonymous.GetAsync($"/p/{code}?linkType=linkset")).Json(HttpStatusCode.OK)).GetProperty("linkset").EnumerateArray();
+        Assert.That(linkset.Any(l => l.TryGetProperty("https://gs1.org/voc/recipeInfo", out var r) && r.GetArrayLength() == 2), Is.True);
+    }
 }

@@ -37,20 +37,21 @@ public static class PublicPageEndpoints
     }
 
     public static async Task<IResult> ByCode(string code, string? linkType, HttpContext context, RecordReader records, ScanCounter scans,
-        PublicLinks links, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+        PublicLinks links, Infrastructure.Repositories.ProducerLinkRepository producerLinks, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var normalized = TracingCode.Normalize(code);
         if (normalized is not null && normalized != code)
             return Results.Redirect($"/p/{normalized}{context.Request.QueryString}", permanent: true);
         return normalized is null
             ? NotFound(context, code)
-            : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, clock, json, ct);
+            : await Answer(context, code, (part, ct) => records.GetAsync(normalized, part, ct), linkType, scans, links, producerLinks, clock, json, ct);
     }
 
     /// <param name="name">What the request named (a code, or GTIN and lot), for the not-found answer.</param>
     /// <param name="load">Reads one part of the record the request names.</param>
     private static async Task<IResult> Answer(HttpContext context, string name, Func<RecordStore.Part, CancellationToken, Task<RecordReader.Loaded?>> load,
-        string? linkType, ScanCounter scans, PublicLinks links, TimeProvider clock, IOptions<JsonOptions> jsonSettings, CancellationToken ct)
+        string? linkType, ScanCounter scans, PublicLinks links, Infrastructure.Repositories.ProducerLinkRepository producerLinks, TimeProvider clock,
+        IOptions<JsonOptions> jsonSettings, CancellationToken ct)
     {
         var jsonOptions = jsonSettings.Value.SerializerOptions;
         var wantsLinkset = Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request));
@@ -70,9 +71,12 @@ public static class PublicPageEndpoints
         {
             var r = loaded.Record;
             var levels = Linkset.LevelsFor(links, r.Product.Name, r.Product.Gtin, r.Code, r.Batch.LotNumber);
+            // The producer's own links, as the Digital Link's resolver has them (a GTIN's and this lot's).
+            if (r.Product.Gtin is { } gtin && (wantsLinkset || !ProducerLinks.Reserved.Contains(type!)))
+                levels = Linkset.WithProducerLinks(levels, await producerLinks.ForGtinAsync(gtin, r.Batch.LotNumber, ct));
             if (!wantsLinkset)
             {
-                var link = Linkset.Find(levels, type!) ?? throw new NotFoundException("Link type", linkType!);
+                var link = Linkset.Find(levels, type!, Linkset.Languages(context.Request)) ?? throw new NotFoundException("Link type", linkType!);
                 return Results.Redirect(ResolverEndpoints.WithQuery(link.Href, context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))),
                     permanent: false, preserveMethod: true);
             }

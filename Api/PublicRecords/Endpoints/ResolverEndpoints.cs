@@ -111,15 +111,10 @@ public static class ResolverEndpoints
             if (HttpCaching.NotModified(context, etag, HttpCaching.ShortLived(context))) return HttpCaching.NotModifiedResult();
             return Results.Text(body, Linkset.MediaType);
         }
-        var link = Linkset.Find(levels, type, AcceptedLanguages(context.Request)) ?? throw new NotFoundException("Link type", linkType!);
+        var link = Linkset.Find(levels, type, Linkset.Languages(context.Request)) ?? throw new NotFoundException("Link type", linkType!);
         // The rest of the query goes along (GS1: pass on every key=value pair), not the linkType this resolver consumed.
         return Results.Redirect(WithQuery(link.Href, query), permanent: false, preserveMethod: true);
     }
-
-    /// <summary>The languages the shopper's Accept-Language names, most wanted first (q=0 left out).</summary>
-    private static IReadOnlyList<string> AcceptedLanguages(HttpRequest request) =>
-        request.GetTypedHeaders().AcceptLanguage.Where(l => l.Quality is not 0).OrderByDescending(l => l.Quality ?? 1)
-            .Select(l => l.Value.ToString()).Where(l => l != "*").ToList();
 
     public static string WithQuery(string href, IEnumerable<KeyValuePair<string, string>> query)
     {

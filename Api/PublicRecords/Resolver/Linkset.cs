@@ -56,6 +56,11 @@ public static class Linkset
         return candidates.FirstOrDefault(c => c.Preferred) ?? candidates[0];
     }
 
+    /// <summary>The languages the shopper's Accept-Language names, most wanted first (q=0 left out).</summary>
+    public static IReadOnlyList<string> Languages(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage.Where(l => l.Quality is not 0).OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.ToString()).Where(l => l != "*").ToList();
+
     /// <summary>A link's language against one the shopper accepts: the same tag, or the same primary language (en-US ~ en).</summary>
     private static bool Matches(string hrefLang, string accepted) =>
         string.Equals(hrefLang, accepted, StringComparison.OrdinalIgnoreCase)
