@@ -6,9 +6,10 @@ namespace Traceability.Domain;
 /// <summary>A link a producer adds to the GS1 resolver for one of its products (its GTIN) or one lot of it: a GS1 Web
 /// Vocabulary link type (a recipe, instructions, its shop…), an https target, a title, and optionally the language and
 /// media type of what it points to. <see cref="IsDefault"/>: the one of its link type (and level) a shopper gets when
-/// none is in the shopper's language.</summary>
+/// none is in the shopper's language. <see cref="IsDefaultLink"/>: where the GTIN's own Digital Link (no lot) goes by
+/// default instead of the product's page; never a lot's, whose default stays its provenance page.</summary>
 public sealed record ProducerLink(Guid Id, Guid ProductId, Guid ProducerId, string? LotNumber, string LinkType, string Href, string Title,
-    string? Language, string? MediaType, bool IsDefault, DateTimeOffset CreatedAt);
+    string? Language, string? MediaType, bool IsDefault, DateTimeOffset CreatedAt, bool IsDefaultLink = false);
 
 public static partial class ProducerLinks
 {

@@ -7,7 +7,7 @@ namespace Traceability.Infrastructure.Repositories;
 /// by the resolver by GTIN (and lot) through the readable secondary.</summary>
 public sealed class ProducerLinkRepository(Database db)
 {
-    private const string Columns = "id, product_id, producer_id, lot_number, link_type, href, title, language, media_type, is_default, created_at";
+    private const string Columns = "id, product_id, producer_id, lot_number, link_type, href, title, language, media_type, is_default, created_at, is_default_link";
 
     private const string CountSql = "SELECT COUNT(*) FROM producer_links WHERE product_id = @ProductId";
     private const string ClearDefaultSql = """
@@ -15,9 +15,10 @@ public sealed class ProducerLinkRepository(Database db)
         WHERE product_id = @ProductId AND link_type = @LinkType AND is_default = 1
           AND ((lot_number IS NULL AND @LotNumber IS NULL) OR lot_number = @LotNumber)
         """;
+    private const string ClearDefaultLinkSql = "UPDATE producer_links SET is_default_link = 0 WHERE product_id = @ProductId AND is_default_link = 1";
     private const string InsertSql = $"""
         INSERT INTO producer_links ({Columns})
-        VALUES (@Id, @ProductId, @ProducerId, @LotNumber, @LinkType, @Href, @Title, @Language, @MediaType, @IsDefault, @CreatedAt)
+        VALUES (@Id, @ProductId, @ProducerId, @LotNumber, @LinkType, @Href, @Title, @Language, @MediaType, @IsDefault, @CreatedAt, @IsDefaultLink)
         """;
 
     /// <summary>Adds a link, unless the product has <see cref="ProducerLinks.MaxPerProduct"/> already (false). A new
@@ -30,6 +31,7 @@ public sealed class ProducerLinkRepository(Database db)
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Sql(CountSql), link, transaction, cancellationToken: ct)) >= ProducerLinks.MaxPerProduct)
             return false;
         if (link.IsDefault) await connection.ExecuteAsync(new CommandDefinition(db.Sql(ClearDefaultSql), link, transaction, cancellationToken: ct));
+        if (link.IsDefaultLink) await connection.ExecuteAsync(new CommandDefinition(db.Sql(ClearDefaultLinkSql), link, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), link, transaction, cancellationToken: ct));
         await db.CommitAsync(transaction, ct);
         return true;
@@ -54,7 +56,8 @@ public sealed class ProducerLinkRepository(Database db)
     }
 
     private const string ForGtinSql = """
-        SELECT l.id, l.product_id, l.producer_id, l.lot_number, l.link_type, l.href, l.title, l.language, l.media_type, l.is_default, l.created_at
+        SELECT l.id, l.product_id, l.producer_id, l.lot_number, l.link_type, l.href, l.title, l.language, l.media_type, l.is_default, l.created_at,
+            l.is_default_link
         FROM producer_links l JOIN products p ON p.id = l.product_id
         WHERE p.gtin = @Gtin AND (l.lot_number IS NULL OR l.lot_number = @Lot)
         ORDER BY l.seq
@@ -82,7 +85,8 @@ public sealed class ProducerLinkRepository(Database db)
         public string? MediaType { get; set; }
         public bool IsDefault { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+        public bool IsDefaultLink { get; set; }
 
-        public ProducerLink ToLink() => new(Id, ProductId, ProducerId, LotNumber, LinkType, Href, Title, Language, MediaType, IsDefault, CreatedAt);
+        public ProducerLink ToLink() => new(Id, ProductId, ProducerId, LotNumber, LinkType, Href, Title, Language, MediaType, IsDefault, CreatedAt, IsDefaultLink);
     }
 }

@@ -116,4 +116,22 @@ public sealed class ProducerLinkTests : ApiTest
         var linkset = (await (await Anonymous.GetAsync($"/p/{code}?linkType=linkset")).Json(HttpStatusCode.OK)).GetProperty("linkset").EnumerateArray();
         Assert.That(linkset.Any(l => l.TryGetProperty("https://gs1.org/voc/recipeInfo", out var r) && r.GetArrayLength() == 2), Is.True);
     }
+
+    [Test]
+    public async Task AGtinsOwnDigitalLink_MayDefaultToTheProducersChoice_ButALotsNever()
+    {
+        var (productId, gtin, lot) = await ProductWithLotAsync("PL-6");
+        var refused = await (await AddAsync(productId, new { linkType = "gs1:homepage", href = "https://htx.example.vn", title = "Trang chủ", lotNumber = lot, isDefaultLink = true }))
+            .Json(HttpStatusCode.BadRequest);
+        Assert.That(refused.GetProperty("errors").TryGetProperty("isDefaultLink", out _), Is.True);
+        Assert.That(await RedirectAsync($"/01/{gtin}"), Does.Contain("/products/"), "no choice yet: the product's page");
+
+        await (await AddAsync(productId, new { linkType = "gs1:homepage", href = "https://htx.example.vn/san-pham", title = "Sản phẩm", isDefaultLink = true }))
+            .Json(HttpStatusCode.Created);
+        Assert.That(await RedirectAsync($"/01/{gtin}"), Is.EqualTo("https://htx.example.vn/san-pham"));
+        Assert.That(await RedirectAsync($"/01/{gtin}?linkType=gs1:pip"), Does.Contain("/products/"), "the product's page stays reachable");
+        Assert.That(await RedirectAsync($"/01/{gtin}/10/{lot}"), Does.Contain("/p/"), "a lot's label still opens its provenance page");
+        var productLevel = (await (await Anonymous.GetAsync($"/01/{gtin}?linkType=linkset")).Json(HttpStatusCode.OK)).GetProperty("linkset")[0];
+        Assert.That(productLevel.GetProperty("https://gs1.org/voc/defaultLink")[0].GetProperty("href").GetString(), Is.EqualTo("https://htx.example.vn/san-pham"));
+    }
 }

@@ -95,9 +95,9 @@ public static class ResolverEndpoints
         var levels = Linkset.LevelsFor(links, target.ProductName, request.Gtin14, target.Code, request.Lot, request.Serial);
         var wantsLinkset = Linkset.WantsLinkset(linkType) || (linkType is null && HttpCaching.WantsLinkset(context.Request));
         var type = Linkset.Normalize(linkType) ?? "defaultLink";
-        // The producer's own links, read only when they can matter: a scan of a label's default link (the page) never
-        // waits for them.
-        if (wantsLinkset || !ProducerLinks.Reserved.Contains(type))
+        // The producer's own links, read only when they can matter: a scan of a lot's label for its default link (the
+        // page) never waits for them; a GTIN's own Digital Link may have the producer's default.
+        if (wantsLinkset || !ProducerLinks.Reserved.Contains(type) || (type == "defaultLink" && target.Code is null && request.Serial is null))
             levels = Linkset.WithProducerLinks(levels, await producerLinks.ForGtinAsync(request.Gtin14, target.Code is null ? null : request.Lot, ct));
         var linkHeader = Linkset.LinkHeader(links.Base + request.CanonicalPath);
         if (sameAs is not null) linkHeader += $", <{sameAs}>; rel=\"owl:sameAs\"";

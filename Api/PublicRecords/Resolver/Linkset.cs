@@ -73,9 +73,14 @@ public static class Linkset
         if (own.Count == 0) return levels;
         return levels.Select(level =>
         {
-            var added = own.Where(l => level.Kind == LevelKind.Product ? l.LotNumber is null : level.Kind == LevelKind.Lot && l.LotNumber is not null)
-                .Select(l => new Link(l.LinkType, l.Href, l.Title, l.MediaType, l.Language is null ? null : [l.Language], l.IsDefault)).ToList();
-            return added.Count == 0 ? level : level with { Links = [.. level.Links, .. added] };
+            var mine = own.Where(l => level.Kind == LevelKind.Product ? l.LotNumber is null : level.Kind == LevelKind.Lot && l.LotNumber is not null).ToList();
+            var added = mine.Select(l => new Link(l.LinkType, l.Href, l.Title, l.MediaType, l.Language is null ? null : [l.Language], l.IsDefault)).ToList();
+            if (added.Count == 0) return level;
+            var registry = level.Links;
+            // The GTIN's own default link may be the producer's choice (the product's page stays gs1:pip); a lot's never is.
+            if (level.Kind == LevelKind.Product && mine.FirstOrDefault(l => l.IsDefaultLink) is { } chosen)
+                registry = [.. registry.Select(k => k.Type == "defaultLink" ? new Link("defaultLink", chosen.Href, chosen.Title) : k)];
+            return level with { Links = [.. registry, .. added] };
         }).ToList();
     }
 

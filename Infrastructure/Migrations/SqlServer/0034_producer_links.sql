@@ -11,6 +11,7 @@ CREATE TABLE producer_links (
     language      nvarchar(35)   NULL,
     media_type    nvarchar(100)  NULL,
     is_default    bit            NOT NULL,
+    is_default_link bit          NOT NULL,
     created_at    datetimeoffset(7) NOT NULL
 );
 CREATE INDEX ix_producer_links_product ON producer_links (product_id, seq);
