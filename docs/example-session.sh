@@ -32,6 +32,12 @@ BATCH=$(post /batches "$KEY" -d '{
 BATCH_ID=$(jq -r .id <<<"$BATCH"); CODE=$(jq -r .code <<<"$BATCH")
 jq '{code, publicUrl}' <<<"$BATCH"       # the QR code on the label opens publicUrl
 
+# The cooperative adds links of its own to the GS1 resolver (a recipe, its shop…), in the shopper's language; the label's
+# scan still opens the lot's page, where a recall would show.
+post "/products/$PRODUCT_ID/links" "$KEY" -d '{"linkType": "gs1:recipeInfo", "title": "Cách dùng chè lam",
+  "href": "https://htx-thoxuan.example.vn/che-lam/cach-dung", "language": "vi", "isDefault": true}' | jq -c '{linkType, language}'
+curl -sS -o /dev/null -w '%{redirect_url}\n' "$(jq -r .publicUrl <<<"$BATCH")?linkType=gs1:recipeInfo"   # → the recipe
+
 # The province's office records the OCOP decision (a province gives 3★ or 4★, only a national authority 5★).
 post "/products/$PRODUCT_ID/ocop-certifications" "$AUTH" \
   -d '{"stars": 4, "decisionNumber": "3981/QĐ-UBND", "issuedBy": "UBND tỉnh Thanh Hóa", "issuedOn": "2025-10-15"}' | jq '{stars, validUntil}'
