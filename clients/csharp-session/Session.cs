@@ -70,6 +70,14 @@ public sealed class Session(string baseUrl, string adminKey)
         }, ct);
         Check("register a batch", batch.PublicUrl.EndsWith($"/01/0{gtin13}/10/CL-2511-01", StringComparison.Ordinal), batch.PublicUrl);
 
+        // The cooperative's own link in the GS1 resolver.
+        var link = await producer.AddProductLinkAsync(product.Id, new ProductLinkRequest
+        {
+            LinkType = "gs1:recipeInfo", Href = "https://htx-thoxuan.example.vn/che-lam/cach-dung", Title = "Cách dùng chè lam", Language = "vi", IsDefault = true,
+        }, ct);
+        Check("add a resolver link", link.LinkType == "gs1:recipeInfo" && (await producer.ListProductLinksAsync(product.Id, ct)).Any(l => l.Id == link.Id && l.IsDefault),
+            link.LinkType);
+
         // An authority records the OCOP decision.
         var authority = await adminClient.CreateAuthorityAsync(new CreateAuthorityRequest
         {
