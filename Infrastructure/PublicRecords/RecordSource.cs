@@ -13,10 +13,14 @@ public sealed class RecordSource(Database db)
     /// after it is at least that new, so a build stored under it can only be too old, never too new.</param>
     public sealed record Data(
         long SourceVersion, Batch Batch, Product Product, Producer Producer, IReadOnlyList<OcopCertification> Certifications,
-        IReadOnlyList<ParentLink> Parents, IReadOnlyList<SupplyChainEvent> Events);
+        IReadOnlyList<ParentLink> Parents, IReadOnlyList<SupplyChainEvent> Events)
+    {
+        /// <summary>The producer's own resolver links for the product and this lot (migration producer_links).</summary>
+        public IReadOnlyList<ProducerLink> ProducerLinks { get; init; } = [];
+    }
 
-    // Five statements, each a seek by the tracing code: the version, the batch with its product and producer in one
-    // row, then the certifications, the inputs and the events.
+    // Six statements, each a seek by the tracing code: the version, the batch with its product and producer in one
+    // row, then the certifications, the inputs, the events and the producer's links.
     private const string RecordSql = $"""
         SELECT record_version FROM batches WHERE code = @Code;
         SELECT {BatchColumns}, {ProductColumns}, {ProducerColumns}
@@ -27,6 +31,9 @@ public sealed class RecordSource(Database db)
         SELECT {LineageRepository.ParentColumns} FROM {LineageRepository.ParentJoins}
             WHERE bp.child_id = (SELECT id FROM batches WHERE code = @Code) ORDER BY b.seq;
         SELECT {EventRepository.EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE b.code = @Code ORDER BY e.sequence;
+        SELECT {ProducerLinkRepository.Columns} FROM producer_links
+            WHERE product_id = (SELECT product_id FROM batches WHERE code = @Code)
+              AND (lot_number IS NULL OR lot_number = (SELECT lot_number FROM batches WHERE code = @Code)) ORDER BY seq;
         """;
 
     // Each part starts with its own "id" column: that is where Dapper splits the row.
@@ -55,7 +62,8 @@ public sealed class RecordSource(Database db)
         var certifications = (await results.ReadAsync<CertificationRepository.Row>()).Select(r => r.ToCertification()).ToList();
         var parents = (await results.ReadAsync<LineageRepository.ParentRow>()).Select(r => r.ToLink()).ToList();
         var events = (await results.ReadAsync<EventRepository.EventRow>()).Select(r => r.ToEvent()).ToList();
-        return new Data(version, head.Batch, head.Product, head.Producer, certifications, parents, events);
+        var producerLinks = (await results.ReadAsync<ProducerLinkRepository.Row>()).Select(r => r.ToLink()).ToList();
+        return new Data(version, head.Batch, head.Product, head.Producer, certifications, parents, events) { ProducerLinks = producerLinks };
     }
 
     private sealed record Head(Batch Batch, Product Product, Producer Producer);

@@ -7,7 +7,7 @@ namespace Traceability.Infrastructure.Repositories;
 /// by the resolver by GTIN (and lot) through the readable secondary.</summary>
 public sealed class ProducerLinkRepository(Database db)
 {
-    private const string Columns = "id, product_id, producer_id, lot_number, link_type, href, title, language, media_type, is_default, created_at, is_default_link";
+    internal const string Columns = "id, product_id, producer_id, lot_number, link_type, href, title, language, media_type, is_default, created_at, is_default_link";
 
     private const string CountSql = "SELECT COUNT(*) FROM producer_links WHERE product_id = @ProductId";
     private const string ClearDefaultSql = """
@@ -72,7 +72,7 @@ public sealed class ProducerLinkRepository(Database db)
             .Select(r => r.ToLink()).ToList();
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public Guid Id { get; set; }
         public Guid ProductId { get; set; }

@@ -134,4 +134,27 @@ public sealed class ProducerLinkTests : ApiTest
         var productLevel = (await (await Anonymous.GetAsync($"/01/{gtin}?linkType=linkset")).Json(HttpStatusCode.OK)).GetProperty("linkset")[0];
         Assert.That(productLevel.GetProperty("https://gs1.org/voc/defaultLink")[0].GetProperty("href").GetString(), Is.EqualTo("https://htx.example.vn/san-pham"));
     }
+
+    [Test]
+    public async Task TheLotsPage_ListsTheProducersLinks_AsTheProducersAndEncoded_AndForgetsARemovedOne()
+    {
+        var gtin = Scenario.NewGtin13();
+        var product = await Producer.CreateProductAsync(gtin);
+        var code = (await Producer.CreateBatchAsync(product.Id(), "PL-7")).GetProperty("code").GetString()!;
+        var shopper = Api.CreateClient();
+        async Task<string> Page() => await (await shopper.SendAsync(PublicScenario.Get($"/p/{code}", "text/html"))).Content.ReadAsStringAsync();
+        Assert.That(await Page(), Does.Not.Contain("producer-links"), "no links, no section");
+
+        var link = await (await AddAsync(product.Id(), new { linkType = "gs1:recipeInfo", href = "https://htx.example.vn/cach-an?a=1&b=2",
+            title = "Cách ăn <script>alert(1)</script>", language = "vi" })).Json(HttpStatusCode.Created);
+        var page = await Page();
+        Assert.That(page, Does.Contain("id=\"producer-links\"").And.Contain("Thêm từ nhà sản xuất"), "the record was rebuilt with the link");
+        Assert.That(page, Does.Contain("Cách ăn &lt;script&gt;alert(1)&lt;/script&gt;").And.Not.Contain("<script>alert(1)"));
+        Assert.That(page, Does.Contain("href=\"https://htx.example.vn/cach-an?a=1&amp;b=2\"").And.Contain("rel=\"nofollow ugc noopener\""));
+        var record = await (await shopper.GetAsync($"/api/v1/public/records/{code}")).Json(HttpStatusCode.OK);
+        Assert.That(record.GetProperty("producerLinks")[0].GetProperty("linkType").GetString(), Is.EqualTo("gs1:recipeInfo"));
+
+        Assert.That((await Producer.Client.DeleteAsync($"/api/v1/products/{product.Id()}/links/{link.Id()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await Page(), Does.Not.Contain("producer-links"), "removed: the record was rebuilt without it");
+    }
 }

@@ -54,12 +54,16 @@ public sealed record PublicParent(string Code, string LotNumber, string ProductN
 
 public sealed record PublicScans(long Count, DateTimeOffset? FirstScannedAt);
 
+/// <summary>A link the producer added to the resolver for the product or this lot (the resolver answers it by its
+/// <paramref name="LinkType"/>); what it points to is the producer's, not this registry's.</summary>
+public sealed record PublicProducerLink(string LinkType, string Href, string Title, string? Language, string? MediaType);
+
 /// <summary>A batch's public provenance record: what the page shows and what third-party apps read.
 /// <c>events</c> are exactly the hashed event objects (docs/hash-chain.md), so the record can be verified as it is.</summary>
 public sealed record PublicRecordResponse(
     string Code, string PublicUrl, PublicLinksResponse Links, PublicProduct Product, PublicProducer Producer, PublicBatch Batch,
-    PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<EventResponse> Events,
-    VerificationResponse Verification, [property: OneOf(typeof(Verdict))] string Verdict, PublicScans? Scans)
+    PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<PublicProducerLink> ProducerLinks,
+    IReadOnlyList<EventResponse> Events, VerificationResponse Verification, [property: OneOf(typeof(Verdict))] string Verdict, PublicScans? Scans)
 {
     public static PublicRecordResponse From(RecordSource.Data d, PublicLinks links, DateOnly today)
     {
@@ -76,6 +80,7 @@ public sealed record PublicRecordResponse(
             b.RecalledAt is { } at ? new RecallInfo(at, b.RecallReason ?? "") : null,
             d.Parents.Select(p => new PublicParent(p.Code, p.LotNumber, p.ProductName, p.ProducerName, p.Quantity, p.Unit,
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
+            d.ProducerLinks.Select(l => new PublicProducerLink("gs1:" + l.LinkType, l.Href, l.Title, l.Language, l.MediaType)).ToList(),
             d.Events.Select(EventResponse.Public).ToList(),
             new VerificationResponse(firstInvalid is null, d.Events.Count, d.Events.Count > 0 ? d.Events[^1].Hash : null, firstInvalid),
             WireEnum<Verdict>.Name(verdict), null);
