@@ -16,8 +16,13 @@ public sealed class ValidationFailedException(IReadOnlyDictionary<string, string
 /// <summary>404: missing, or belonging to someone else (the two are indistinguishable on purpose).</summary>
 public sealed class NotFoundException(string what, object id) : DomainException($"{what} '{id}' was not found.");
 
-/// <summary>409: the request clashes with what is stored (a duplicate, a state that forbids it).</summary>
-public sealed class ConflictException(string message) : DomainException(message);
+/// <summary>409: the request clashes with what is stored (a duplicate, a state that forbids it). <see cref="RetryAfter"/>:
+/// the clash passes by itself (a request still running under the same Idempotency-Key), so the same request may be sent
+/// again after that long.</summary>
+public sealed class ConflictException(string message, TimeSpan? retryAfter = null) : DomainException(message)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
 
 /// <summary>403: the caller is known but may not do this.</summary>
 public sealed class ForbiddenException(string message) : DomainException(message);

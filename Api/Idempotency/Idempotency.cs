@@ -77,7 +77,7 @@ public sealed class IdempotencyFilter(IdempotencyRepository keys, ProcessLivenes
                 case IdempotencyRepository.Outcome.Mismatch:
                     throw new UnprocessableException($"Idempotency-Key '{key}' was used with a different request; use a new key for a new operation.");
                 case IdempotencyRepository.Outcome.InProgress:
-                    throw new ConflictException($"A request with Idempotency-Key '{key}' is still being processed; retry in a moment.");
+                    throw new ConflictException($"A request with Idempotency-Key '{key}' is still being processed; retry in a moment.", ProcessLiveness.Renew);
                 case IdempotencyRepository.Outcome.Replay:
                     return new StoredResult(stored!, replayed: true);
             }

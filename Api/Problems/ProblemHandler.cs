@@ -24,6 +24,8 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, Infr
         else if (status >= 500) logger.LogError(exception, "Unhandled failure on {Path}", context.Request.Path);
         if (exception is QuotaExceededException quota)
             context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(quota.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (exception is ConflictException { RetryAfter: { } passes })
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(passes.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail }

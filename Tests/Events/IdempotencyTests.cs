@@ -62,7 +62,9 @@ public sealed class IdempotencyTests : ApiTest
             await db.ExecuteAsync("INSERT INTO idempotency_keys (account, idempotency_key, request_hash, state, created_unix_ms) VALUES (@A, @K, @H, 'pending', @T)",
                 new { A = $"producer:{Producer.Id}", K = key, H = hash, T = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
 
-        await (await Producer.Client.SendAsync(Post(url, body, key))).Json(HttpStatusCode.Conflict);
+        var conflict = await Producer.Client.SendAsync(Post(url, body, key));
+        await conflict.Json(HttpStatusCode.Conflict);
+        Assert.That(conflict.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(2)), "the phone is told when to send it again");
         Assert.That(await EventCount(batchId), Is.Zero);
     }
 
