@@ -27,7 +27,12 @@ public sealed class ProcessLiveness(LeaseRepository leases, TimeProvider clock, 
         {
             try
             {
-                if (await leases.TryAcquireAsync(_name, _name, clock.GetUtcNow(), For, stoppingToken)) _holder = _name;
+                if (await leases.TryAcquireAsync(_name, _name, clock.GetUtcNow(), For, stoppingToken) && _holder is null)
+                {
+                    _holder = _name;
+                    // Once a start: the leases of processes gone for a day (any of their keys was taken over long since).
+                    await leases.SweepProcessesAsync(clock.GetUtcNow() - TimeSpan.FromDays(1), stoppingToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

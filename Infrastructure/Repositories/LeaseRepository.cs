@@ -38,4 +38,15 @@ public sealed class LeaseRepository(Database db)
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(ReleaseSql), new { Name = name, Holder = holder }, cancellationToken: ct));
     }
+
+    private const string SweepProcessesSql = "DELETE FROM leases WHERE name LIKE 'process:%' AND expires_unix_ms < @Before";
+
+    /// <summary>Forgets the liveness leases of processes gone since before <paramref name="before"/> (each start takes a new
+    /// one): the table stays as small as the number of processes running, over years of restarts.</summary>
+    public async Task<int> SweepProcessesAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        using var turn = await db.EnterWriteAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(db.Sql(SweepProcessesSql), new { Before = before.ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
 }

@@ -283,4 +283,23 @@ public abstract partial class RepositoryContract
         Assert.That((await keys.ReserveAsync(account, "d", hash, _now.AddSeconds(3), life, abandon, IdempotencyRepository.Claim.New(alive), default)).Response!.Location,
             Is.EqualTo("/r"));
     }
+
+    [Test]
+    public async Task ProcessLeases_OfProcessesGoneForADay_AreForgotten_NotOthers()
+    {
+        var leases = new LeaseRepository(_db);
+        var gone = $"process:{Guid.NewGuid():N}";
+        var recent = $"process:{Guid.NewGuid():N}";
+        var work = $"audit-{Guid.NewGuid():N}";
+        await leases.TryAcquireAsync(gone, gone, _now.AddDays(-3), TimeSpan.FromSeconds(6), default);
+        await leases.TryAcquireAsync(recent, recent, _now.AddHours(-2), TimeSpan.FromSeconds(6), default);
+        await leases.TryAcquireAsync(work, work, _now.AddDays(-3), TimeSpan.FromSeconds(6), default);
+
+        Assert.That(await leases.SweepProcessesAsync(_now.AddDays(-1), default), Is.GreaterThanOrEqualTo(1));
+        await using var connection = await _db.OpenAsync(default);
+        Task<long> Rows(string name) => Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM leases WHERE name = @Name", new { Name = name });
+        Assert.That(await Rows(gone), Is.Zero, "a process gone for days is forgotten");
+        Assert.That(await Rows(recent), Is.EqualTo(1), "one gone for hours is kept");
+        Assert.That(await Rows(work), Is.EqualTo(1), "work leases are not processes'");
+    }
 }
