@@ -81,11 +81,20 @@ public sealed partial class Nginx : IAsyncDisposable
                 include {{folder.FullName}}/ocop-traceability.conf;
             }
             """);
+        var trusted = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificate));
         var process = Process.Start(new ProcessStartInfo(Binary, ["-p", folder.FullName, "-c", Path.Combine(folder.FullName, "nginx.conf"), "-g", "daemon off;"])
             { RedirectStandardError = true })!;
-        var nginx = new Nginx(process, folder, listen, X509Certificate2.CreateFromPem(File.ReadAllText(certificate)), certificate);
-        await nginx.WaitForPortAsync();
-        return nginx;
+        var nginx = new Nginx(process, folder, listen, trusted, certificate);
+        try
+        {
+            await nginx.WaitForPortAsync();
+            return nginx;
+        }
+        catch
+        {
+            await nginx.DisposeAsync();  // never leave an nginx running after a test
+            throw;
+        }
     }
 
     /// <summary>A client of nginx that trusts its certificate (and no other), optionally leaving from
