@@ -351,6 +351,14 @@ public sealed class WebhookDeliveryTests
         foreach (var secret in new[] { newSecret, oldSecret })
             Assert.That(signatures, Does.Contain(Traceability.Domain.Webhooks.WebhookSignature.Sign(secret, got[0].Id, long.Parse(got[0].Timestamp), got[0].Body)));
 
+        // The receiver has answered; the dispatcher books the failure just after. The owner sees it as failingSince, and only
+        // then do three days pass (advancing the clock before the booking would date the first failure three days later).
+        for (var i = 0; i < 200; i++)
+        {
+            var before = await (await coop.Client.GetAsync($"/api/v1/webhooks/{hook}")).Json(HttpStatusCode.OK);
+            if (before.GetProperty("failingSince").ValueKind == JsonValueKind.String) break;
+            await Task.Delay(50);
+        }
         clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
         await coop.CreateBatchAsync(product, "LOT-2");
         var read = default(JsonElement);
