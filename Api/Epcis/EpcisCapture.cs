@@ -7,29 +7,39 @@ using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Epcis;
 
-/// <summary>Reads a captured EPCISDocument into events on the caller's batches, all or nothing. An ObjectEvent
-/// becomes an event of the batch its lot (quantityList, epcClass) or its items (epcList, the caller's serials) name;
-/// its step comes from ocop:step (what this API's export writes) or from its bizStep; the rest of the project's
-/// fields from readPoint, bizLocation and the ocop: terms. What cannot be stored as it was sent is refused, naming the
-/// event's index and why — nothing is dropped quietly.</summary>
+/// <summary>Reads a captured EPCISDocument, all or nothing. Every event of the five EPCIS 2.0 types is kept as sent
+/// (<see cref="EpcisKeeping"/>), with its CBV 2.0 hash. An event whose lots or items (what it is about: an Object- or
+/// TransactionEvent's epcList and quantityList, an Aggregation- or AssociationEvent's children, a TransformationEvent's
+/// outputs) are the caller's own also becomes an event of that batch: its step from ocop:step or its bizStep, the rest
+/// of the project's fields from readPoint, bizLocation and the ocop: terms, and its hash in the batch's chain. An event
+/// that names no lot or item of this registry is kept for its capturer alone. One that names another producer's is
+/// refused, as is anything that cannot be stored as it was sent, naming the event's index and why.</summary>
 public static class EpcisCapture
 {
     public const int MaxEvents = 1000;
 
-    /// <summary>Fields stored: as the event's own (step, time, place, items, certificates, the ocop: terms), or kept as
-    /// sent beside it (eventID, action, disposition, quantity and unit, ilmd); recordTime and the chain's fields are this
-    /// API's to set. Anything else is refused, naming it.</summary>
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    /// <summary>Longest identifier, step, disposition or location kept in a queryable column.</summary>
+    public const int MaxIdentifier = 400;
+
+    /// <summary>What an event of each type is about, as its lots (quantity lists) and items (EPC lists).</summary>
+    private static (string[] Classes, string[] Instances) Targets(string type) => type switch
     {
-        "@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action", "bizStep", "disposition", "quantityList",
-        "epcList", "readPoint", "bizLocation", "certificationInfo", "ilmd",
-        "ocop:step", "ocop:sequence", "ocop:hash", "ocop:previousHash", "ocop:eventHash", "ocop:location", "ocop:actor", "ocop:note", "ocop:attributes",
-        "ocop:certificates",
+        "AggregationEvent" or "AssociationEvent" => (["childQuantityList"], ["childEPCs"]),
+        "TransformationEvent" => (["outputQuantityList"], ["outputEPCList"]),
+        _ => (["quantityList"], ["epcList"]),
     };
 
-    /// <summary>One event to append, with the eventID it was sent with (for idempotency), if any, and the EPCIS fields
-    /// kept as sent.</summary>
-    public sealed record Captured(int Index, NewEvent Event, string? EventId, EpcisRepository.SentFields Sent);
+    private static readonly string[] ClassLists = ["quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"];
+    private static readonly string[] InstanceLists = ["epcList", "childEPCs", "inputEPCList", "outputEPCList", "parentID"];
+
+    /// <summary>One event to keep, with the batch event it feeds (null: it names no lot of this registry), the eventID it
+    /// was sent with (for idempotency), and the EPCIS fields kept beside that batch event.</summary>
+    public sealed record Captured(int Index, NewEvent? Event, string? EventId, EpcisRepository.SentFields? Sent, Kept Kept);
+
+    /// <summary>The event as kept: its type, time, the columns a query filters on, its canonical JSON, the namespaces it
+    /// uses and its CBV 2.0 hash.</summary>
+    public sealed record Kept(string Type, DateTimeOffset EventTime, string? BizStep, string? Disposition, string? ReadPoint, string? BizLocation,
+        string Body, string? Namespaces, string Hash, IReadOnlyList<(string Epc, char Kind)> Epcs);
 
     public static async Task<IReadOnlyList<Captured>> ReadAsync(JsonElement document, Guid producerId, string publicBase, EpcisRepository epcis,
         ItemRepository serials, DateTimeOffset now, CancellationToken ct)
@@ -45,11 +55,14 @@ public static class EpcisCapture
         v.ThrowIfInvalid();
         if (document.GetProperty("type").GetString() != "EPCISDocument") throw ValidationFailedException.For("type", "Capture takes an EPCISDocument.");
         var events = document.GetProperty("epcisBody").GetProperty("eventList");
+        var prefixes = EpcisKeeping.Prefixes(document);
 
         // Every serial named anywhere, looked up at once.
-        var named = events.EnumerateArray().SelectMany(e => Strings(e, "epcList")).Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string>().ToList();
+        var named = events.EnumerateArray().SelectMany(e => Strings(e, "epcList").Concat(Strings(e, "childEPCs")).Concat(Strings(e, "outputEPCList")))
+            .Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string>().Distinct().ToList();
         var batchOfSerial = await serials.BatchesOfAsync(named, ct);
         var lots = new Dictionary<string, EpcisRepository.Lot?>(StringComparer.Ordinal);
+        var owners = new Dictionary<Guid, Guid?>();
         var captured = new List<Captured>();
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
@@ -57,40 +70,73 @@ public static class EpcisCapture
         {
             var at = $"epcisBody.eventList[{index}]";
             var i = index++;
-            if (Text(e, "type") != "ObjectEvent")
-            {
-                v.Add(at + ".type", $"Only ObjectEvents are captured ({Text(e, "type")}: a batch made from others is registered with its parents, POST /api/v1/batches).");
-                continue;
-            }
-            var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !Known.Contains(n)).ToList();
-            if (e.TryGetProperty("ocop:corrects", out _)) v.Add(at + ".ocop:corrects", "A correction is recorded with POST /api/v1/batches/{id}/events naming the event it corrects.");
-            else if (e.TryGetProperty("errorDeclaration", out _))
-                v.Add(at + ".errorDeclaration", "An error declaration cannot be captured: record the correction with POST /api/v1/batches/{id}/events naming the event it corrects.");
-            else if (unknown.Count > 0) v.Add(at, $"This API cannot store {string.Join(", ", unknown)}; leave them out or record them as ocop:attributes.");
-            if (Text(e, "action") is "DELETE") v.Add(at + ".action", "DELETE cannot be captured: events are append-only; record a correction instead.");
-
-            var batchId = await BatchOf(e, at, producerId, publicBase, epcis, lots, batchOfSerial, v, ct);
-            var step = StepOf(e, at, publicBase, v);
+            var type = Text(e, "type")!;
             var eventId = Text(e, "eventID");
             if (eventId is not null && !seenIds.Add(eventId)) v.Add(at + ".eventID", "Sent twice in this document.");
-            if (batchId is null || step is null) continue;
+            if (eventId is { Length: > MaxIdentifier }) v.Add(at + ".eventID", $"At most {MaxIdentifier} characters.");
+            var kept = Keep(e, type, at, prefixes, v);
+            var batchId = await BatchOf(e, type, at, producerId, publicBase, epcis, lots, owners, batchOfSerial, v, ct);
+            if (kept is null) continue;
+            if (batchId is null)
+            {
+                captured.Add(new Captured(i, null, eventId, null, kept));
+                continue;
+            }
 
+            // Attached: the batch's own event, in its chain.
+            if (e.TryGetProperty("ocop:corrects", out _)) v.Add(at + ".ocop:corrects", "A correction is recorded with POST /api/v1/batches/{id}/events naming the event it corrects.");
+            if (e.TryGetProperty("errorDeclaration", out _))
+                v.Add(at + ".errorDeclaration", "An error declaration about your own lot cannot be captured: record the correction with POST /api/v1/batches/{id}/events naming the event it corrects.");
+            if (Text(e, "action") is "DELETE") v.Add(at + ".action", "DELETE about your own lot cannot be captured: its events are append-only; record a correction instead.");
+            var step = StepOf(e, at, publicBase, v);
+            if (step is null) continue;
+            var items = Targets(type).Instances.SelectMany(n => Strings(e, n)).Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string?>().ToList();
             var request = new EventRequest(WireEnum<EventType>.Name(step.Value), OccurredAt(e), Location(e), Text(e, "ocop:actor"), Text(e, "ocop:note"),
-                Attributes(e, at, v), Certificates(e), null,
-                Strings(e, "epcList").Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string?>().ToList());
-            var sent = Sent(e, at, eventId, v);
-            if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read && sent is not null) captured.Add(new Captured(i, read, eventId, sent));
+                Attributes(e, at, v), Certificates(e), null, items);
+            var sent = Sent(e, type, at, eventId, v);
+            if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read && sent is not null)
+                captured.Add(new Captured(i, read with { EpcisEventHash = kept.Hash }, eventId, sent, kept));
         }
         v.ThrowIfInvalid();
         return captured;
     }
 
+    /// <summary>The event as kept, or null (with the reason) when a column it is queried by would not hold it.</summary>
+    private static Kept? Keep(JsonElement e, string type, string at, IReadOnlyDictionary<string, string> prefixes, FieldErrors v)
+    {
+        var body = EpcisKeeping.Canonical(e);
+        body.Remove("recordTime");   // the repository's to set
+        var hash = EventHash.Of(body, prefixes);
+        var epcs = InstanceLists.SelectMany(n => Strings(e, n)).Select(x => (x, 'i'))
+            .Concat(ClassLists.SelectMany(n => e.TryGetProperty(n, out var q) && q.ValueKind == JsonValueKind.Array
+                ? q.EnumerateArray().Select(x => Text(x, "epcClass")).OfType<string>() : []).Select(x => (x, 'c')))
+            .Select(p => (Traceability.Domain.Text.Normalize(p.x)!, p.Item2)).Distinct().ToList();
+        var bizStep = Text(e, "bizStep") is { } b ? EpcisIdentifiers.ShortName(Traceability.Domain.Text.Normalize(b)!, "BizStep") : null;
+        var disposition = Text(e, "disposition") is { } d ? EpcisIdentifiers.ShortName(Traceability.Domain.Text.Normalize(d)!, "Disp") : null;
+        var readPoint = e.TryGetProperty("readPoint", out var rp) ? Traceability.Domain.Text.Normalize(Text(rp, "id")) : null;
+        var bizLocation = e.TryGetProperty("bizLocation", out var bl) ? Traceability.Domain.Text.Normalize(Text(bl, "id")) : null;
+        var tooLong = epcs.Select(x => x.Item1).Append(bizStep).Append(disposition).Append(readPoint).Append(bizLocation).FirstOrDefault(x => x is { Length: > MaxIdentifier });
+        if (tooLong is not null)
+        {
+            v.Add(at, $"An identifier, step, disposition or location of at most {MaxIdentifier} characters (this one has {tooLong.Length}).");
+            return null;
+        }
+        if (!DateTimeOffset.TryParse(Text(e, "eventTime"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var eventTime) || !Bounds.Contains(eventTime))
+        {
+            v.Add(at + ".eventTime", "An ISO 8601 date and time with its offset.");
+            return null;
+        }
+        var used = EpcisKeeping.Used(body, prefixes);
+        return new Kept(type, eventTime, bizStep, disposition, readPoint, bizLocation, body.ToJsonString(), used.Count == 0 ? null : JsonSerializer.Serialize(used),
+            hash, epcs);
+    }
+
     /// <summary>What is kept as sent: the eventID, the action, the disposition, one quantity with its unit, the ilmd.</summary>
-    private static EpcisRepository.SentFields? Sent(JsonElement e, string at, string? eventId, FieldErrors v)
+    private static EpcisRepository.SentFields? Sent(JsonElement e, string type, string at, string? eventId, FieldErrors v)
     {
         decimal? quantity = null;
         string? uom = null;
-        if (e.TryGetProperty("quantityList", out var q) && q.ValueKind == JsonValueKind.Array)
+        if (e.TryGetProperty(Targets(type).Classes[0], out var q) && q.ValueKind == JsonValueKind.Array)
         {
             var withQuantity = q.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object && x.TryGetProperty("quantity", out _)).ToList();
             if (q.GetArrayLength() > 1 && withQuantity.Count > 0)
@@ -117,39 +163,42 @@ public static class EpcisCapture
         return new EpcisRepository.SentFields(eventId, Text(e, "action") ?? "OBSERVE", disposition, quantity, uom, ilmd);
     }
 
-    /// <summary>The one batch of the caller's that the event's lots and items name.</summary>
-    private static async Task<Guid?> BatchOf(JsonElement e, string at, Guid producerId, string publicBase, EpcisRepository epcis,
-        Dictionary<string, EpcisRepository.Lot?> lots, IReadOnlyDictionary<string, Guid> batchOfSerial, FieldErrors v, CancellationToken ct)
+    /// <summary>The one batch of the caller's that the event is about (see <see cref="Targets"/>); null when it names no lot
+    /// or item of this registry. Another producer's lot or item, or lots of more than one batch, are refused.</summary>
+    private static async Task<Guid?> BatchOf(JsonElement e, string type, string at, Guid producerId, string publicBase, EpcisRepository epcis,
+        Dictionary<string, EpcisRepository.Lot?> lots, Dictionary<Guid, Guid?> owners, IReadOnlyDictionary<string, Guid> batchOfSerial, FieldErrors v,
+        CancellationToken ct)
     {
         var batches = new HashSet<Guid>();
-        var classes = e.TryGetProperty("quantityList", out var q) && q.ValueKind == JsonValueKind.Array
-            ? q.EnumerateArray().Select(x => Text(x, "epcClass")).OfType<string>().ToList() : [];
-        foreach (var (uri, n) in classes.Select((u, n) => (u, n)))
+        var (classLists, instanceLists) = Targets(type);
+        foreach (var listName in classLists)
         {
-            if (!lots.TryGetValue(uri, out var lot))
+            if (!e.TryGetProperty(listName, out var q) || q.ValueKind != JsonValueKind.Array) continue;
+            foreach (var (entry, n) in q.EnumerateArray().Select((x, n) => (x, n)))
             {
-                lot = EpcisIdentifiers.Lot(uri, publicBase) is not { } id ? null
-                    : id.Code is { } code ? await epcis.LotByCodeAsync(code, ct) : await epcis.LotAsync(id.Gtin14!, id.LotNumber!, ct);
-                lots[uri] = lot;
+                if (Text(entry, "epcClass") is not { } uri) continue;
+                if (!lots.TryGetValue(uri, out var lot))
+                {
+                    lot = EpcisIdentifiers.Lot(uri, publicBase) is not { } id ? null
+                        : id.Code is { } code ? await epcis.LotByCodeAsync(code, ct) : await epcis.LotAsync(id.Gtin14!, id.LotNumber!, ct);
+                    lots[uri] = lot;
+                }
+                if (lot is null) continue;
+                owners[lot.BatchId] = lot.ProducerId;
+                if (lot.ProducerId != producerId) v.Add($"{at}.{listName}[{n}].epcClass", "This lot is another producer's: only its producer records events about it.");
+                else batches.Add(lot.BatchId);
             }
-            if (lot is null || lot.ProducerId != producerId)
-                v.Add($"{at}.quantityList[{n}].epcClass", EpcisIdentifiers.Lot(uri, publicBase) is null
-                    ? "Not a lot this API knows: a GS1 Digital Link with a GTIN and a lot (…/01/{gtin}/10/{lot}) or this API's /p/{code}."
-                    : "None of your batches is this lot.");
-            else batches.Add(lot.BatchId);
         }
-        foreach (var (uri, n) in Strings(e, "epcList").Select((u, n) => (u, n)))
-        {
-            if (EpcisIdentifiers.Serial(uri, publicBase) is { } serial && batchOfSerial.TryGetValue(serial, out var batch) && await OwnedAsync(batch))
-                batches.Add(batch);
-            else v.Add($"{at}.epcList[{n}]", "Not an item of one of your batches: an item's Digital Link (…/01/{gtin}/21/{serial}) or /p/{code}/{serial}.");
-        }
-        if (classes.Count == 0 && !e.TryGetProperty("epcList", out _)) v.Add(at, "Names no lot (quantityList) or item (epcList) of yours.");
-        if (batches.Count > 1) v.Add(at, "Names lots or items of more than one batch; send one event per batch.");
+        foreach (var listName in instanceLists)
+            foreach (var (uri, n) in Strings(e, listName).Select((u, n) => (u, n)))
+            {
+                if (EpcisIdentifiers.Serial(uri, publicBase) is not { } serial || !batchOfSerial.TryGetValue(serial, out var batch)) continue;
+                if (!owners.TryGetValue(batch, out var owner)) owners[batch] = owner = await epcis.OwnerOfAsync(batch, ct);
+                if (owner != producerId) v.Add($"{at}.{listName}[{n}]", "This item is another producer's: only its producer records events about it.");
+                else batches.Add(batch);
+            }
+        if (batches.Count > 1) v.Add(at, "Names lots or items of more than one of your batches; send one event per batch.");
         return batches.Count == 1 ? batches.Single() : null;
-
-        async Task<bool> OwnedAsync(Guid batch) =>
-            lots.Values.Any(l => l?.BatchId == batch && l.ProducerId == producerId) || await epcis.OwnerOfAsync(batch, ct) == producerId;
     }
 
     private static EventType? StepOf(JsonElement e, string at, string publicBase, FieldErrors v)

@@ -83,9 +83,10 @@ public static class EpcisDocument
     public static readonly IReadOnlySet<EventType> StepsWithoutBizLocation = new HashSet<EventType> { EventType.Shipping, EventType.RetailSelling, EventType.Recalling, EventType.RecallWithdrawn };
 
     /// <summary>A SimpleEventQuery's answer: the events as an EPCISQueryDocument, with the same contexts as the export.</summary>
-    public static JsonObject QueryDocument(string publicBase, JsonArray events, DateTimeOffset now) => new()
+    /// <param name="namespaces">The namespaces of the extension prefixes that events kept as captured use.</param>
+    public static JsonObject QueryDocument(string publicBase, JsonArray events, DateTimeOffset now, JsonObject? namespaces = null) => new()
     {
-        ["@context"] = new JsonArray(Context, ExtensionContext(publicBase)),
+        ["@context"] = namespaces is null ? new JsonArray(Context, ExtensionContext(publicBase)) : new JsonArray(Context, ExtensionContext(publicBase), namespaces),
         ["type"] = "EPCISQueryDocument",
         ["schemaVersion"] = "2.0",
         ["creationDate"] = HashChain.FormatRecordedAt(now),

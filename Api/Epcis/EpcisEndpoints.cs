@@ -30,7 +30,7 @@ public static class EpcisEndpoints
     {
         var group = api.MapGroup("/epcis").WithTags("EPCIS");
         group.MapPost("/capture", Capture).WithName("CaptureEpcis").RequireAuthorization(Policies.Producer).RequireScope(KeyScopes.EventsWrite)
-            .WithSummary("Capture an EPCISDocument (JSON-LD, GS1's schema): its ObjectEvents about the caller's own lots and items become events on those batches, all or nothing. 202 with the capture job; an event that cannot be stored is refused (400) with its index and why. Events whose eventID was captured before are skipped.")
+            .WithSummary("Capture an EPCISDocument (JSON-LD, GS1's schema), all or nothing. Every event of the five EPCIS 2.0 types is kept as sent (every standard and extension field) with its CBV 2.0 hash, and queries answer it as captured. An event about the caller's own lots or items also becomes an event of that batch, in its hash chain and on its public page; one that names no lot of this registry is kept for the caller alone (unattachedEvents); one about another producer's lot is refused. 202 with the capture job; an event that cannot be stored is refused (400) with its index and why. Events whose eventID was captured before are skipped.")
             .Accepts<JsonElement>("application/ld+json", "application/json")
             .WithMetadata(new RequestSizeLimitAttribute(16 * 1024 * 1024))
             .Produces<CaptureJobResponse>(StatusCodes.Status202Accepted)
@@ -46,8 +46,8 @@ public static class EpcisEndpoints
         return api;
     }
 
-    public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis, ItemRepository serials,
-        EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
+    public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis,
+        EpcisEventRepository kept, ItemRepository serials, EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
         [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
@@ -64,26 +64,34 @@ public static class EpcisEndpoints
         var fresh = read.Where(c => c.EventId is null || !before.Contains(c.EventId)).ToList();
         var capture = new EpcisRepository.Capture(Guid.CreateVersion7(now), producerId, fresh.Count, read.Count - fresh.Count, now);
         var (connection, tx) = await transaction.BeginAsync(ct);
-        var recorded = await events.AppendAsync(connection, tx, fresh.Select(c => c.Event).ToList(), now, ct);
+        var attached = fresh.Where(c => c.Event is not null).ToList();
+        var recorded = await events.AppendAsync(connection, tx, attached.Select(c => c.Event!).ToList(), now, ct);
+        var recordedOf = attached.Zip(recorded).ToDictionary(p => p.First.Index, p => p.Second);
+        var stored = fresh.Select(c => new EpcisEventRepository.Stored(Guid.CreateVersion7(now), producerId, capture.Id, c.Kept.Type, c.Kept.EventTime,
+            recordedOf.TryGetValue(c.Index, out var r) ? r.RecordedAt : SupplyChainEvent.Truncate(now.ToUniversalTime()), c.EventId, c.Kept.Hash, c.Event?.BatchId,
+            recordedOf.TryGetValue(c.Index, out var row) ? row.Id : null, c.Kept.BizStep, c.Kept.Disposition, c.Kept.ReadPoint, c.Kept.BizLocation,
+            c.Kept.Body, c.Kept.Namespaces) { Epcs = c.Kept.Epcs }).ToList();
         try
         {
             await epcis.RecordAsync(connection, tx, capture,
-                fresh.Zip(recorded).Where(p => p.First.EventId is not null).Select(p => (p.First.EventId!, p.Second.Id)).ToList(), ct);
-            await epcis.RecordFieldsAsync(connection, tx, fresh.Zip(recorded).Select(p => (p.Second.Id, p.First.Sent)).ToList(), ct);
+                fresh.Zip(stored).Where(p => p.First.EventId is not null).Select(p => (p.First.EventId!, p.Second.EventId ?? p.Second.Id)).ToList(), ct);
+            await epcis.RecordFieldsAsync(connection, tx, attached.Select(c => (recordedOf[c.Index].Id, c.Sent!)).ToList(), ct);
+            await kept.InsertAsync(connection, tx, stored, ct);
         }
         catch (Exception e) when (epcis.IsUniqueViolation(e))
         {
             throw new ConflictException("Another capture stored some of these eventIDs meanwhile; send the document again to capture the rest.");
         }
         context.Response.Headers[VersionHeader] = "2.0.0";
-        return TypedResults.Accepted(ApiPaths.CaptureJob(capture.Id), CaptureJobResponse.From(capture, recorded.Select(r => r.Id).ToList()));
+        return TypedResults.Accepted(ApiPaths.CaptureJob(capture.Id),
+            CaptureJobResponse.From(capture, recorded.Select(x => x.Id).ToList(), fresh.Count - attached.Count));
     }
 
     public static async Task<Ok<CaptureJobResponse>> GetCapture(Guid captureId, ClaimsPrincipal user, EpcisRepository epcis, CancellationToken ct)
     {
         var capture = await epcis.GetCaptureAsync(captureId, ct);
         if (capture is null || capture.ProducerId != user.ToCaller().Id) throw new NotFoundException("Capture job", captureId);
-        return TypedResults.Ok(CaptureJobResponse.From(capture, null));
+        return TypedResults.Ok(CaptureJobResponse.From(capture, null, null));
     }
 
     /// <summary>A SimpleEventQuery. <paramref name="parameters"/> are what the contract shows; the query is read from the
@@ -101,8 +109,8 @@ public static class EpcisEndpoints
         var serials = caller?.Role == Role.Producer || province is { Length: > 0 };
         var query = await EpcisQuery.ReadAsync(context.Request.Query, caller?.Role == Role.Producer ? caller.Id : null, province, caller is null,
             links.Base, epcis, ct);
-        var (list, next) = query.Filter is { } filter ? await pages.ReadAsync(filter, query.After, query.PerPage, serials, ct) : ([], null);
-        var document = EpcisDocument.QueryDocument(links.Base, list, clock.GetUtcNow());
+        var (list, next, namespaces) = await pages.ReadAsync(query, serials, ct);
+        var document = EpcisDocument.QueryDocument(links.Base, list, clock.GetUtcNow(), namespaces);
         context.Response.Headers[VersionHeader] = "2.0.0";
         context.Response.Headers[CbvVersionHeader] = "2.0.0";
         if (next is not null)

@@ -9,8 +9,34 @@ namespace Traceability.Api.Epcis;
 /// statements whatever the number of batches (the batches, their products, their inputs, their chains, the fields
 /// partners sent), and each event the query matched is taken from its batch's document.</summary>
 public sealed class EpcisEventPage(EpcisRepository epcis, BatchRepository batches, ProductRepository products, LineageRepository lineage,
-    EventRepository events, PublicLinks links, TimeProvider clock)
+    EventRepository events, EpcisEventRepository kept, PublicLinks links, TimeProvider clock)
 {
+    /// <summary>A page of the query: the batches' own events first, then the events kept as captured (see
+    /// <see cref="EpcisQuery.Read"/>), with the token of the next page (null: none) and the namespaces the kept events use.</summary>
+    public async Task<(JsonArray Events, string? Next, JsonObject? Namespaces)> ReadAsync(EpcisQuery.Read query, bool withItems, CancellationToken ct)
+    {
+        var list = new JsonArray();
+        var answer = new EpcisKeeping.Answer();
+        var room = query.PerPage;
+        if (query.Filter is { } filter)
+        {
+            var (own, next) = await ReadAsync(filter, query.After, query.PerPage, withItems, ct);
+            if (next is not null || query.Kept is null) return (own, next, null);
+            room -= own.Count;
+            list = own;
+        }
+        if (query.Kept is not { } keptFilter) return (list, null, null);
+        var found = await kept.QueryAsync(keptFilter, query.KeptAfter, room + 1, ct);
+        string? more = null;
+        if (found.Count > room)
+        {
+            found = found.Take(room).ToList();
+            more = EpcisQuery.KeptToken(found.Count > 0 ? found[^1].Seq : query.KeptAfter);
+        }
+        foreach (var k in found) list.Add(answer.Render(k));
+        return (list, more, answer.Context);
+    }
+
     /// <summary>The matching events after <paramref name="after"/>, at most <paramref name="perPage"/>, and the token of the
     /// next page (null: none).</summary>
     public async Task<(JsonArray Events, string? Next)> ReadAsync(EpcisRepository.Filter filter, (long BatchSeq, long Sequence) after, int perPage,

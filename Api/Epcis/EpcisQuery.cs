@@ -9,7 +9,11 @@ namespace Traceability.Api.Epcis;
 /// <summary>The query parameters of a SimpleEventQuery, read into a filter.</summary>
 public static class EpcisQuery
 {
-    public sealed record Read(EpcisRepository.Filter? Filter, (long BatchSeq, long Sequence) After, int PerPage);
+    /// <summary>A query read: <paramref name="Filter"/> over the batches' events (null: none of them can match, or the page
+    /// starts among the kept events), then <paramref name="Kept"/> over the events kept as captured (null: this reader sees
+    /// none), from <paramref name="KeptAfter"/>.</summary>
+    public sealed record Read(EpcisRepository.Filter? Filter, (long BatchSeq, long Sequence) After, int PerPage,
+        EpcisEventRepository.Filter? Kept = null, long KeptAfter = 0);
 
     private static readonly HashSet<string> Supported = new(StringComparer.Ordinal)
     {
@@ -36,7 +40,8 @@ public static class EpcisQuery
         if (q.TryGetValue("perPage", out var pp) && (!int.TryParse(pp, NumberStyles.None, CultureInfo.InvariantCulture, out perPage) || perPage is < 1 or > EpcisEndpoints.MaxPerPage))
             v.Add("perPage", $"A whole number from 1 to {EpcisEndpoints.MaxPerPage}.");
         (long, long) after = (0, 0);
-        if (q.TryGetValue("nextPageToken", out var token) && !TryToken(token.ToString(), out after))
+        long? keptAfter = null;
+        if (q.TryGetValue("nextPageToken", out var token) && !TryToken(token.ToString(), out after, out keptAfter))
             v.Add("nextPageToken", "Not a token this API issued; pass the one from the previous page.");
         var times = new Dictionary<string, DateTimeOffset?>();
         foreach (var name in new[] { "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime" })
@@ -48,7 +53,39 @@ public static class EpcisQuery
         }
         v.ThrowIfInvalid();
 
-        var empty = new Read(null, after, perPage);
+        // A producer reads its captured events as it sent them, a province authority those attached to its province's
+        // lots: from the kept events, after the batches' own.
+        var kept = producerId is not null || provinceCode is not null
+            ? await KeptFilterAsync(q, producerId, producerId is null ? provinceCode : null, times, publicBase, epcis, ct) : null;
+        if (keptAfter is not null) return new Read(null, after, perPage, kept, keptAfter.Value);
+        var model = await ModelFilterAsync(q, producerId, provinceCode, times, publicBase, epcis, ct);
+        return new Read(model is null ? null : model with { ExcludeCaptured = kept is not null }, after, perPage, kept);
+    }
+
+    private static async Task<EpcisEventRepository.Filter> KeptFilterAsync(IQueryCollection q, Guid? producerId, string? provinceCode,
+        Dictionary<string, DateTimeOffset?> times, string publicBase, EpcisRepository epcis, CancellationToken ct)
+    {
+        var classes = Values(q, "MATCH_anyEPCClass") ?? Values(q, "MATCH_epcClass");
+        List<Guid>? batchIds = null;
+        if (classes is not null)
+        {
+            batchIds = [];
+            foreach (var uri in classes)
+                if (EpcisIdentifiers.Lot(uri, publicBase) is { } lot
+                    && await (lot.Code is { } code ? epcis.LotByCodeAsync(code, ct) : epcis.LotAsync(lot.Gtin14!, lot.LotNumber!, ct)) is { } found)
+                    batchIds.Add(found.BatchId);
+        }
+        return new EpcisEventRepository.Filter(producerId, provinceCode, Values(q, "eventType"), times["GE_eventTime"], times["LT_eventTime"],
+            times["GE_recordTime"], times["LT_recordTime"], Values(q, "EQ_bizStep")?.Select(s => EpcisIdentifiers.ShortName(s, "BizStep")).ToList(),
+            Values(q, "EQ_disposition")?.Select(s => EpcisIdentifiers.ShortName(s, "Disp")).ToList(), Values(q, "EQ_readPoint"), Values(q, "EQ_bizLocation"),
+            Values(q, "MATCH_anyEPC") ?? Values(q, "MATCH_epc"), classes, batchIds);
+    }
+
+    /// <summary>The query over the batches' own events; null when it can match none of them.</summary>
+    private static async Task<EpcisRepository.Filter?> ModelFilterAsync(IQueryCollection q, Guid? producerId, string? provinceCode,
+        Dictionary<string, DateTimeOffset?> times, string publicBase, EpcisRepository epcis, CancellationToken ct)
+    {
+        EpcisRepository.Filter? empty = null;
         var eventTypes = Values(q, "eventType");
         var objects = eventTypes?.Contains("ObjectEvent") ?? true;
         // A batch's TransformationEvent (what it was made from) has no item, place or disposition; its bizStep is
@@ -98,9 +135,9 @@ public static class EpcisQuery
         var bizLocations = Glns(q, "EQ_bizLocation");
         if (readPoints is { Count: 0 } || bizLocations is { Count: 0 }) return empty;
 
-        return new Read(new EpcisRepository.Filter(producerId, times["GE_eventTime"], times["LT_eventTime"], times["GE_recordTime"], times["LT_recordTime"],
+        return new EpcisRepository.Filter(producerId, times["GE_eventTime"], times["LT_eventTime"], times["GE_recordTime"], times["LT_recordTime"],
             types, batchIds, serials, readPoints, bizLocations, EpcisDocument.StepsWithoutBizLocation.Select(t => WireEnum<EventType>.Name(t)).ToList(),
-            objects, transformations, ProductionDateFrom(times["GE_eventTime"]), ProductionDateBefore(times["LT_eventTime"]), provinceCode), after, perPage);
+            objects, transformations, ProductionDateFrom(times["GE_eventTime"]), ProductionDateBefore(times["LT_eventTime"]), provinceCode);
     }
 
     /// <summary>A TransformationEvent's eventTime is its production date at 00:00 Vietnam time: the first production date
@@ -128,12 +165,21 @@ public static class EpcisQuery
     public static string Token(EpcisRepository.Match m) =>
         System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"e1:{m.BatchSeq}:{m.Sequence}"));
 
-    private static bool TryToken(string token, out (long, long) after)
+    /// <summary>The next page starts among the kept events, after <paramref name="seq"/>.</summary>
+    public static string KeptToken(long seq) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"k1:{seq}"));
+
+    private static bool TryToken(string token, out (long, long) after, out long? keptAfter)
     {
         after = (0, 0);
+        keptAfter = null;
         try
         {
             var parts = Encoding.ASCII.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token)).Split(':');
+            if (parts is ["k1", var k] && long.TryParse(k, out var seq) && seq >= 0)
+            {
+                keptAfter = seq;
+                return true;
+            }
             if (parts is not ["e1", var b, var s] || !long.TryParse(b, out var batch) || !long.TryParse(s, out var sequence)) return false;
             after = (batch, sequence);
             return true;

@@ -92,7 +92,7 @@ public sealed record EventResponse(
     Guid Id, Guid BatchId, string Batch, long Sequence, [property: OneOf(typeof(EventType))] string Type, string OccurredAt, string RecordedAt,
     EventLocationDto? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash, IReadOnlyList<string> Items,
-    string? ItemsDigest)
+    string? ItemsDigest, string? EpcisEventHash)
 {
     /// <summary>An event as its producer reads it: the strings are exactly those the hash was computed over, and the
     /// serials of the items it names (hashed through <c>itemsDigest</c> where there is one).</summary>
@@ -100,7 +100,7 @@ public sealed record EventResponse(
         HashChain.FormatOccurredAt(e.OccurredAt), HashChain.FormatRecordedAt(e.RecordedAt),
         e.Location is { } l ? new EventLocationDto(l.Name, l.Latitude, l.Longitude, l.Gln) : null, e.Actor, e.Note, e.Attributes,
         e.Certificates.Select(c => new EventCertificateDto(c.Name, c.Number, c.IssuedBy, c.ValidUntil, c.Url)).ToList(),
-        e.Corrects, e.PreviousHash, e.Hash, e.Items, e.ItemsDigest);
+        e.Corrects, e.PreviousHash, e.Hash, e.Items, e.ItemsDigest, e.EpcisEventHash);
 
     /// <summary>An event as the public record shows it: never a serial (its digest verifies in its place).</summary>
     public static EventResponse Public(SupplyChainEvent e) => From(e) with { Items = [] };

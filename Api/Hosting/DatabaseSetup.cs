@@ -27,6 +27,7 @@ public static class DatabaseSetup
         services.AddSingleton<LeaseRepository>();
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<EpcisRepository>();
+        services.AddSingleton<EpcisEventRepository>();
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();

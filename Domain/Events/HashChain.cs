@@ -55,6 +55,7 @@ public static class HashChain
                 Add(cert, "url", c.Url);
                 return (object?)cert;
             }).ToList();
+        Add(content, "epcisEventHash", e.EpcisEventHash);
         if (e.ItemsDigest is { } digest) content["itemsDigest"] = digest;
         else if (e.Items.Count > 0) content["items"] = e.Items.Select(i => (object?)i).ToList();
         return content;

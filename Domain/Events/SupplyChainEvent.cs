@@ -11,6 +11,10 @@ public sealed record NewEvent(
 {
     /// <summary>The serials of the items the event concerns (a carton shipped), if it names any.</summary>
     public IReadOnlyList<string> Items { get; init; } = [];
+
+    /// <summary>The CBV 2.0 event hash of the EPCIS event this one was captured from (kept as sent), which the chain then
+    /// covers; null for an event recorded through this API's own endpoints.</summary>
+    public string? EpcisEventHash { get; init; }
 }
 
 /// <summary>A recorded event: append-only, its place in the batch's hash chain fixed by
@@ -29,6 +33,10 @@ public sealed record SupplyChainEvent(
     /// recorded before items were hidden, whose hash covers the serials themselves.</summary>
     public string? ItemsDigest { get; init; }
 
+    /// <summary>The CBV 2.0 hash of the EPCIS event it was captured from, kept as sent (docs/hash-chain.md); null for the
+    /// events recorded through this API's own endpoints.</summary>
+    public string? EpcisEventHash { get; init; }
+
     /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, t.Offset);
 
@@ -37,7 +45,7 @@ public sealed record SupplyChainEvent(
     {
         var unhashed = new SupplyChainEvent(id, e.BatchId, batchCode, sequence, e.Type, Truncate(e.OccurredAt),
             Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "")
-            { Items = e.Items, ItemsDigest = e.Items.Count > 0 ? HashChain.ItemsDigest(e.Items) : null };
+            { Items = e.Items, ItemsDigest = e.Items.Count > 0 ? HashChain.ItemsDigest(e.Items) : null, EpcisEventHash = e.EpcisEventHash };
         return unhashed with { Hash = HashChain.Compute(unhashed) };
     }
 }

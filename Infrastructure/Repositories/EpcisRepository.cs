@@ -149,7 +149,12 @@ public sealed class EpcisRepository(Database db)
         Guid? ProducerId, DateTimeOffset? GeEventTime, DateTimeOffset? LtEventTime, DateTimeOffset? GeRecordTime, DateTimeOffset? LtRecordTime,
         IReadOnlyList<string>? Types, IReadOnlyList<Guid>? BatchIds, IReadOnlyList<string>? Serials, IReadOnlyList<string>? ReadPointGlns,
         IReadOnlyList<string>? BizLocationGlns, IReadOnlyList<string>? TypesWithoutBizLocation,
-        bool Objects = true, bool Transformations = false, DateOnly? MadeFrom = null, DateOnly? MadeBefore = null, string? ProvinceCode = null);
+        bool Objects = true, bool Transformations = false, DateOnly? MadeFrom = null, DateOnly? MadeBefore = null, string? ProvinceCode = null)
+    {
+        /// <summary>Leave out the events captured from a kept EPCIS event (events.epcis_hash): the reader gets those as they
+        /// were sent (<see cref="EpcisEventRepository"/>).</summary>
+        public bool ExcludeCaptured { get; init; }
+    }
 
     /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain (0: the
     /// batch's TransformationEvent, which comes before its recorded events).</summary>
@@ -214,6 +219,7 @@ public sealed class EpcisRepository(Database db)
         if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(e.recorded_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }
         if (f.LtRecordTime is { } ltRecord) { sql += " AND {instant}(e.recorded_at) < {instant}(@LtRecordTime)"; args.Add("LtRecordTime", ltRecord); }
         if (f.Types is { } types) { sql += " AND e.type IN @Types"; args.Add("Types", types); }
+        if (f.ExcludeCaptured) sql += " AND e.epcis_hash IS NULL";
         if (f.BatchIds is { } batches) { sql += " AND e.batch_id IN @BatchIds"; args.Add("BatchIds", batches); }
         if (f.Serials is { } serials) { sql += " AND e.id IN (SELECT i.event_id FROM event_items i WHERE i.serial IN @Serials)"; args.Add("Serials", serials); }
         if (f.ReadPointGlns is { } readPoints) { sql += " AND e.location_gln IN @ReadPoints"; args.Add("ReadPoints", readPoints); }

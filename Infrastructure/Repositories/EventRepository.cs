@@ -20,9 +20,9 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
 
     private const string InsertSql = """
         INSERT INTO events (id, batch_id, sequence, type, occurred_at, recorded_at, location_name, location_latitude,
-            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items, items_digest)
+            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items, items_digest, epcis_hash)
         VALUES (@Id, @BatchId, @Sequence, @Type, @OccurredAt, @RecordedAt, @LocationName, @LocationLatitude,
-            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items, @ItemsDigest)
+            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items, @ItemsDigest, @EpcisHash)
         """;
 
     private const string InsertItemSql = "INSERT INTO event_items (serial, event_id) VALUES (@Serial, @EventId)";
@@ -134,7 +134,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         public const string Columns = """
             e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,
             e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash, e.items,
-            e.items_digest
+            e.items_digest, e.epcis_hash
             """;
 
         public Guid Id { get; set; }
@@ -157,6 +157,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         public string Hash { get; set; } = "";
         public string? Items { get; set; }
         public string? ItemsDigest { get; set; }
+        public string? EpcisHash { get; set; }
 
         public SupplyChainEvent ToEvent() => new(Id, BatchId, BatchCode, Sequence, WireEnum<EventType>.Parse(Type), OccurredAt, RecordedAt,
             LocationName is null && LocationLatitude is null && LocationGln is null ? null
@@ -165,13 +166,13 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Stored)!,
             Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Stored)!,
             CorrectsId, PreviousHash, Hash)
-            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Stored)!, ItemsDigest = ItemsDigest };
+            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Stored)!, ItemsDigest = ItemsDigest, EpcisEventHash = EpcisHash };
 
         /// <summary>The parameters of <see cref="InsertSql"/>, in the order of <see cref="InsertValues"/>.</summary>
         public static readonly string[] InsertNames =
         [
             "Id", "BatchId", "Sequence", "Type", "OccurredAt", "RecordedAt", "LocationName", "LocationLatitude", "LocationLongitude",
-            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items", "ItemsDigest",
+            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items", "ItemsDigest", "EpcisHash",
         ];
 
         public static object?[] InsertValues(SupplyChainEvent e) =>
@@ -181,7 +182,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Stored),
             e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Stored),
             e.Corrects, e.PreviousHash, e.Hash,
-            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Stored), e.ItemsDigest,
+            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Stored), e.ItemsDigest, e.EpcisEventHash,
         ];
     }
 }

@@ -5,6 +5,8 @@
 //     CBV 2.0 event hash computed by GS1's epcis2.js (eventToHashedId).
 // Prints one line per finding and "epcis-check: N documents, N problems"; exits 1 on any problem.
 //   NODE_TOOLS=<folder with node_modules> node epcis-check.mjs doc.json…
+// EPCIS_CHECK_HASH=0 leaves out check 3: for events kept as partners sent them, whose shapes (EPC URNs, source and
+// destination lists, sensor data…) this API's hash does not yet compute as epcis2.js does (issue 28).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,7 +67,7 @@ for (const file of process.argv.slice(2)) {
   const context = Object.assign({}, ...doc['@context'].filter(c => typeof c === 'object'));
   // An EPCISDocument lists its events in epcisBody; an EPCISQueryDocument (a query's answer) in its query results.
   const events = doc.epcisBody.eventList ?? doc.epcisBody.queryResults.resultsBody.eventList;
-  for (const event of events) {
+  for (const event of process.env.EPCIS_CHECK_HASH === '0' ? [] : events) {
     // A captured event keeps its partner's eventID; its CBV 2.0 hash is then ocop:eventHash (outside what is hashed).
     const claimed = event['ocop:eventHash'] ?? event.eventID;
     const hashed = structuredClone(event);
