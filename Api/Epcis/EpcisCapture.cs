@@ -104,7 +104,11 @@ public static class EpcisCapture
     /// <summary>The event as kept, or null (with the reason) when a column it is queried by would not hold it.</summary>
     private static Kept? Keep(JsonElement e, string type, string at, IReadOnlyDictionary<string, string> prefixes, FieldErrors v)
     {
-        var body = EpcisKeeping.Canonical(e);
+        if (EpcisKeeping.Canonical(e, out var duplicate) is not { } body)
+        {
+            v.Add($"{at}.{duplicate}", "This member is given twice in one object: send it once, so the event can be kept as sent.");
+            return null;
+        }
         body.Remove("recordTime");   // the repository's to set
         var hash = EventHash.Of(body, prefixes);
         var epcs = InstanceLists.SelectMany(n => Strings(e, n)).Select(x => (x, 'i'))

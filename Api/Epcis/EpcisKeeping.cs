@@ -16,6 +16,14 @@ public static class EpcisKeeping
     /// <summary>Prefixes an answer's context defines itself (GS1's context, which protects them, and the project's own).</summary>
     private static readonly HashSet<string> Reserved = ["epcis", "cbv", "cbvmda", "gs1", "rdfs", "owl", "xsd", "dcterms", "ocop", "type", "id"];
 
+    /// <summary>What GS1's context binds its prefixes to: a document that binds one the same way needs no renaming.</summary>
+    private static readonly Dictionary<string, string> Standard = new()
+    {
+        ["epcis"] = "https://ref.gs1.org/epcis/", ["cbv"] = "https://ref.gs1.org/cbv/", ["cbvmda"] = "urn:epcglobal:cbv:mda:",
+        ["gs1"] = "https://gs1.org/voc/", ["rdfs"] = "http://www.w3.org/2000/01/rdf-schema#", ["owl"] = "http://www.w3.org/2002/07/owl#",
+        ["xsd"] = "http://www.w3.org/2001/XMLSchema#", ["dcterms"] = "http://purl.org/dc/terms/",
+    };
+
     /// <summary>The document's own namespace prefixes: the string members of its embedded context objects.</summary>
     public static Dictionary<string, string> Prefixes(JsonElement document)
     {
@@ -28,16 +36,37 @@ public static class EpcisKeeping
         return found;
     }
 
-    /// <summary>The event as kept: its members as sent, strings NFC-normalised.</summary>
-    public static JsonObject Canonical(JsonElement e) => (JsonObject)Normalized(e)!;
-
-    private static JsonNode? Normalized(JsonElement e) => e.ValueKind switch
+    /// <summary>The event as kept: its members as sent, strings NFC-normalised; null when an object names a member twice
+    /// (JSON leaves its meaning undefined, so it cannot be kept as sent), with that member's path.</summary>
+    public static JsonObject? Canonical(JsonElement e, out string? duplicate)
     {
-        JsonValueKind.Object => new JsonObject(e.EnumerateObject().Select(p => KeyValuePair.Create(Nfc(p.Name), Normalized(p.Value)))),
-        JsonValueKind.Array => new JsonArray(e.EnumerateArray().Select(Normalized).ToArray()),
-        JsonValueKind.String => JsonValue.Create(Nfc(e.GetString()!)),
-        _ => JsonNode.Parse(e.GetRawText()),
-    };
+        string? twice = null;
+        var node = Normalized(e, "");
+        duplicate = twice;
+        return twice is null ? (JsonObject)node! : null;
+
+        JsonNode? Normalized(JsonElement x, string path)
+        {
+            switch (x.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var o = new JsonObject();
+                    foreach (var p in x.EnumerateObject())
+                    {
+                        var name = Nfc(p.Name);
+                        if (o.ContainsKey(name)) twice ??= path + (path.Length > 0 ? "." : "") + name;
+                        else o[name] = Normalized(p.Value, path + (path.Length > 0 ? "." : "") + name);
+                    }
+                    return o;
+                case JsonValueKind.Array:
+                    return new JsonArray(x.EnumerateArray().Select((v, i) => Normalized(v, $"{path}[{i}]")).ToArray());
+                case JsonValueKind.String:
+                    return JsonValue.Create(Nfc(x.GetString()!));
+                default:
+                    return JsonNode.Parse(x.GetRawText());
+            }
+        }
+    }
 
     private static string Nfc(string s) => s.IsNormalized(NormalizationForm.FormC) ? s : s.Normalize(NormalizationForm.FormC);
 
@@ -78,6 +107,7 @@ public static class EpcisKeeping
             var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (prefix, iri) in sent)
             {
+                if (Standard.GetValueOrDefault(prefix) == iri) continue;
                 var name = prefix;
                 for (var n = 2; Reserved.Contains(name) || (_namespaces.TryGetValue(name, out var taken) && taken != iri); n++) name = $"{prefix}{n}";
                 _namespaces[name] = iri;

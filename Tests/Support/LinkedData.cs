@@ -19,18 +19,8 @@ public static class LinkedData
         Assert.That(passed, Is.True, output);
     }
 
-    /// <summary>JSON-LD expansion and GS1's SHACL shapes only, without the event hash (see epcis-check.mjs).</summary>
-    public static async Task AssertReadsAsLinkedDataWithoutHashes(params JsonNode[] documents)
-    {
-        var (passed, output) = await CheckAsync(documents, hashes: false);
-        Assert.That(passed, Is.True, output);
-    }
-
-    public static Task<(bool Passed, string Output)> CheckAsync(params JsonNode[] documents) => CheckAsync(documents, hashes: true);
-
-    private static async Task<(bool Passed, string Output)> CheckAsync(JsonNode[] documents, bool hashes)
-    {
-        RequireTools();
+    public static async Task<(bool Passed, string Output)> CheckAsync(params JsonNode[] documents)
+    {        RequireTools();
         var folder = Directory.CreateTempSubdirectory("epcis-check-");
         try
         {
@@ -43,7 +33,7 @@ public static class LinkedData
             }
             var start = new ProcessStartInfo("node", [Path.Combine(TestPaths.RepoRoot(), "Tests", "Standards", "epcis-check.mjs"), .. files])
             {
-                RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["NODE_TOOLS"] = Tools, ["EPCIS_CHECK_HASH"] = hashes ? "1" : "0" },
+                RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["NODE_TOOLS"] = Tools },
             };
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
