@@ -31,7 +31,7 @@ public static class EpcisEndpoints
         var group = api.MapGroup("/epcis").WithTags("EPCIS");
         group.MapPost("/capture", Capture).WithName("CaptureEpcis").RequireAuthorization(Policies.Producer).RequireScope(KeyScopes.EventsWrite)
             .WithSummary("Capture an EPCISDocument (JSON-LD, GS1's schema), all or nothing. Every event of the five EPCIS 2.0 types is kept as sent (every standard and extension field) with its CBV 2.0 hash, and queries answer it as captured. An event about the caller's own lots or items also becomes an event of that batch, in its hash chain and on its public page; one that names no lot of this registry is kept for the caller alone (unattachedEvents); one about another producer's lot is refused. 202 with the capture job; an event that cannot be stored is refused (400) with its index and why. Events whose eventID was captured before are skipped.")
-            .Accepts<JsonElement>("application/ld+json", "application/json")
+            .Accepts<JsonElement>("application/ld+json", "application/json", "application/xml")
             .WithMetadata(new RequestSizeLimitAttribute(16 * 1024 * 1024))
             .Produces<CaptureJobResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -41,7 +41,7 @@ public static class EpcisEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/events", QueryEvents).WithName("QueryEpcisEvents").AllowAnonymous().WithMetadata(new OptionalApiKey()).RequireRateLimiting(PublicSetup.RatePolicy)
             .WithSummary("A SimpleEventQuery: ObjectEvents (recorded events) and TransformationEvents (a batch made from others) matching eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_bizStep, EQ_disposition, MATCH_anyEPC, MATCH_anyEPCClass, EQ_readPoint, EQ_bizLocation (list values separated by |), a page at a time (perPage, nextPageToken), as an EPCISQueryDocument. Without a key a query must name a lot (MATCH_anyEPCClass) or item (MATCH_anyEPC) and answers its public events, never an item's serial; with a producer's key, that producer's own events; a province authority's, its province's; a national authority's or the admin's, everyone's without serials.")
-            .Produces<JsonElement>(StatusCodes.Status200OK, EpcisDocument.MediaType)
+            .Produces<JsonElement>(StatusCodes.Status200OK, EpcisDocument.MediaType, EpcisXml.MediaType)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
@@ -51,12 +51,15 @@ public static class EpcisEndpoints
         [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not ("application/ld+json" or "application/json"))
-            throw new BadHttpRequestException("Send the EPCISDocument as application/ld+json (or application/json).", StatusCodes.Status415UnsupportedMediaType);
+        if (mediaType is not ("application/ld+json" or "application/json" or EpcisXml.MediaType or "text/xml"))
+            throw new BadHttpRequestException("Send the EPCISDocument as application/ld+json (or application/json), or as EPCIS 2.0 or 1.2 XML (application/xml).",
+                StatusCodes.Status415UnsupportedMediaType);
         if (errorBehaviour is { Length: > 0 } b && b != "rollback")
             throw ValidationFailedException.For("GS1-Capture-Error-Behaviour", "Only rollback: a capture is stored all or nothing.");
         if (context.Request.Body.CanSeek) context.Request.Body.Position = 0;
-        using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
+        using var document = mediaType is EpcisXml.MediaType or "text/xml"
+            ? await FromXmlAsync(context.Request.Body, ct)
+            : await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
         var producerId = user.ToCaller().Id!.Value;
         var now = clock.GetUtcNow();
         var read = await EpcisCapture.ReadAsync(document.RootElement, producerId, links.Base, epcis, serials, now, ct);
@@ -85,6 +88,17 @@ public static class EpcisEndpoints
         context.Response.Headers[VersionHeader] = "2.0.0";
         return TypedResults.Accepted(ApiPaths.CaptureJob(capture.Id),
             CaptureJobResponse.From(capture, recorded.Select(x => x.Id).ToList(), fresh.Count - attached.Count));
+    }
+
+    /// <summary>An XML EPCISDocument, validated against GS1's XSDs, in its JSON form (then captured like JSON).</summary>
+    private static async Task<JsonDocument> FromXmlAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, ct);
+        var (xml, problems) = EpcisXml.Read(buffer.ToArray());
+        if (xml is null)
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["body"] = problems.Prepend("Not an EPCISDocument GS1's EPCIS XSDs accept:").ToArray() });
+        return JsonDocument.Parse(xml.ToJsonString());
     }
 
     public static async Task<Ok<CaptureJobResponse>> GetCapture(Guid captureId, ClaimsPrincipal user, EpcisRepository epcis, CancellationToken ct)
@@ -121,6 +135,19 @@ public static class EpcisEndpoints
             context.Response.Headers.Link = $"<{url}>; rel=\"next\"";
         }
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(document.ToJsonString(Infrastructure.Json.Stored), EpcisDocument.MediaType, Encoding.UTF8);
+        context.Response.Headers.Vary = "Accept";
+        return WantsXml(context.Request)
+            ? TypedResults.Content(EpcisXml.WriteQueryDocument(document), EpcisXml.MediaType, Encoding.UTF8)
+            : TypedResults.Content(document.ToJsonString(Infrastructure.Json.Stored), EpcisDocument.MediaType, Encoding.UTF8);
+    }
+
+    /// <summary>XML when the client asks for it before (or instead of) JSON.</summary>
+    private static bool WantsXml(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        double Quality(params string[] types) => accept.Where(a => types.Contains(a.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+            .Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var xml = Quality("application/xml", "text/xml");
+        return xml > 0 && xml > Quality("application/json", "application/ld+json");
     }
 }

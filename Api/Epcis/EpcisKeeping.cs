@@ -24,6 +24,9 @@ public static class EpcisKeeping
         ["xsd"] = "http://www.w3.org/2001/XMLSchema#", ["dcterms"] = "http://purl.org/dc/terms/",
     };
 
+    /// <summary>Whether an answer's context defines the prefix itself (GS1's protected terms, the project's own).</summary>
+    public static bool IsReserved(string prefix) => Reserved.Contains(prefix);
+
     /// <summary>The document's own namespace prefixes: the string members of its embedded context objects.</summary>
     public static Dictionary<string, string> Prefixes(JsonElement document)
     {

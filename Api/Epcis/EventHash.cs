@@ -92,6 +92,19 @@ public static partial class EventHash
         "SurfaceTension", "Temperature", "Time", "Torque", "Voltage", "Volume", "VolumeFlowRate", "VolumeFraction", "VolumetricFlux", "Wavenumber",
     ];
 
+    private static readonly HashSet<string> ErrorReasons = ["did_not_occur", "incorrect_data"];
+
+    /// <summary>Whether a bare word is a CBV term of that kind (bizstep, disp, btt, sdt, er).</summary>
+    public static bool IsCbvTerm(string kind, string term) => kind switch
+    {
+        "bizstep" => BizSteps.Contains(term),
+        "disp" => Dispositions.Contains(term),
+        "btt" => BusinessTransactionTypes.Contains(term),
+        "sdt" => SourceDestinationTypes.Contains(term),
+        "er" => ErrorReasons.Contains(term),
+        _ => false,
+    };
+
     /// <param name="prefixes">The document's own namespace prefixes (its embedded context's string entries).</param>
     public static string Of(JsonObject e, IReadOnlyDictionary<string, string> prefixes) =>
         $"ni:///sha-256;{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PreHash(e, prefixes))))}?ver=CBV2.0";

@@ -205,8 +205,10 @@ public sealed class EpcisCaptureQueryTests : ApiTest
         var twice = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", LdJson(duplicated))).Json(HttpStatusCode.BadRequest);
         Assert.That(twice.GetProperty("errors").GetProperty("body")[0].GetString(), Does.Contain("GS1's EPCIS 2.0 JSON Schema"), twice.ToString());
 
-        var plain = await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("<EPCISDocument/>", Encoding.UTF8, "application/xml"));
+        var plain = await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("EPCISDocument", Encoding.UTF8, "text/plain"));
         await plain.Json(HttpStatusCode.UnsupportedMediaType);
+        var notEpcis = await Producer.Client.PostAsync("/api/v1/epcis/capture", new StringContent("<EPCISDocument/>", Encoding.UTF8, "application/xml"));
+        await notEpcis.Json(HttpStatusCode.BadRequest);
         using var proceed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/epcis/capture") { Content = LdJson(Document(Event(lot, "packing", "2026-11-22T09:00:00+07:00", null))) };
         proceed.Headers.Add("GS1-Capture-Error-Behaviour", "proceed");
         await (await Producer.Client.SendAsync(proceed)).Json(HttpStatusCode.BadRequest);
