@@ -70,6 +70,7 @@ api.MapLabelEndpoints();
 api.MapSerialEndpoints();
 api.MapWebhookEndpoints();
 api.MapEpcisEndpoints();
+api.MapEpcisQueryEndpoints();
 api.MapOversightEndpoints();
 api.MapBackupEndpoints();
 

@@ -112,27 +112,24 @@ public static class EpcisEndpoints
     /// request itself (<see cref="EpcisQuery"/>), where a list may also come as its parameter repeated and a parameter
     /// this API does not support is refused by name.</summary>
     public static async Task<ContentHttpResult> QueryEvents(HttpContext context, ClaimsPrincipal user, [AsParameters] EpcisQueryParameters parameters,
-        EpcisRepository epcis, AuthorityRepository authorities, EpcisEventPage pages, PublicLinks links, TimeProvider clock, CancellationToken ct)
+        EpcisAnswers answers, PublicLinks links, CancellationToken ct)
     {
-        // Who sees what: anyone, a named lot's or item's events as its public page shows them (no serials); a producer,
-        // its own; a province authority, its province's (with serials); the national level and the admin, everyone's
-        // (without serials).
         var caller = user.Identity?.IsAuthenticated == true ? user.ToCaller() : null;
-        var authority = caller?.Role == Role.Authority ? await authorities.GetAsync(caller.Id!.Value, ct) : null;
-        var province = authority is { Level: AuthorityLevel.Province } ? authority.ProvinceCode ?? "" : null;
-        var serials = caller?.Role == Role.Producer || province is { Length: > 0 };
-        var query = await EpcisQuery.ReadAsync(context.Request.Query, caller?.Role == Role.Producer ? caller.Id : null, province, caller is null,
-            links.Base, epcis, ct);
-        var (list, next, namespaces) = await pages.ReadAsync(query, serials, ct);
-        var document = EpcisDocument.QueryDocument(links.Base, list, clock.GetUtcNow(), namespaces);
+        var (document, next) = await answers.AnswerAsync(caller?.Role, caller?.Id, context.Request.Query, ct);
+        return Answer(context, document, next, links.Absolute(ApiPaths.EpcisEvents));
+    }
+
+    /// <summary>A query's answer, with the binding's headers: its version, and the next page (GS1-Next-Page-Token, and a
+    /// Link with the same query and that token); JSON-LD, or EPCIS 2.0 XML when the client prefers it.</summary>
+    public static ContentHttpResult Answer(HttpContext context, JsonObject document, string? next, string url)
+    {
         context.Response.Headers[VersionHeader] = "2.0.0";
         context.Response.Headers[CbvVersionHeader] = "2.0.0";
         if (next is not null)
         {
             context.Response.Headers[NextPageHeader] = next;
             var others = context.Request.Query.Where(p => p.Key != "nextPageToken").SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"));
-            var url = $"{links.Absolute(ApiPaths.EpcisEvents)}?{string.Join('&', others.Append($"nextPageToken={next}"))}";
-            context.Response.Headers.Link = $"<{url}>; rel=\"next\"";
+            context.Response.Headers.Link = $"<{url}?{string.Join('&', others.Append($"nextPageToken={next}"))}>; rel=\"next\"";
         }
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Vary = "Accept";

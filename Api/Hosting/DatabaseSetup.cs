@@ -28,6 +28,7 @@ public static class DatabaseSetup
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<EpcisRepository>();
         services.AddSingleton<EpcisEventRepository>();
+        services.AddSingleton<EpcisQueryRepository>();
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();

@@ -55,7 +55,7 @@ public static class WebhookEndpoints
     }
 
     /// <summary>At most Quotas:WebhooksPerAccount subscriptions, and Quotas:WebhooksPerHost to one host (422).</summary>
-    private static void CheckQuota(IReadOnlyList<Webhook> existing, string url, Hosting.QuotaOptions quotas)
+    public static void CheckQuota(IReadOnlyList<Webhook> existing, string url, Hosting.QuotaOptions quotas)
     {
         if (existing.Count >= quotas.WebhooksPerAccount)
             throw new UnprocessableException($"This account has {existing.Count} webhook subscriptions, the most it may (Quotas:WebhooksPerAccount); delete one first.");

@@ -25,4 +25,5 @@ public static class ApiPaths
     public static string WebhookDeliveries(Guid id) => $"{Webhook(id)}/deliveries";
     public static string CaptureJob(Guid id) => $"{Root}/epcis/capture/{id}";
     public static string EpcisEvents => $"{Root}/epcis/events";
+    public static string EpcisQuery(string name) => $"{Root}/epcis/queries/{Uri.EscapeDataString(name)}";
 }

@@ -15,6 +15,10 @@ public static class WebhookKinds
     public const string SerialsIssued = "serials.issued";
     public const string ReportReceived = "report.received";
 
+    /// <summary>An EPCIS query subscription's results, to the one webhook made for that subscription (never subscribed to
+    /// by kind, so not in <see cref="All"/>).</summary>
+    public const string EpcisQueryResults = "epcis.query_results";
+
     public static readonly IReadOnlyList<string> All =
         [BatchCreated, EventRecorded, BatchRecalled, BatchRecallWithdrawn, CertificationRecorded, CertificationExpiring, SerialsIssued, ReportReceived];
 

@@ -51,6 +51,23 @@ public sealed class WebhookOutbox(Database db)
         return deliveries;
     }
 
+    /// <summary>Writes one message for one subscription alone (an EPCIS query subscription's results), inside the caller's
+    /// transaction; nothing when that subscription is gone or disabled. Returns whether it was queued.</summary>
+    public async Task<bool> AddForAsync(DbConnection connection, DbTransaction transaction, Guid webhookId, string kind, object data, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var enabled = await connection.ExecuteScalarAsync<int>(new CommandDefinition(db.Sql(EnabledSql), new { Id = webhookId }, transaction, cancellationToken: ct));
+        if (enabled == 0) return false;
+        var id = Guid.CreateVersion7(now);
+        var payload = JsonSerializer.Serialize(new WebhookEnvelope<object>(kind, WebhookKinds.PayloadVersion, now, data), Json.Announced);
+        await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertMessageSql),
+            new { Id = id, Kind = kind, Payload = payload, DedupeKey = (string?)null, CreatedAt = now }, transaction, cancellationToken: ct));
+        await QueueAsync(connection, transaction, webhookId, id, now, ct);
+        return true;
+    }
+
+    private const string EnabledSql = "SELECT COUNT(*) FROM webhooks WHERE id = @Id AND enabled = 1";
+
     /// <summary>Queues a stored message once more for one subscription (a redelivery its owner asked for); returns the new
     /// delivery's id.</summary>
     public async Task<Guid> QueueAsync(DbConnection connection, DbTransaction? transaction, Guid webhookId, Guid messageId, DateTimeOffset now, CancellationToken ct)

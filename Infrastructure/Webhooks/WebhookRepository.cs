@@ -26,6 +26,10 @@ public sealed class WebhookRepository(Database db, WebhookSecrets? secrets = nul
         await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(w), cancellationToken: ct));
     }
 
+    /// <summary>Creates the webhook in the caller's transaction (with what it is created for).</summary>
+    public Task CreateAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, Webhook w, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertSql), Parameters(w), transaction, cancellationToken: ct));
+
     private const string GetSql = $"SELECT {Columns} FROM webhooks WHERE id = @Id";
 
     public async Task<Webhook?> GetAsync(Guid id, CancellationToken ct)

@@ -212,6 +212,19 @@ public sealed class EnvironmentRouteTests(string environment)
             foreach (var client in new[] { anonymous, producer.Client, authority.Client })
                 await Walk(client, "GET", "/api/v1/epcis/events", "/api/v1/epcis/events" + query,
                     expected: client == anonymous && query == "" ? HttpStatusCode.BadRequest : HttpStatusCode.OK);
+        await Walk(producer.Client, "POST", "/api/v1/epcis/queries", "/api/v1/epcis/queries", new Dictionary<string, object>
+        {
+            ["name"] = "walk", ["query"] = new Dictionary<string, object> { ["EQ_bizStep"] = new[] { "storing", "packing" } },
+        }, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/epcis/queries", "/api/v1/epcis/queries");
+        await Walk(producer.Client, "GET", "/api/v1/epcis/queries/{name}", "/api/v1/epcis/queries/walk");
+        await Walk(producer.Client, "GET", "/api/v1/epcis/queries/{name}/events", "/api/v1/epcis/queries/walk/events?perPage=1");
+        var subscription = await Walk(producer.Client, "POST", "/api/v1/epcis/queries/{name}/subscriptions", "/api/v1/epcis/queries/walk/subscriptions",
+            new { dest = "http://127.0.0.1:9/epcis", schedule = new Dictionary<string, string> { ["minute"] = "0", ["hour"] = "6" } }, HttpStatusCode.Created);
+        await Walk(producer.Client, "GET", "/api/v1/epcis/queries/{name}/subscriptions", "/api/v1/epcis/queries/walk/subscriptions");
+        await Walk(producer.Client, "DELETE", "/api/v1/epcis/queries/{name}/subscriptions/{subscriptionId:guid}",
+            $"/api/v1/epcis/queries/walk/subscriptions/{subscription.GetProperty("subscriptionID").GetString()}", expected: HttpStatusCode.NoContent);
+        await Walk(producer.Client, "DELETE", "/api/v1/epcis/queries/{name}", "/api/v1/epcis/queries/walk", expected: HttpStatusCode.NoContent);
         await Walk(producer.Client, "GET", "/api/v1/webhooks", "/api/v1/webhooks");
         await Walk(producer.Client, "GET", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}");
         await Walk(producer.Client, "PATCH", "/api/v1/webhooks/{id:guid}", $"/api/v1/webhooks/{hook}", new { description = "Thử nghiệm" });
