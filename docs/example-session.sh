@@ -78,6 +78,17 @@ post /epcis/capture "$KEY" -d '{
   | jq -c '{captureID, capturedEvents}'
 curl -sS --fail-with-body "$BASE/epcis/events?MATCH_anyEPCClass=$LOT&EQ_bizStep=receiving" \
   | jq -c '.epcisBody.queryResults.resultsBody.eventList[] | {bizStep, eventTime, readPoint}'
+# The same binding in EPCIS XML (2.0 or 1.2, checked against GS1's XSDs), then a named query the partner reads as XML.
+curl -sS --fail-with-body -X POST "$BASE/epcis/capture" -H "X-Api-Key: $KEY" -H 'Content-Type: application/xml' --data-binary '
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2025-11-23T10:00:00Z">
+  <EPCISBody><EventList><ObjectEvent>
+    <eventTime>2025-11-23T08:00:00+07:00</eventTime><eventTimeZoneOffset>+07:00</eventTimeZoneOffset>
+    <epcList/><action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:storing</bizStep>
+    <quantityList><quantityElement><epcClass>'"$LOT"'</epcClass></quantityElement></quantityList>
+  </ObjectEvent></EventList></EPCISBody>
+</epcis:EPCISDocument>' | jq -c '{capturedEvents}'
+post /epcis/queries "$KEY" -d '{"name": "kho", "query": {"MATCH_anyEPCClass": ["'"$LOT"'"], "EQ_bizStep": ["storing"]}}' | jq -c .name
+curl -sS --fail-with-body "$BASE/epcis/queries/kho/events" -H "X-Api-Key: $KEY" -H 'Accept: application/xml' | grep -o '<bizStep>[^<]*</bizStep>'
 
 # Fix a mistake with a correcting event (the original stays, marked as corrected).
 post "/batches/$BATCH_ID/events" "$KEY" \

@@ -206,6 +206,18 @@ public sealed class Session(string baseUrl, string adminKey)
         var found = Newtonsoft.Json.Linq.JToken.FromObject(await anonymous.QueryEpcisEventsAsync(null, null, null, null, null, "receiving", null, null, lot, null, null, null, null, ct));
         Check("query EPCIS", found["epcisBody"]?["queryResults"]?["resultsBody"]?["eventList"]?.Count() == 1);
 
+        // The partner names its query and subscribes to it instead of polling: results come as signed webhooks.
+        var named = await producer.CreateEpcisQueryAsync(new CreateQueryRequest
+        {
+            Name = "nhan-hang", Query = new Dictionary<string, object> { ["EQ_bizStep"] = "receiving", ["MATCH_anyEPCClass"] = new[] { lot } },
+        }, ct);
+        var byName = Newtonsoft.Json.Linq.JToken.FromObject(await producer.GetEpcisQueryEventsAsync(named.Name, ct));
+        Check("name an EPCIS query", byName["epcisBody"]?["queryResults"]?["resultsBody"]?["eventList"]?.Count() == 1);
+        var subscription = await producer.SubscribeEpcisQueryAsync(named.Name, new SubscribeRequest { Dest = "https://doitac.example.vn/epcis", Stream = true }, ct);
+        var subscriptions = await producer.ListEpcisQuerySubscriptionsAsync(named.Name, ct);
+        Check("subscribe to it", subscription.Secret?.StartsWith("whsec_", StringComparison.Ordinal) == true
+                                 && subscriptions.Any(x => x.SubscriptionID == subscription.SubscriptionID && x.Secret is null));
+
         // The cooperative rotates its key: a new one, then the old one revoked with it.
         var newKey = await producer.CreateProducerApiKeyAsync(coop.Id, new CreateApiKeyRequest { Name = "Khóa mới" }, ct);
         await Client(newKey.ApiKey).RevokeProducerApiKeyAsync(coop.Id, coop.ApiKeyId, ct);
