@@ -1,6 +1,8 @@
 namespace Traceability.Domain;
 
-public enum ProducerKind { Cooperative, CooperativeGroup, Enterprise, Household }
+/// <summary>An account's kind: an OCOP subject (cooperative, cooperative group, enterprise, household business), or a
+/// trader further down the chain (distributor, wholesaler, retailer) that records what it does with lots shipped to it.</summary>
+public enum ProducerKind { Cooperative, CooperativeGroup, Enterprise, Household, Distributor, Wholesaler, Retailer }
 
 /// <summary>Commune and province as given, with the 2025 two-level administrative codes where known
 /// (2-digit province, 5-digit commune).</summary>

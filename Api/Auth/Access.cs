@@ -20,6 +20,28 @@ public static class Access
     public static async Task<Batch> LoadAsync(this BatchRepository batches, Guid id, ClaimsPrincipal user, Need need, CancellationToken ct) =>
         await batches.GetAsync(id, ct) is { } batch && user.May(need, batch.ProducerId) ? batch : throw new NotFoundException("Batch", id);
 
+    /// <summary>The batch a request records events about, and whether the caller does so as a holder of the lot (a
+    /// shipping event named it as the receiver) rather than as its producer; otherwise 404.</summary>
+    public static async Task<(Batch Batch, bool Held)> LoadForEventsAsync(this BatchRepository batches, Guid id, ClaimsPrincipal user,
+        LotHolderRepository holders, CancellationToken ct)
+    {
+        var batch = await batches.GetAsync(id, ct);
+        var caller = user.ToCaller();
+        if (batch is not null && caller.MayChange(batch.ProducerId)) return (batch, false);
+        if (batch is not null && caller.Role == Role.Producer && await holders.HoldsAsync(caller.Id!.Value, id, ct)) return (batch, true);
+        throw new NotFoundException("Batch", id);
+    }
+
+    /// <summary>The batch a request reads, if the caller may read it or holds the lot; otherwise 404.</summary>
+    public static async Task<Batch> LoadForReadingAsync(this BatchRepository batches, Guid id, ClaimsPrincipal user, LotHolderRepository holders, CancellationToken ct)
+    {
+        var batch = await batches.GetAsync(id, ct);
+        var caller = user.ToCaller();
+        if (batch is not null && (caller.MayRead(batch.ProducerId) || (caller.Role == Role.Producer && await holders.HoldsAsync(caller.Id!.Value, id, ct))))
+            return batch;
+        throw new NotFoundException("Batch", id);
+    }
+
     /// <summary>The product a request names, if the caller may <paramref name="need"/> it; otherwise 404.</summary>
     public static async Task<Product> LoadAsync(this ProductRepository products, Guid id, ClaimsPrincipal user, Need need, CancellationToken ct) =>
         await products.GetAsync(id, ct) is { } product && user.May(need, product.ProducerId) ? product : throw new NotFoundException("Product", id);

@@ -65,9 +65,9 @@ public static class BatchEndpoints
     }
 
     public static async Task<Ok<BatchResponse>> GetBatch(
-        Guid id, ClaimsPrincipal user, ProductRepository products, BatchRepository batches, PublicLinks links, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, ProductRepository products, BatchRepository batches, LotHolderRepository holders, PublicLinks links, CancellationToken ct)
     {
-        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        var batch = await batches.LoadForReadingAsync(id, user, holders, ct);
         var product = await products.GetAsync(batch.ProductId, ct) ?? throw new NotFoundException("Product", batch.ProductId);
         return TypedResults.Ok(Response(batch, product.Gtin, links));
     }

@@ -42,7 +42,7 @@ public static class EpcisCapture
         string Body, string? Namespaces, string Hash, IReadOnlyList<(string Epc, char Kind)> Epcs);
 
     public static async Task<IReadOnlyList<Captured>> ReadAsync(JsonElement document, Guid producerId, string publicBase, EpcisRepository epcis,
-        ItemRepository serials, DateTimeOffset now, CancellationToken ct)
+        ItemRepository serials, LotHolderRepository holders, DateTimeOffset now, CancellationToken ct)
     {
         var v = new FieldErrors();
         if (document.ValueKind != JsonValueKind.Object) throw ValidationFailedException.For("body", "An EPCISDocument (a JSON object).");
@@ -75,7 +75,7 @@ public static class EpcisCapture
             if (eventId is not null && !seenIds.Add(eventId)) v.Add(at + ".eventID", "Sent twice in this document.");
             if (eventId is { Length: > MaxIdentifier }) v.Add(at + ".eventID", $"At most {MaxIdentifier} characters.");
             var kept = Keep(e, type, at, prefixes, v);
-            var batchId = await BatchOf(e, type, at, producerId, publicBase, epcis, lots, owners, batchOfSerial, v, ct);
+            var (batchId, held) = await BatchOf(e, type, at, producerId, publicBase, epcis, holders, lots, owners, batchOfSerial, v, ct);
             if (kept is null) continue;
             if (batchId is null)
             {
@@ -90,12 +90,13 @@ public static class EpcisCapture
             if (Text(e, "action") is "DELETE") v.Add(at + ".action", "DELETE about your own lot cannot be captured: its events are append-only; record a correction instead.");
             var step = StepOf(e, at, publicBase, v);
             if (step is null) continue;
+            if (held && !Handovers.HolderSteps.Contains(step.Value)) v.Add(at + ".bizStep", Handovers.HolderStepsRule);
             var items = Targets(type).Instances.SelectMany(n => Strings(e, n)).Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string?>().ToList();
             var request = new EventRequest(WireEnum<EventType>.Name(step.Value), OccurredAt(e), Location(e), Text(e, "ocop:actor"), Text(e, "ocop:note"),
                 Attributes(e, at, v), Certificates(e), null, items);
             var sent = Sent(e, type, at, eventId, v);
             if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read && sent is not null)
-                captured.Add(new Captured(i, read with { EpcisEventHash = kept.Hash }, eventId, sent, kept));
+                captured.Add(new Captured(i, read with { EpcisEventHash = kept.Hash, RecordedBy = held ? producerId : null }, eventId, sent, kept));
         }
         v.ThrowIfInvalid();
         return captured;
@@ -167,13 +168,16 @@ public static class EpcisCapture
         return new EpcisRepository.SentFields(eventId, Text(e, "action") ?? "OBSERVE", disposition, quantity, uom, ilmd);
     }
 
-    /// <summary>The one batch of the caller's that the event is about (see <see cref="Targets"/>); null when it names no lot
-    /// or item of this registry. Another producer's lot or item, or lots of more than one batch, are refused.</summary>
-    private static async Task<Guid?> BatchOf(JsonElement e, string type, string at, Guid producerId, string publicBase, EpcisRepository epcis,
-        Dictionary<string, EpcisRepository.Lot?> lots, Dictionary<Guid, Guid?> owners, IReadOnlyDictionary<string, Guid> batchOfSerial, FieldErrors v,
-        CancellationToken ct)
+    /// <summary>The one batch the event is about (see <see cref="Targets"/>): the caller's own, or one shipped to it
+    /// (held); null when it names no lot or item of this registry. Another producer's lot or item that was not shipped to
+    /// the caller, or lots of more than one batch, are refused.</summary>
+    private static async Task<(Guid? Batch, bool Held)> BatchOf(JsonElement e, string type, string at, Guid producerId, string publicBase, EpcisRepository epcis,
+        LotHolderRepository holders, Dictionary<string, EpcisRepository.Lot?> lots, Dictionary<Guid, Guid?> owners,
+        IReadOnlyDictionary<string, Guid> batchOfSerial, FieldErrors v, CancellationToken ct)
     {
         var batches = new HashSet<Guid>();
+        var held = new HashSet<Guid>();
+        async Task<bool> HoldsAsync(Guid batch) => held.Contains(batch) || (await holders.HoldsAsync(producerId, batch, ct) && held.Add(batch));
         var (classLists, instanceLists) = Targets(type);
         foreach (var listName in classLists)
         {
@@ -189,7 +193,8 @@ public static class EpcisCapture
                 }
                 if (lot is null) continue;
                 owners[lot.BatchId] = lot.ProducerId;
-                if (lot.ProducerId != producerId) v.Add($"{at}.{listName}[{n}].epcClass", "This lot is another producer's: only its producer records events about it.");
+                if (lot.ProducerId != producerId && !await HoldsAsync(lot.BatchId))
+                    v.Add($"{at}.{listName}[{n}].epcClass", "This lot is another producer's, and was not shipped to you: only its producer, and those it ships it to, record events about it.");
                 else batches.Add(lot.BatchId);
             }
         }
@@ -198,11 +203,12 @@ public static class EpcisCapture
             {
                 if (EpcisIdentifiers.Serial(uri, publicBase) is not { } serial || !batchOfSerial.TryGetValue(serial, out var batch)) continue;
                 if (!owners.TryGetValue(batch, out var owner)) owners[batch] = owner = await epcis.OwnerOfAsync(batch, ct);
-                if (owner != producerId) v.Add($"{at}.{listName}[{n}]", "This item is another producer's: only its producer records events about it.");
+                if (owner != producerId && !await HoldsAsync(batch))
+                    v.Add($"{at}.{listName}[{n}]", "This item is another producer's, and was not shipped to you: only its producer, and those it ships it to, record events about it.");
                 else batches.Add(batch);
             }
         if (batches.Count > 1) v.Add(at, "Names lots or items of more than one of your batches; send one event per batch.");
-        return batches.Count == 1 ? batches.Single() : null;
+        return batches.Count == 1 ? (batches.Single(), held.Contains(batches.Single())) : (null, false);
     }
 
     private static EventType? StepOf(JsonElement e, string at, string publicBase, FieldErrors v)

@@ -192,6 +192,10 @@ public static class EpcisDocument
         Add(node, "ocop:location", e.Location?.Name);
         Add(node, "ocop:actor", e.Actor);
         Add(node, "ocop:note", e.Note);
+        // Who recorded a trader's step, and whom a shipping handed the lot to: accounts of this registry, by id (their
+        // names are in the public record's parties).
+        Add(node, "ocop:recordedBy", e.RecordedBy is { } by ? $"urn:uuid:{by:D}" : null);
+        Add(node, "ocop:receiver", e.Receiver is { } to ? $"urn:uuid:{to:D}" : null);
         if (e.Attributes.Count > 0) node["ocop:attributes"] = new JsonObject(e.Attributes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
         if (e.Certificates.Count > 0)
             node["ocop:certificates"] = new JsonArray(e.Certificates.Select(c =>

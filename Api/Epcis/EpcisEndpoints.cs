@@ -47,7 +47,8 @@ public static class EpcisEndpoints
     }
 
     public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis,
-        EpcisEventRepository kept, ItemRepository serials, EventRepository events, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
+        EpcisEventRepository kept, ItemRepository serials, EventRepository events, LotHolderRepository holders, RequestTransaction transaction, PublicLinks links,
+        TimeProvider clock,
         [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
@@ -62,7 +63,7 @@ public static class EpcisEndpoints
             : await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
         var producerId = user.ToCaller().Id!.Value;
         var now = clock.GetUtcNow();
-        var read = await EpcisCapture.ReadAsync(document.RootElement, producerId, links.Base, epcis, serials, now, ct);
+        var read = await EpcisCapture.ReadAsync(document.RootElement, producerId, links.Base, epcis, serials, holders, now, ct);
         var before = await epcis.CapturedAsync(producerId, read.Select(c => c.EventId).OfType<string>().ToList(), ct);
         var fresh = read.Where(c => c.EventId is null || !before.Contains(c.EventId)).ToList();
         var capture = new EpcisRepository.Capture(Guid.CreateVersion7(now), producerId, fresh.Count, read.Count - fresh.Count, now);

@@ -18,15 +18,15 @@ public sealed record EventCertificateDto([property: Required] string? Name, stri
 public sealed record EventRequest(
     [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt, EventLocationDto? Location,
     string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects,
-    List<string?>? Items = null);
+    List<string?>? Items = null, Guid? Receiver = null);
 
 /// <summary>An event for the bulk upload, naming its batch.</summary>
 public sealed record BulkEventRequest(
     [property: Required] Guid? BatchId, [property: Required, OneOf(typeof(EventType))] string? Type, [property: Required] string? OccurredAt,
     EventLocationDto? Location, string? Actor, string? Note, Dictionary<string, string?>? Attributes, List<EventCertificateDto?>? Certificates, Guid? Corrects,
-    List<string?>? Items = null)
+    List<string?>? Items = null, Guid? Receiver = null)
 {
-    public EventRequest ToEvent() => new(Type, OccurredAt, Location, Actor, Note, Attributes, Certificates, Corrects, Items);
+    public EventRequest ToEvent() => new(Type, OccurredAt, Location, Actor, Note, Attributes, Certificates, Corrects, Items, Receiver);
 }
 
 public sealed record BulkEventsRequest([property: Required] List<BulkEventRequest?>? Events);
@@ -67,8 +67,10 @@ public static partial class EventInput
                 v.Optional(path + "issuedBy", c.IssuedBy, 200), v.Date(path + "validUntil", c.ValidUntil), url));
         }
         var items = EventRules.Items(v, prefix, r.Items);
+        if (r.Receiver is not null && type is not null && type != EventType.Shipping)
+            v.Add(prefix + "receiver", "Only a shipping event names a receiver: the account the lot is shipped to.");
         return v.IsValid && type is not null && occurredAt is not null
-            ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects) { Items = items }
+            ? new NewEvent(batchId, type.Value, occurredAt.Value, location, actor, note, attributes, certificates, r.Corrects) { Items = items, Receiver = r.Receiver }
             : null;
     }
 
@@ -92,7 +94,7 @@ public sealed record EventResponse(
     Guid Id, Guid BatchId, string Batch, long Sequence, [property: OneOf(typeof(EventType))] string Type, string OccurredAt, string RecordedAt,
     EventLocationDto? Location, string? Actor, string? Note, IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<EventCertificateDto> Certificates, Guid? Corrects, string? PreviousHash, string Hash, IReadOnlyList<string> Items,
-    string? ItemsDigest, string? EpcisEventHash)
+    string? ItemsDigest, string? EpcisEventHash, Guid? RecordedBy, Guid? Receiver)
 {
     /// <summary>An event as its producer reads it: the strings are exactly those the hash was computed over, and the
     /// serials of the items it names (hashed through <c>itemsDigest</c> where there is one).</summary>
@@ -100,7 +102,7 @@ public sealed record EventResponse(
         HashChain.FormatOccurredAt(e.OccurredAt), HashChain.FormatRecordedAt(e.RecordedAt),
         e.Location is { } l ? new EventLocationDto(l.Name, l.Latitude, l.Longitude, l.Gln) : null, e.Actor, e.Note, e.Attributes,
         e.Certificates.Select(c => new EventCertificateDto(c.Name, c.Number, c.IssuedBy, c.ValidUntil, c.Url)).ToList(),
-        e.Corrects, e.PreviousHash, e.Hash, e.Items, e.ItemsDigest, e.EpcisEventHash);
+        e.Corrects, e.PreviousHash, e.Hash, e.Items, e.ItemsDigest, e.EpcisEventHash, e.RecordedBy, e.Receiver);
 
     /// <summary>An event as the public record shows it: never a serial (its digest verifies in its place).</summary>
     public static EventResponse Public(SupplyChainEvent e) => From(e) with { Items = [] };

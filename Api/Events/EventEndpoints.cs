@@ -44,13 +44,15 @@ public static class EventEndpoints
 
     public static async Task<Created<EventResponse>> AppendEvent(
         Guid id, EventRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ItemRepository serials,
-        RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
+        LotHolderRepository holders, ProducerRepository producers, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
-        _ = await batches.LoadAsync(id, user, Access.Need.Change, ct);
+        var (_, held) = await batches.LoadForEventsAsync(id, user, holders, ct);
         var now = clock.GetUtcNow();
         var v = new FieldErrors();
         var e = EventInput.Read(request, id, now, v, "");
         v.ThrowIfInvalid();
+        e = (await Handovers.CheckAsync([e!], user.ToCaller().Id!.Value, held ? new HashSet<Guid> { id } : new HashSet<Guid>(), producers,
+            (_, member) => member, ct))[0];
         await CheckCorrectionsAsync([e!], events, _ => "corrects", ct);
         await CheckItemsAsync([e!], serials, _ => "items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
@@ -60,14 +62,16 @@ public static class EventEndpoints
 
     public static async Task<Created<BulkEventsResponse>> AppendEvents(
         BulkEventsRequest request, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ItemRepository serials,
-        RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
+        LotHolderRepository holders, ProducerRepository producers, RequestTransaction transaction, TimeProvider clock, CancellationToken ct)
     {
         var v = new FieldErrors();
         var list = request.Events ?? [];
         if (list.Count is 0 or > EventInput.MaxBulk) v.Add("events", $"Between 1 and {EventInput.MaxBulk} events.");
         v.ThrowIfInvalid();
         var producerId = user.ToCaller().Id!.Value;
-        var owned = await batches.OwnedAsync(producerId, list.Select(e => e?.BatchId).OfType<Guid>().ToList(), ct);
+        var named = list.Select(e => e?.BatchId).OfType<Guid>().ToList();
+        var owned = await batches.OwnedAsync(producerId, named, ct);
+        var held = await holders.HeldAsync(producerId, named.Where(b => !owned.Contains(b)).ToList(), ct);
         var now = clock.GetUtcNow();
         var accepted = new List<NewEvent>(list.Count);
         for (var i = 0; i < list.Count; i++)
@@ -75,10 +79,11 @@ public static class EventEndpoints
             var prefix = $"events[{i}].";
             if (list[i] is not { } item) { v.Add($"events[{i}]", "Required."); continue; }
             if (item.BatchId is not { } batchId) { v.Add(prefix + "batchId", "Required."); continue; }
-            if (!owned.Contains(batchId)) { v.Add(prefix + "batchId", "None of your batches has this id."); continue; }
+            if (!owned.Contains(batchId) && !held.Contains(batchId)) { v.Add(prefix + "batchId", "None of your batches, or of the lots shipped to you, has this id."); continue; }
             if (EventInput.Read(item.ToEvent(), batchId, now, v, prefix) is { } e) accepted.Add(e);
         }
         v.ThrowIfInvalid();
+        accepted = [.. await Handovers.CheckAsync(accepted, producerId, held, producers, (i, member) => $"events[{i}].{member}", ct)];
         await CheckCorrectionsAsync(accepted, events, i => $"events[{i}].corrects", ct);
         await CheckItemsAsync(accepted, serials, i => $"events[{i}].items", ct);
         var (connection, tx) = await transaction.BeginAsync(ct);
@@ -115,9 +120,9 @@ public static class EventEndpoints
 
     public static async Task<Ok<PageResponse<EventResponse>>> ListEvents(
         Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ProducerRepository producers, AuthorityRepository authorities,
-        string? cursor, int? limit, CancellationToken ct)
+        LotHolderRepository holders, string? cursor, int? limit, CancellationToken ct)
     {
-        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        var batch = await batches.LoadForReadingAsync(id, user, holders, ct);
         var (after, size) = Cursor.Read(cursor, limit);
         var page = await events.ListAsync(id, after, size, ct);
         var serials = await user.SeesItemSerialsAsync(batch.ProducerId, producers, authorities, ct);
@@ -126,17 +131,17 @@ public static class EventEndpoints
 
     public static async Task<Ok<EventResponse>> GetEvent(
         Guid id, Guid eventId, ClaimsPrincipal user, BatchRepository batches, EventRepository events, ProducerRepository producers,
-        AuthorityRepository authorities, CancellationToken ct)
+        AuthorityRepository authorities, LotHolderRepository holders, CancellationToken ct)
     {
-        var batch = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        var batch = await batches.LoadForReadingAsync(id, user, holders, ct);
         var e = await events.GetAsync(id, eventId, ct) ?? throw new NotFoundException("Event", eventId);
         return TypedResults.Ok(await user.SeesItemSerialsAsync(batch.ProducerId, producers, authorities, ct) ? EventResponse.From(e) : EventResponse.Public(e));
     }
 
     public static async Task<Ok<VerificationResponse>> VerifyChain(
-        Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, BatchRepository batches, EventRepository events, LotHolderRepository holders, CancellationToken ct)
     {
-        _ = await batches.LoadAsync(id, user, Access.Need.Read, ct);
+        _ = await batches.LoadForReadingAsync(id, user, holders, ct);
         var chain = await events.ChainAsync(id, ct);
         var firstInvalid = HashChain.FirstInvalid(chain);
         return TypedResults.Ok(new VerificationResponse(firstInvalid is null, chain.Count, chain.Count > 0 ? chain[^1].Hash : null, firstInvalid));

@@ -29,6 +29,7 @@ public static class DatabaseSetup
         services.AddSingleton<EpcisRepository>();
         services.AddSingleton<EpcisEventRepository>();
         services.AddSingleton<EpcisQueryRepository>();
+        services.AddSingleton<LotHolderRepository>();
         services.AddSingleton<CatalogueRepository>();
         services.AddSingleton<ShopperReportRepository>();
         services.AddSingleton<OversightRepository>();

@@ -66,11 +66,15 @@ public sealed record PageText(
     {
         ("en", "cooperative") => "Cooperative", ("en", "cooperative_group") => "Cooperative group", ("en", "enterprise") => "Enterprise",
         ("en", "household") => "Household business", (_, "cooperative") => "Hợp tác xã", (_, "cooperative_group") => "Tổ hợp tác",
-        (_, "enterprise") => "Doanh nghiệp", (_, "household") => "Hộ kinh doanh", _ => kind,
+        (_, "enterprise") => "Doanh nghiệp", (_, "household") => "Hộ kinh doanh",
+        ("en", "distributor") => "Distributor", ("en", "wholesaler") => "Wholesaler", ("en", "retailer") => "Retailer",
+        (_, "distributor") => "Nhà phân phối", (_, "wholesaler") => "Nhà bán buôn", (_, "retailer") => "Nhà bán lẻ", _ => kind,
     };
 
     /// <summary>The first recorded version of a corrected stage, as the timeline shows it beside the correction.</summary>
     public string FirstRecorded => Lang == "en" ? "First recorded" : "Ghi ban đầu";
+    public string RecordedBy => Lang == "en" ? "Recorded by" : "Ghi bởi";
+    public string ShippedTo => Lang == "en" ? "Shipped to" : "Giao cho";
 
     /// <summary>An attribute's name as written words: "khốiLượng" → "Khối lượng", "do_am" → "Do am"; a name with no
     /// word break in it ("pH", "GLN") stays as it was written.</summary>

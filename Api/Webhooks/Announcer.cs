@@ -13,7 +13,7 @@ namespace Traceability.Api.Webhooks;
 /// <summary>The one place a webhook message is composed: what each says and its links (from <see cref="PublicLinks"/>),
 /// written to the outbox in the transaction of the change it announces. Who hears each kind is
 /// <see cref="WebhookOutbox"/>'s (subscriptions) and the audience named here.</summary>
-public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnouncements
+public sealed class Announcer(WebhookOutbox outbox, PublicLinks links, LotHolderRepository holders) : IAnnouncements
 {
     private BatchLinks Links(Guid batchId, string code) => new(links.Absolute(ApiPaths.Batch(batchId)), links.Page(code));
 
@@ -34,20 +34,27 @@ public sealed class Announcer(WebhookOutbox outbox, PublicLinks links) : IAnnoun
             new EventLinks(links.Absolute(ApiPaths.Event(e.BatchId, e.Id)), links.Absolute(ApiPaths.Batch(e.BatchId)), links.Page(e.BatchCode)));
 
     /// <summary>batch.recalled, for each newly recalled batch: to its producer (for a batch made from the recalled one,
-    /// that is the downstream producer, who is told which of its lots the recall reached and why) and to every authority.</summary>
-    public Task BatchesRecalledAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
-        DateTimeOffset now, CancellationToken ct) =>
-        outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecalled,
+    /// that is the downstream producer, who is told which of its lots the recall reached and why), to the traders it was
+    /// shipped to (its holders), and to every authority.</summary>
+    public async Task BatchesRecalledAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var held = await holders.HoldersOfAsync(connection, transaction, batches.Select(b => b.BatchId).ToList(), ct);
+        await outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecalled,
             new BatchRecalledData(b.BatchId, b.Code, b.ProducerId, recall.Reason, now,
                 b.BatchId == recall.BatchId ? null : new RecallCause(recall.BatchId, recall.BatchCode), Links(b.BatchId, b.Code), recall.RecallId),
-            [b.ProducerId], ToAuthorities: true)).ToList(), now, ct);
+            [b.ProducerId, .. held[b.BatchId]], ToAuthorities: true)).ToList(), now, ct);
+    }
 
     /// <summary>batch.recall_withdrawn, for each released batch, to the same audience.</summary>
-    public Task BatchesReleasedAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
-        DateTimeOffset now, CancellationToken ct) =>
-        outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecallWithdrawn,
+    public async Task BatchesReleasedAsync(DbConnection connection, DbTransaction transaction, RecallNotice recall, IReadOnlyList<BatchReached> batches,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var held = await holders.HoldersOfAsync(connection, transaction, batches.Select(b => b.BatchId).ToList(), ct);
+        await outbox.AddAsync(connection, transaction, batches.Select(b => new WebhookOutbox.Message(WebhookKinds.BatchRecallWithdrawn,
             new BatchRecallWithdrawnData(b.BatchId, b.Code, b.ProducerId, recall.RecallId, recall.WithdrawalReason ?? "", now, Links(b.BatchId, b.Code)),
-            [b.ProducerId], ToAuthorities: true)).ToList(), now, ct);
+            [b.ProducerId, .. held[b.BatchId]], ToAuthorities: true)).ToList(), now, ct);
+    }
 
     /// <summary>certification.recorded, to the product's producer and the certifying authority.</summary>
     public Task CertificationRecordedAsync(DbConnection connection, DbTransaction transaction, OcopCertification c, Guid producerId, CancellationToken ct) =>

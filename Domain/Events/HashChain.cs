@@ -56,6 +56,8 @@ public static class HashChain
                 return (object?)cert;
             }).ToList();
         Add(content, "epcisEventHash", e.EpcisEventHash);
+        Add(content, "recordedBy", e.RecordedBy?.ToString("D"));
+        Add(content, "receiver", e.Receiver?.ToString("D"));
         if (e.ItemsDigest is { } digest) content["itemsDigest"] = digest;
         else if (e.Items.Count > 0) content["items"] = e.Items.Select(i => (object?)i).ToList();
         return content;

@@ -15,6 +15,12 @@ public sealed record NewEvent(
     /// <summary>The CBV 2.0 event hash of the EPCIS event this one was captured from (kept as sent), which the chain then
     /// covers; null for an event recorded through this API's own endpoints.</summary>
     public string? EpcisEventHash { get; init; }
+
+    /// <summary>The account that recorded it when that is not the batch's producer: a trader the lot was shipped to.</summary>
+    public Guid? RecordedBy { get; init; }
+
+    /// <summary>For a shipping event: the account the lot is shipped to, which may then record its own events about the lot.</summary>
+    public Guid? Receiver { get; init; }
 }
 
 /// <summary>A recorded event: append-only, its place in the batch's hash chain fixed by
@@ -37,6 +43,12 @@ public sealed record SupplyChainEvent(
     /// events recorded through this API's own endpoints.</summary>
     public string? EpcisEventHash { get; init; }
 
+    /// <summary>The trader that recorded it (null: the batch's producer), in the chain.</summary>
+    public Guid? RecordedBy { get; init; }
+
+    /// <summary>The account a shipping event hands the lot to, in the chain.</summary>
+    public Guid? Receiver { get; init; }
+
     /// <summary>Timestamps are kept to the millisecond, the precision the hash is computed over.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, t.Offset);
 
@@ -45,7 +57,8 @@ public sealed record SupplyChainEvent(
     {
         var unhashed = new SupplyChainEvent(id, e.BatchId, batchCode, sequence, e.Type, Truncate(e.OccurredAt),
             Truncate(recordedAt.ToUniversalTime()), e.Location, e.Actor, e.Note, e.Attributes, e.Certificates, e.Corrects, previousHash, "")
-            { Items = e.Items, ItemsDigest = e.Items.Count > 0 ? HashChain.ItemsDigest(e.Items) : null, EpcisEventHash = e.EpcisEventHash };
+            { Items = e.Items, ItemsDigest = e.Items.Count > 0 ? HashChain.ItemsDigest(e.Items) : null, EpcisEventHash = e.EpcisEventHash,
+              RecordedBy = e.RecordedBy, Receiver = e.Receiver };
         return unhashed with { Hash = HashChain.Compute(unhashed) };
     }
 }

@@ -17,6 +17,18 @@ public sealed class RecordSource(Database db)
     {
         /// <summary>The producer's own resolver links for the product and this lot (migration producer_links).</summary>
         public IReadOnlyList<ProducerLink> ProducerLinks { get; init; } = [];
+
+        /// <summary>The accounts the events name besides the producer: traders that recorded them, receivers (migration lot_holders).</summary>
+        public IReadOnlyList<Party> Parties { get; init; } = [];
+    }
+
+    public sealed record Party(Guid Id, string Name, ProducerKind Kind);
+
+    private sealed class PartyRow
+    {
+        public Guid Id { get; set; }
+        public string Name { get; set; } = "";
+        public string Kind { get; set; } = "";
     }
 
     // Six statements, each a seek by the tracing code: the version, the batch with its product and producer in one
@@ -34,6 +46,10 @@ public sealed class RecordSource(Database db)
         SELECT {ProducerLinkRepository.Columns} FROM producer_links
             WHERE product_id = (SELECT product_id FROM batches WHERE code = @Code)
               AND (lot_number IS NULL OR lot_number = (SELECT lot_number FROM batches WHERE code = @Code)) ORDER BY seq;
+        SELECT pr.id, pr.name, pr.kind FROM producers pr
+            WHERE pr.id IN (SELECT e.recorded_by FROM events e WHERE e.batch_id = (SELECT id FROM batches WHERE code = @Code))
+               OR pr.id IN (SELECT e.receiver_id FROM events e WHERE e.batch_id = (SELECT id FROM batches WHERE code = @Code))
+            ORDER BY pr.name;
         """;
 
     // Each part starts with its own "id" column: that is where Dapper splits the row.
@@ -63,7 +79,8 @@ public sealed class RecordSource(Database db)
         var parents = (await results.ReadAsync<LineageRepository.ParentRow>()).Select(r => r.ToLink()).ToList();
         var events = (await results.ReadAsync<EventRepository.EventRow>()).Select(r => r.ToEvent()).ToList();
         var producerLinks = (await results.ReadAsync<ProducerLinkRepository.Row>()).Select(r => r.ToLink()).ToList();
-        return new Data(version, head.Batch, head.Product, head.Producer, certifications, parents, events) { ProducerLinks = producerLinks };
+        var parties = (await results.ReadAsync<PartyRow>()).Select(r => new Party(r.Id, r.Name, WireEnum<ProducerKind>.Parse(r.Kind))).ToList();
+        return new Data(version, head.Batch, head.Product, head.Producer, certifications, parents, events) { ProducerLinks = producerLinks, Parties = parties };
     }
 
     private sealed record Head(Batch Batch, Product Product, Producer Producer);

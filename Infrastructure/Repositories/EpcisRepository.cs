@@ -219,7 +219,9 @@ public sealed class EpcisRepository(Database db)
         if (f.GeRecordTime is { } geRecord) { sql += " AND {instant}(e.recorded_at) >= {instant}(@GeRecordTime)"; args.Add("GeRecordTime", geRecord); }
         if (f.LtRecordTime is { } ltRecord) { sql += " AND {instant}(e.recorded_at) < {instant}(@LtRecordTime)"; args.Add("LtRecordTime", ltRecord); }
         if (f.Types is { } types) { sql += " AND e.type IN @Types"; args.Add("Types", types); }
-        if (f.ExcludeCaptured) sql += " AND e.epcis_hash IS NULL";
+        // The reader's own captures come as it sent them; a trader's captured event about the reader's lot stays in the
+        // lot's terms (recorded_by set): the trader's commercial fields are not the producer's to read.
+        if (f.ExcludeCaptured) sql += f.ProducerId is null ? " AND e.epcis_hash IS NULL" : " AND (e.epcis_hash IS NULL OR e.recorded_by IS NOT NULL)";
         if (f.BatchIds is { } batches) { sql += " AND e.batch_id IN @BatchIds"; args.Add("BatchIds", batches); }
         if (f.Serials is { } serials) { sql += " AND e.id IN (SELECT i.event_id FROM event_items i WHERE i.serial IN @Serials)"; args.Add("Serials", serials); }
         if (f.ReadPointGlns is { } readPoints) { sql += " AND e.location_gln IN @ReadPoints"; args.Add("ReadPoints", readPoints); }

@@ -20,12 +20,18 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
 
     private const string InsertSql = """
         INSERT INTO events (id, batch_id, sequence, type, occurred_at, recorded_at, location_name, location_latitude,
-            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items, items_digest, epcis_hash)
+            location_longitude, location_gln, actor, note, attributes, certificates, corrects_id, previous_hash, hash, items, items_digest, epcis_hash, recorded_by, receiver_id)
         VALUES (@Id, @BatchId, @Sequence, @Type, @OccurredAt, @RecordedAt, @LocationName, @LocationLatitude,
-            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items, @ItemsDigest, @EpcisHash)
+            @LocationLongitude, @LocationGln, @Actor, @Note, @Attributes, @Certificates, @CorrectsId, @PreviousHash, @Hash, @Items, @ItemsDigest, @EpcisHash, @RecordedBy, @ReceiverId)
         """;
 
     private const string InsertItemSql = "INSERT INTO event_items (serial, event_id) VALUES (@Serial, @EventId)";
+
+    /// <summary>A shipping event that names its receiver makes it a holder of the lot (once).</summary>
+    private const string InsertHolderSql = """
+        INSERT INTO lot_holders (batch_id, holder_id, event_id, granted_at)
+        SELECT @BatchId, @HolderId, @EventId, @GrantedAt WHERE NOT EXISTS (SELECT 1 FROM lot_holders WHERE batch_id = @BatchId AND holder_id = @HolderId)
+        """;
 
     /// <summary>Appends all events, all or nothing, each batch's in the given order.</summary>
     public async Task<IReadOnlyList<SupplyChainEvent>> AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken ct)
@@ -70,6 +76,9 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             }
             var items = group.SelectMany(x => result[x.Index].Items.Select(serial => new { Serial = serial, EventId = result[x.Index].Id })).ToList();
             if (items.Count > 0) await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertItemSql), items, transaction, cancellationToken: ct));
+            foreach (var handover in group.Select(x => result[x.Index]).Where(r => r.Receiver is not null))
+                await connection.ExecuteAsync(new CommandDefinition(db.Sql(InsertHolderSql),
+                    new { BatchId = batchId, HolderId = handover.Receiver, EventId = handover.Id, GrantedAt = handover.RecordedAt }, transaction, cancellationToken: ct));
             await setHead.ExecuteAsync(ct, previous, batchId);
             announcements.AddRange(group.Select(x => new Webhooks.RecordedEvent(result[x.Index], producerId)));
         }
@@ -134,7 +143,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         public const string Columns = """
             e.id, e.batch_id, b.code AS batch_code, e.sequence, e.type, e.occurred_at, e.recorded_at, e.location_name, e.location_latitude,
             e.location_longitude, e.location_gln, e.actor, e.note, e.attributes, e.certificates, e.corrects_id, e.previous_hash, e.hash, e.items,
-            e.items_digest, e.epcis_hash
+            e.items_digest, e.epcis_hash, e.recorded_by, e.receiver_id
             """;
 
         public Guid Id { get; set; }
@@ -158,6 +167,8 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         public string? Items { get; set; }
         public string? ItemsDigest { get; set; }
         public string? EpcisHash { get; set; }
+        public Guid? RecordedBy { get; set; }
+        public Guid? ReceiverId { get; set; }
 
         public SupplyChainEvent ToEvent() => new(Id, BatchId, BatchCode, Sequence, WireEnum<EventType>.Parse(Type), OccurredAt, RecordedAt,
             LocationName is null && LocationLatitude is null && LocationGln is null ? null
@@ -166,13 +177,13 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             Attributes is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes, Json.Stored)!,
             Certificates is null ? [] : JsonSerializer.Deserialize<List<EventCertificate>>(Certificates, Json.Stored)!,
             CorrectsId, PreviousHash, Hash)
-            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Stored)!, ItemsDigest = ItemsDigest, EpcisEventHash = EpcisHash };
+            { Items = Items is null ? [] : JsonSerializer.Deserialize<List<string>>(Items, Json.Stored)!, ItemsDigest = ItemsDigest, EpcisEventHash = EpcisHash, RecordedBy = RecordedBy, Receiver = ReceiverId };
 
         /// <summary>The parameters of <see cref="InsertSql"/>, in the order of <see cref="InsertValues"/>.</summary>
         public static readonly string[] InsertNames =
         [
             "Id", "BatchId", "Sequence", "Type", "OccurredAt", "RecordedAt", "LocationName", "LocationLatitude", "LocationLongitude",
-            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items", "ItemsDigest", "EpcisHash",
+            "LocationGln", "Actor", "Note", "Attributes", "Certificates", "CorrectsId", "PreviousHash", "Hash", "Items", "ItemsDigest", "EpcisHash", "RecordedBy", "ReceiverId",
         ];
 
         public static object?[] InsertValues(SupplyChainEvent e) =>
@@ -182,7 +193,7 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
             e.Attributes.Count == 0 ? null : JsonSerializer.Serialize(e.Attributes, Json.Stored),
             e.Certificates.Count == 0 ? null : JsonSerializer.Serialize(e.Certificates, Json.Stored),
             e.Corrects, e.PreviousHash, e.Hash,
-            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Stored), e.ItemsDigest, e.EpcisEventHash,
+            e.Items.Count == 0 ? null : JsonSerializer.Serialize(e.Items, Json.Stored), e.ItemsDigest, e.EpcisEventHash, e.RecordedBy, e.Receiver,
         ];
     }
 }

@@ -120,12 +120,17 @@ public sealed class EpcisSubscriptionTests
         await Task.Delay(1000);
         Assert.That(receiver.Deliveries, Is.Empty, "not before 09:00");
 
-        clock.Advance(TimeSpan.FromMinutes(2));   // 09:00: the receipt
-        var got = await receiver.WaitForAsync(r => r.Count >= 1, tick: () => clock.Advance(TimeSpan.FromSeconds(1)));
-        Assert.That(Events(got[0]), Has.Count.EqualTo(1));
-        clock.Advance(TimeSpan.FromMinutes(60));  // 10:00: nothing new, reported empty
-        got = await receiver.WaitForAsync(r => r.Count >= 2, tick: () => clock.Advance(TimeSpan.FromSeconds(1)));
-        Assert.That(Events(got[1]), Is.Empty);
-        Assert.That(got, Has.Count.EqualTo(2));
+        // 09:00: the receipt. The subscriber fails the first time; the webhooks retry it, the same message (webhook-id).
+        var answers = new Queue<int>([503]);
+        receiver.Answer = _ => Task.FromResult(answers.TryDequeue(out var status) ? status : 200);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var got = await receiver.WaitForAsync(r => r.Count >= 2, tick: () => clock.Advance(TimeSpan.FromSeconds(1)));
+        Assert.That(got[1].Id, Is.EqualTo(got[0].Id), "retried after a failure");
+        Assert.That(Events(got[1]), Has.Count.EqualTo(1));
+        // The next hour: nothing new, reported empty because the subscriber asked.
+        clock.Advance(TimeSpan.FromMinutes(60));
+        got = await receiver.WaitForAsync(r => r.Count >= 3, tick: () => clock.Advance(TimeSpan.FromSeconds(1)));
+        Assert.That(Events(got[2]), Is.Empty);
+        Assert.That(got.Select(r => r.Id).Distinct().Count(), Is.EqualTo(2));
     }
 }

@@ -19,11 +19,11 @@ public static class Scenario
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task<Account> CreateProducerAsync(this ApiFactory api, string name = "Hợp tác xã Nông nghiệp Thọ Xuân")
+    public static async Task<Account> CreateProducerAsync(this ApiFactory api, string name = "Hợp tác xã Nông nghiệp Thọ Xuân", string kind = "cooperative")
     {
         var created = await (await api.Admin().PostAsJsonAsync("/api/v1/producers", new
         {
-            name, kind = "cooperative", taxCode = "2801234567",
+            name, kind, taxCode = "2801234567",
             address = new { line = "Thôn 3", commune = "Xã Thọ Xuân", province = "Thanh Hóa", provinceCode = "38" },
             phone = "0237 3850 123", email = "htx@example.vn",
         })).Json(HttpStatusCode.Created);

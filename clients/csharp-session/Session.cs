@@ -218,6 +218,24 @@ public sealed class Session(string baseUrl, string adminKey)
         Check("subscribe to it", subscription.Secret?.StartsWith("whsec_", StringComparison.Ordinal) == true
                                  && subscriptions.Any(x => x.SubscriptionID == subscription.SubscriptionID && x.Secret is null));
 
+        // The lot goes on to a retailer: a shipping event naming it lets the retailer record its own steps on the lot.
+        var retailer = await adminClient.CreateProducerAsync(new CreateProducerRequest
+        {
+            Name = "Siêu thị Bình An", Kind = CreateProducerRequestKind.Retailer,
+            Address = new AddressDto { Line = "12 Lê Lợi", Commune = "Phường Hạc Thành", Province = "Thanh Hóa", ProvinceCode = "38" },
+        }, ct);
+        var handover = await producer.AppendEventAsync(batch.Id, null, new EventRequest
+        {
+            Type = EventRequestType.Shipping, OccurredAt = "2025-11-24T15:00:00+07:00", Receiver = retailer.Id,
+        }, ct);
+        var shelf = await Client(retailer.ApiKey).AppendEventAsync(batch.Id, null, new EventRequest
+        {
+            Type = EventRequestType.Receiving, OccurredAt = "2025-11-25T08:00:00+07:00", Note = "Lên kệ OCOP",
+        }, ct);
+        var traded = await anonymous.GetPublicRecordAsync(batch.Code, ct);
+        Check("a retailer records its step", handover.Receiver == retailer.Id && shelf.RecordedBy == retailer.Id
+                                             && traded.Parties.Any(p => p.Name == "Siêu thị Bình An") && traded.Verification.Valid);
+
         // The cooperative rotates its key: a new one, then the old one revoked with it.
         var newKey = await producer.CreateProducerApiKeyAsync(coop.Id, new CreateApiKeyRequest { Name = "Khóa mới" }, ct);
         await Client(newKey.ApiKey).RevokeProducerApiKeyAsync(coop.Id, coop.ApiKeyId, ct);

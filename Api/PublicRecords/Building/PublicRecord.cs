@@ -58,12 +58,17 @@ public sealed record PublicScans(long Count, DateTimeOffset? FirstScannedAt);
 /// <paramref name="LinkType"/>); what it points to is the producer's, not this registry's.</summary>
 public sealed record PublicProducerLink(string LinkType, string Href, string Title, string? Language, string? MediaType);
 
+/// <summary>An account an event names besides the lot's producer: a trader that recorded it, or the receiver a
+/// shipping event handed the lot to.</summary>
+public sealed record PublicParty(Guid Id, string Name, [property: OneOf(typeof(ProducerKind))] string Kind);
+
 /// <summary>A batch's public provenance record: what the page shows and what third-party apps read.
 /// <c>events</c> are exactly the hashed event objects (docs/hash-chain.md), so the record can be verified as it is.</summary>
 public sealed record PublicRecordResponse(
     string Code, string PublicUrl, PublicLinksResponse Links, PublicProduct Product, PublicProducer Producer, PublicBatch Batch,
     PublicOcop Ocop, RecallInfo? Recall, IReadOnlyList<PublicParent> MadeFrom, IReadOnlyList<PublicProducerLink> ProducerLinks,
-    IReadOnlyList<EventResponse> Events, VerificationResponse Verification, [property: OneOf(typeof(Verdict))] string Verdict, PublicScans? Scans)
+    IReadOnlyList<EventResponse> Events, IReadOnlyList<PublicParty> Parties, VerificationResponse Verification,
+    [property: OneOf(typeof(Verdict))] string Verdict, PublicScans? Scans)
 {
     public static PublicRecordResponse From(RecordSource.Data d, PublicLinks links, DateOnly today)
     {
@@ -82,6 +87,7 @@ public sealed record PublicRecordResponse(
                 links.For(p.Code, p.LotNumber, p.Gtin))).ToList(),
             d.ProducerLinks.Select(l => new PublicProducerLink("gs1:" + l.LinkType, l.Href, l.Title, l.Language, l.MediaType)).ToList(),
             d.Events.Select(EventResponse.Public).ToList(),
+            d.Parties.Select(p => new PublicParty(p.Id, p.Name, WireEnum<ProducerKind>.Name(p.Kind))).ToList(),
             new VerificationResponse(firstInvalid is null, d.Events.Count, d.Events.Count > 0 ? d.Events[^1].Hash : null, firstInvalid),
             WireEnum<Verdict>.Name(verdict), null);
     }

@@ -28,7 +28,7 @@ public sealed class RecordRefresher(
 
     /// <summary>Raise when the stored parts' format changes (the page's template, the JSON's shape), so that the next
     /// start rebuilds every record; the public base URL is part of the same key.</summary>
-    public const int Format = 12;
+    public const int Format = 13;
     public const string BuildKeySetting = "public-records.build-key";
 
     /// <summary>What the stored parts depend on besides the tables: their format and the public base URL.</summary>
