@@ -34,7 +34,11 @@ public static class EpcisCapture
 
     /// <summary>One event to keep, with the batch event it feeds (null: it names no lot of this registry), the eventID it
     /// was sent with (for idempotency), and the EPCIS fields kept beside that batch event.</summary>
-    public sealed record Captured(int Index, NewEvent? Event, string? EventId, EpcisRepository.SentFields? Sent, Kept Kept);
+    public sealed record Captured(int Index, NewEvent? Event, string? EventId, EpcisRepository.SentFields? Sent, Kept Kept)
+    {
+        /// <summary>A TransformationEvent's inputs that are lots of this registry: its output lot was made from them.</summary>
+        public IReadOnlyList<BatchParent> Inputs { get; init; } = [];
+    }
 
     /// <summary>The event as kept: its type, time, the columns a query filters on, its canonical JSON, the namespaces it
     /// uses and its CBV 2.0 hash.</summary>
@@ -58,7 +62,8 @@ public static class EpcisCapture
         var prefixes = EpcisKeeping.Prefixes(document);
 
         // Every serial named anywhere, looked up at once.
-        var named = events.EnumerateArray().SelectMany(e => Strings(e, "epcList").Concat(Strings(e, "childEPCs")).Concat(Strings(e, "outputEPCList")))
+        var named = events.EnumerateArray().SelectMany(e => Strings(e, "epcList").Concat(Strings(e, "childEPCs")).Concat(Strings(e, "outputEPCList"))
+                .Concat(Strings(e, "inputEPCList")))
             .Select(u => EpcisIdentifiers.Serial(u, publicBase)).OfType<string>().Distinct().ToList();
         var batchOfSerial = await serials.BatchesOfAsync(named, ct);
         var lots = new Dictionary<string, EpcisRepository.Lot?>(StringComparer.Ordinal);
@@ -95,11 +100,38 @@ public static class EpcisCapture
             var request = new EventRequest(WireEnum<EventType>.Name(step.Value), OccurredAt(e), Location(e), Text(e, "ocop:actor"), Text(e, "ocop:note"),
                 Attributes(e, at, v), Certificates(e), null, items);
             var sent = Sent(e, type, at, eventId, v);
+            var inputs = type == "TransformationEvent" && !held ? await InputsAsync(e, batchId.Value, publicBase, epcis, lots, batchOfSerial, ct) : [];
             if (EventInput.Read(request, batchId.Value, now, v, at + ".") is { } read && sent is not null)
-                captured.Add(new Captured(i, read with { EpcisEventHash = kept.Hash, RecordedBy = held ? producerId : null }, eventId, sent, kept));
+                captured.Add(new Captured(i, read with { EpcisEventHash = kept.Hash, RecordedBy = held ? producerId : null }, eventId, sent, kept) { Inputs = inputs });
         }
         v.ThrowIfInvalid();
         return captured;
+    }
+
+    /// <summary>The lots of this registry a TransformationEvent names as its inputs (by lot, with its quantity, or by item),
+    /// anyone's, as a batch registered with its inputs may name anyone's by public code.</summary>
+    private static async Task<IReadOnlyList<BatchParent>> InputsAsync(JsonElement e, Guid output, string publicBase, EpcisRepository epcis,
+        Dictionary<string, EpcisRepository.Lot?> lots, IReadOnlyDictionary<string, Guid> batchOfSerial, CancellationToken ct)
+    {
+        var inputs = new Dictionary<Guid, decimal?>();
+        if (e.TryGetProperty("inputQuantityList", out var q) && q.ValueKind == JsonValueKind.Array)
+            foreach (var entry in q.EnumerateArray())
+            {
+                if (Text(entry, "epcClass") is not { } uri) continue;
+                if (!lots.TryGetValue(uri, out var lot))
+                {
+                    lot = EpcisIdentifiers.Lot(uri, publicBase) is not { } id ? null
+                        : id.Code is { } code ? await epcis.LotByCodeAsync(code, ct) : await epcis.LotAsync(id.Gtin14!, id.LotNumber!, ct);
+                    lots[uri] = lot;
+                }
+                if (lot is null || lot.BatchId == output) continue;
+                decimal? quantity = entry.TryGetProperty("quantity", out var n) && n.TryGetDecimal(out var amount) && Bounds.IsQuantity(amount) ? Bounds.Normalize(amount) : null;
+                inputs[lot.BatchId] = inputs.TryGetValue(lot.BatchId, out var sum) && sum is { } s && quantity is { } add ? s + add : quantity ?? sum;
+            }
+        foreach (var uri in Strings(e, "inputEPCList"))
+            if (EpcisIdentifiers.Serial(uri, publicBase) is { } serial && batchOfSerial.TryGetValue(serial, out var batch) && batch != output)
+                inputs.TryAdd(batch, null);
+        return inputs.Select(p => new BatchParent(p.Key, p.Value)).ToList();
     }
 
     /// <summary>The event as kept, or null (with the reason) when a column it is queried by would not hold it.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Traceability.Api.Auth;
 using Traceability.Api.Idempotency;
 using Traceability.Api.PublicRecords;
@@ -47,8 +48,8 @@ public static class EpcisEndpoints
     }
 
     public static async Task<Accepted<CaptureJobResponse>> Capture(HttpContext context, ClaimsPrincipal user, EpcisRepository epcis,
-        EpcisEventRepository kept, ItemRepository serials, EventRepository events, LotHolderRepository holders, RequestTransaction transaction, PublicLinks links,
-        TimeProvider clock,
+        EpcisEventRepository kept, ItemRepository serials, EventRepository events, LotHolderRepository holders, LineageRepository lineage,
+        IOptions<Hosting.QuotaOptions> quotas, RequestTransaction transaction, PublicLinks links, TimeProvider clock,
         [FromHeader(Name = "GS1-Capture-Error-Behaviour")] string? errorBehaviour, CancellationToken ct)
     {
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
@@ -71,6 +72,9 @@ public static class EpcisEndpoints
         var attached = fresh.Where(c => c.Event is not null).ToList();
         var recorded = await events.AppendAsync(connection, tx, attached.Select(c => c.Event!).ToList(), now, ct);
         var recordedOf = attached.Zip(recorded).ToDictionary(p => p.First.Index, p => p.Second);
+        // A TransformationEvent about one's own lot records what it was made from, as a batch registered with its inputs.
+        foreach (var c in attached.Where(c => c.Inputs.Count > 0))
+            await lineage.LinkAsync(connection, tx, c.Event!.BatchId, producerId, c.Inputs, quotas.Value.ChildrenPerForeignBatch, ct);
         var stored = fresh.Select(c => new EpcisEventRepository.Stored(Guid.CreateVersion7(now), producerId, capture.Id, c.Kept.Type, c.Kept.EventTime,
             recordedOf.TryGetValue(c.Index, out var r) ? r.RecordedAt : SupplyChainEvent.Truncate(now.ToUniversalTime()), c.EventId, c.Kept.Hash, c.Event?.BatchId,
             recordedOf.TryGetValue(c.Index, out var row) ? row.Id : null, c.Kept.BizStep, c.Kept.Disposition, c.Kept.ReadPoint, c.Kept.BizLocation,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Traceability.Domain;
 
@@ -44,6 +45,62 @@ public sealed class LineageRepository(Database db)
         FROM batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = b.producer_id
         WHERE b.id IN @Ids
         """;
+
+    private const string LinkedSql = "SELECT COUNT(*) FROM batch_parents WHERE child_id = @Child AND parent_id = @Parent";
+    private const string InputSql = "SELECT producer_id AS ProducerId, code AS Code, recalled_at AS RecalledAt FROM batches WHERE id = @Id";
+    private const string ChildrenOfForeignSql = """
+        SELECT COUNT(*) FROM batch_parents bp JOIN batches c ON c.id = bp.child_id WHERE bp.parent_id = @Parent AND c.producer_id = @Producer
+        """;
+    private const string LinkSql = "INSERT INTO batch_parents (child_id, parent_id, quantity) VALUES (@Child, @Parent, @Quantity)";
+
+    private sealed class Input
+    {
+        public Guid ProducerId { get; set; }
+        public string Code { get; set; } = "";
+        public DateTimeOffset? RecalledAt { get; set; }
+    }
+
+    /// <summary>Records, in the caller's transaction, that an existing lot was made from these inputs (a captured
+    /// TransformationEvent's): a link already there is kept as it is; a recalled input, the lot itself, or an input
+    /// made from the lot (a cycle) is refused (409), and so is a link past the producer's quota of lots made from one
+    /// lot of another producer (422), as when a batch is registered with its inputs.</summary>
+    public async Task LinkAsync(DbConnection connection, DbTransaction transaction, Guid childId, Guid childProducerId, IReadOnlyList<BatchParent> inputs,
+        int childrenPerForeignBatch, CancellationToken ct)
+    {
+        CommandDefinition Command(string sql, object args) => new(db.Sql(sql), args, transaction, cancellationToken: ct);
+        HashSet<Guid>? descendants = null;
+        foreach (var input in inputs)
+        {
+            if (input.ParentId == childId) throw new ConflictException("A lot cannot be made from itself.");
+            if (await connection.ExecuteScalarAsync<long>(Command(LinkedSql, new { Child = childId, Parent = input.ParentId })) > 0) continue;
+            var found = await connection.QuerySingleAsync<Input>(Command(InputSql, new { Id = input.ParentId }));
+            if (found.RecalledAt is not null) throw new ConflictException($"Batch {found.Code} is recalled and cannot be used.");
+            descendants ??= await DescendantsAsync(connection, transaction, childId, ct);
+            if (descendants.Contains(input.ParentId))
+                throw new ConflictException($"Batch {found.Code} is made from this lot, so it cannot also be one of its inputs.");
+            if (found.ProducerId != childProducerId && childrenPerForeignBatch > 0
+                && await connection.ExecuteScalarAsync<long>(Command(ChildrenOfForeignSql, new { Parent = input.ParentId, Producer = childProducerId })) >= childrenPerForeignBatch)
+                throw new UnprocessableException($"You have made {childrenPerForeignBatch} batches from another producer's batch {found.Code}, the most you may "
+                                                 + "(Quotas:ChildrenPerForeignBatch).");
+            await connection.ExecuteAsync(Command(LinkSql, new { Child = childId, Parent = input.ParentId, input.Quantity }));
+        }
+    }
+
+    /// <summary>Every lot made, at any depth, from <paramref name="batchId"/>, read in the transaction.</summary>
+    private async Task<HashSet<Guid>> DescendantsAsync(DbConnection connection, DbTransaction transaction, Guid batchId, CancellationToken ct)
+    {
+        var seen = new HashSet<Guid>();
+        var frontier = new List<Guid> { batchId };
+        while (frontier.Count > 0)
+        {
+            var next = new List<Guid>();
+            foreach (var chunk in frontier.Chunk(Chunk))
+                foreach (var link in await connection.QueryAsync<Pair<long>>(new CommandDefinition(db.Sql(ChildrenOfSql), new { Ids = chunk }, transaction, cancellationToken: ct)))
+                    if (seen.Add(link.Id)) next.Add(link.Id);
+            frontier = next;
+        }
+        return seen;
+    }
 
     public enum Direction { Ancestors, Descendants }
 

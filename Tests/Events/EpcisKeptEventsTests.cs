@@ -132,6 +132,42 @@ public sealed class EpcisKeptEventsTests : ApiTest
     }
 
     [Test]
+    public async Task ACapturedTransformationEvent_RecordsWhatTheLotWasMadeFrom_SoARecallOfAnInputReachesIt()
+    {
+        var own = await Producer.CreateBatchAsync((await Producer.CreateProductAsync()).Id(), "CHE-TUOI");
+        var supplier = await Api.CreateProducerAsync("Hộ trồng chè Bá Thước");
+        var bought = await supplier.CreateBatchAsync((await supplier.CreateProductAsync()).Id(), "CHE-MUA");
+        var output = await Producer.CreateBatchAsync((await Producer.CreateProductAsync()).Id(), "CHE-SAO");
+        string Page(JsonElement b) => b.GetProperty("publicUrl").GetString()!;
+        StringContent Transformation(string input, string made) => LdJson(JsonNode.Parse($$"""
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ocop": "https://example.vn/voc/"}],
+             "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-11-26T10:00:00Z",
+             "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventTime": "2026-11-26T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+               "inputQuantityList": [{"epcClass": "{{input}}", "quantity": 12.5, "uom": "KGM"}],
+               "outputQuantityList": [{"epcClass": "{{made}}"}], "ocop:step": "processing"}]
+             }
+            }
+            """)!);
+
+        var job = await (await Producer.Client.PostAsync("/api/v1/epcis/capture", Transformation(Page(own), Page(output)))).Json(HttpStatusCode.Accepted);
+        Assert.That(job.GetProperty("eventIds").GetArrayLength(), Is.EqualTo(1));
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", Transformation(Page(bought), Page(output)))).Json(HttpStatusCode.Accepted);
+        var lineage = await (await Producer.Client.GetAsync($"/api/v1/batches/{output.Id()}/lineage")).Json(HttpStatusCode.OK);
+        Assert.That(lineage.GetProperty("ancestors").EnumerateArray().Select(a => a.GetProperty("code").GetString()),
+            Is.EquivalentTo(new[] { own.GetProperty("code").GetString(), bought.GetProperty("code").GetString() }));
+
+        // A cycle is refused, whole.
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", Transformation(Page(output), Page(own)))).Json(HttpStatusCode.Conflict);
+
+        // The supplier recalls its lot: the lot made from it is recalled with it, and it can no longer be used as an input.
+        await (await supplier.Client.PostAsJsonAsync($"/api/v1/batches/{bought.Id()}/recall", new { reason = "Dư lượng thuốc bảo vệ thực vật" })).Json(HttpStatusCode.OK);
+        var made = await (await Producer.Client.GetAsync($"/api/v1/batches/{output.Id()}")).Json(HttpStatusCode.OK);
+        Assert.That(made.GetProperty("recall").ValueKind, Is.EqualTo(JsonValueKind.Object), made.ToString());
+        var another = await Producer.CreateBatchAsync((await Producer.CreateProductAsync()).Id(), "CHE-SAO-2");
+        await (await Producer.Client.PostAsync("/api/v1/epcis/capture", Transformation(Page(bought), Page(another)))).Json(HttpStatusCode.Conflict);
+    }
+
+    [Test]
     public async Task AnEventOfAnyTypeAboutOnesOwnLot_FeedsTheBatch_AndItsChainCoversTheEventAsSent()
     {
         var gtin = Scenario.NewGtin13();
