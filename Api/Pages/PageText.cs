@@ -75,6 +75,7 @@ public sealed record PageText(
     public string FirstRecorded => Lang == "en" ? "First recorded" : "Ghi ban đầu";
     public string RecordedBy => Lang == "en" ? "Recorded by" : "Ghi bởi";
     public string ShippedTo => Lang == "en" ? "Shipped to" : "Giao cho";
+    public string NotConfirmed => Lang == "en" ? "not yet confirmed by the receiver" : "bên nhận chưa xác nhận";
 
     /// <summary>An attribute's name as written words: "khốiLượng" → "Khối lượng", "do_am" → "Do am"; a name with no
     /// word break in it ("pH", "GLN") stays as it was written.</summary>

@@ -47,6 +47,9 @@ public sealed class TraderTests
         var shipped = await (await AppendAsync(_coop, batch, new { type = "shipping", occurredAt = "2026-11-24T15:00:00+07:00", receiver = retailer.Id }))
             .Json(HttpStatusCode.Created);
         Assert.That(shipped.GetProperty("receiver").GetGuid(), Is.EqualTo(retailer.Id));
+        // Naming a receiver is the shipper's word: any producer could name a well-known shop. Until the shop records a
+        // step of its own, the page says it has not confirmed.
+        Assert.That(await _api.CreateClient().GetStringAsync($"/p/{code}"), Does.Contain("Giao cho: Siêu thị &lt;Bình An&gt; (bên nhận chưa xác nhận)"));
 
         var received = await (await AppendAsync(retailer, batch, new { type = "receiving", occurredAt = "2026-11-25T08:00:00+07:00", note = "Nhận 24 thùng" }))
             .Json(HttpStatusCode.Created);
@@ -86,6 +89,7 @@ public sealed class TraderTests
 
         var page = await anonymous.GetStringAsync($"/p/{code}");
         Assert.That(page, Does.Contain("Ghi bởi: Siêu thị &lt;Bình An&gt;").And.Contain("Giao cho: Siêu thị &lt;Bình An&gt;"));
+        Assert.That(page, Does.Not.Contain("chưa xác nhận"), "confirmed by the shop's own step");
         Assert.That(page, Does.Not.Contain("<Bình An>"));
     }
 
