@@ -20,7 +20,11 @@ API_PORT=5180
 BASE_PORT=5181
 ADMIN_KEY=ocop_bench-admin-key-0000000000000000000000
 PIN_SECRET=$(head -c 32 /dev/urandom | base64)
-SERIAL_REQUESTS=${SERIAL_REQUESTS:-10}   # × 1,000,000 serials with PINs on the large database
+# SCAN_ONLY=1: the scan path alone (reads, item scans, the mix; no writes, reports or webhooks; 100,000 serials), with
+# the CPU table printed instead of RESULTS.md: for A/B of one change to the read path, e.g. BATCHES=10000 RUNS=2.
+SCAN_ONLY=${SCAN_ONLY:-}
+SERIAL_REQUESTS=${SERIAL_REQUESTS:-$([ -n "$SCAN_ONLY" ] && echo 1 || echo 10)}   # × SERIAL_COUNT serials with PINs on the large database
+SERIAL_COUNT=${SERIAL_COUNT:-$([ -n "$SCAN_ONLY" ] && echo 100000 || echo 1000000)}
 WEBHOOK_SUBSCRIPTIONS=${WEBHOOK_SUBSCRIPTIONS:-50}
 WEBHOOK_EVENTS=${WEBHOOK_EVENTS:-400}      # × WEBHOOK_SUBSCRIPTIONS deliveries
 
@@ -33,6 +37,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+if (exec 3<>/dev/tcp/127.0.0.1/$API_PORT) 2>/dev/null; then echo "port $API_PORT is taken: stop what listens there" >&2; exit 1; fi
 rm -rf "$WORK"; mkdir -p "$WORK"
 RESULTS=$WORK/results.jsonl
 META=$WORK/meta.env
@@ -78,26 +83,34 @@ wait_ready() { # prints milliseconds from now until /health/ready answers 200
   echo "API did not become ready" >&2; cat "$WORK/api.log" >&2; exit 1
 }
 stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
-dotnet_pid() { pgrep -f "Traceability.Api.dll" | head -1; }
 peak_after() { # PHASE: the API's peak resident set so far, so that RESULTS.md can say which phase lifted it
-  echo "hwm_$1=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
+  echo "hwm_$1=$(awk '/VmHWM/ {print $2}' /proc/"$API_PID"/status)" >> "$META"
 }
 
-load() { # NAME URL SCRIPT CONNECTIONS [ENV=VALUE...]
+cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }   # user + system time of a process, in clock ticks
+load() { # NAME URL SCRIPT CONNECTIONS [ENV=VALUE...]: RUNS runs against the process $TARGET (the API unless set)
   local name=$1 url=$2 script=$3 conns=$4; shift 4
+  local target=${TARGET:-$API_PID}
   for run in $(seq "$RUNS"); do
-    local line
-    line=$(env "$@" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$ROOT/bench/lua/$script" "$url" | grep '^RESULT ' | cut -d' ' -f2-)
-    echo "{\"name\":\"$name\",\"run\":$run,\"connections\":$conns,\"result\":$line}" >> "$RESULTS"
-    echo "  $name run $run: $line"
+    local raw line before after wrk_cpu
+    before=$(cpu_ticks "$target")
+    # `times` in the same subshell: its second line is the CPU time of the subshell's children, wrk alone.
+    raw=$(env "$@" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$ROOT/bench/lua/$script" "$url"; times)
+    after=$(cpu_ticks "$target")
+    line=$(grep '^RESULT ' <<< "$raw" | cut -d' ' -f2-)
+    wrk_cpu=$(tail -1 <<< "$raw" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+    echo "{\"name\":\"$name\",\"run\":$run,\"connections\":$conns,\"cpu_seconds\":$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'),\"wrk_cpu_seconds\":$wrk_cpu,\"result\":$line}" >> "$RESULTS"
+    echo "  $name run $run: $line (API CPU $((after - before)) ticks, wrk ${wrk_cpu} s)"
   done
 }
 
+if [ -z "$SCAN_ONLY" ]; then
 echo "== start-up to /health/ready on the large database"
 for run in $(seq "$RUNS"); do
   start_api "$WORK/large.db"; ms=$(wait_ready); stop_api
   echo "startup_ms_$run=$ms" >> "$META"; echo "  run $run: $ms ms"
 done
+fi
 
 start_api "$WORK/large.db"; wait_ready >/dev/null
 size=$(python3 "$ROOT/bench/report.py" average-size "http://127.0.0.1:$API_PORT" "$WORK/large/records.txt")
@@ -107,7 +120,7 @@ echo "== baseline: bare minimal API, fixed $size-byte JSON body"
 BASE_PID=$!; pids+=("$BASE_PID")
 for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1 && break; sleep 0.01; done
 env PATHS="$WORK/large/records.txt" ACCEPT=application/json wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/read.lua" "http://127.0.0.1:$BASE_PORT" >/dev/null
-load baseline "http://127.0.0.1:$BASE_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
+TARGET=$BASE_PID load baseline "http://127.0.0.1:$BASE_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json
 kill "$BASE_PID"; wait "$BASE_PID" 2>/dev/null || true
 
 warm() { # PATHS ACCEPT: JIT and caches warm up for a few seconds, not counted
@@ -127,6 +140,12 @@ load qr_png "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/la
 PHONE="gzip, deflate, br, zstd"
 load page_html_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/pages.txt" ACCEPT=text/html ENCODING="$PHONE"
 load digital_link_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/links.txt" ACCEPT=text/html ENCODING="$PHONE" EXPECT=307
+# As an app asks: HttpClient, OkHttp and URLSession send gzip; the answer must come compressed.
+load record_json_gzip "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/records.txt" ACCEPT=application/json ENCODING=gzip
+# The API's own pipeline with next to no work behind it (liveness: a 20-byte JSON answer), for where the floor lies.
+echo /health/live > "$WORK/live.txt"
+load pipeline_floor "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/live.txt" ACCEPT=application/json
+if [ -z "$SCAN_ONLY" ]; then
 load qr_png_drawn "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/qr-drawn.txt" ACCEPT=image/png
 peak_after reads
 echo "== writes"
@@ -135,13 +154,23 @@ load event_bulk "http://127.0.0.1:$API_PORT" write.lua "$BULK_CONNECTIONS" WRITE
 peak_after writes
 load epcis_capture "http://127.0.0.1:$API_PORT" capture.lua "$BULK_CONNECTIONS" CAPTURERS="$WORK/large/capturers.txt" EVENTS=1000 BASE="http://127.0.0.1:$API_PORT"
 peak_after capture
-echo "== item serials: $SERIAL_REQUESTS × 1,000,000 with PINs, each file streamed to the end"
-python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" 1000000 | tee -a "$META"
+fi
+echo "== item serials: $SERIAL_REQUESTS × $SERIAL_COUNT with PINs, each file streamed to the end"
+python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" "$SERIAL_COUNT" | tee -a "$META"
 peak_after serials
 warm "$WORK/large/items.txt" text/html
 load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
+# What shoppers do (bench/lua/mix.lua): lots' pages, Digital Links, items' pages and QR images, skewed popularity.
+MIX_LISTS=(PAGES="$WORK/large/pages.txt" LINKS="$WORK/large/links.txt" ITEMS="$WORK/large/items.txt" QRS="$WORK/large/qr.txt" MIX=55,25,15,5)
+env "${MIX_LISTS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/bench/lua/mix.lua" "http://127.0.0.1:$API_PORT" >/dev/null
+load shopper_mix "http://127.0.0.1:$API_PORT" mix.lua "$CONNECTIONS" "${MIX_LISTS[@]}"
 peak_after items
+if [ -n "$SCAN_ONLY" ]; then
+  stop_api
+  python3 "$ROOT/bench/report.py" cpu "$RESULTS"
+  exit 0
+fi
 echo "== the OCOP office's reports over the whole dataset (after the scans, item scans and PIN checks above)"
 python3 "$ROOT/bench/oversight.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" "${REPORT_REQUESTS:-10}" | tee -a "$META"
 peak_after reports
@@ -152,7 +181,7 @@ for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1
 python3 "$ROOT/bench/webhooks.py" "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large.db" "http://127.0.0.1:$BASE_PORT" \
   "$WEBHOOK_SUBSCRIPTIONS" "$WEBHOOK_EVENTS" | tee -a "$META"
 kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
-echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$(dotnet_pid)"/status)" >> "$META"
+echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$API_PID"/status)" >> "$META"
 stop_api
 sqlite3 "$WORK/large.db" "SELECT 'serial_rows=' || COUNT(*) FROM serials;
   SELECT 'serial_bytes=' || SUM(pgsize) FROM dbstat WHERE name IN ('serials', 'ux_serials_issue_position');" >> "$META"

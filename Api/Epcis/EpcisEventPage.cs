@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Traceability.Api.PublicRecords.Building;
+using Traceability.Domain.Events;
 using Traceability.Infrastructure.Repositories;
 
 namespace Traceability.Api.Epcis;
@@ -7,7 +8,8 @@ namespace Traceability.Api.Epcis;
 /// <summary>A page of a SimpleEventQuery's events, as EPCIS JSON. Each event's eventID and errorDeclaration depend on
 /// the events of its batch that it corrects or that correct it, so the page's batches are read whole: in five
 /// statements whatever the number of batches (the batches, their products, their inputs, their chains, the fields
-/// partners sent), and each event the query matched is taken from its batch's document.</summary>
+/// partners sent). Only the events the page shows, and those their eventIDs and errorDeclarations name, are written and
+/// hashed (<see cref="Needed"/>): a page costs its own events, not its batches' whole chains.</summary>
 public sealed class EpcisEventPage(EpcisRepository epcis, BatchRepository batches, ProductRepository products, LineageRepository lineage,
     EventRepository events, EpcisEventRepository kept, PublicLinks links, TimeProvider clock)
 {
@@ -60,12 +62,27 @@ public sealed class EpcisEventPage(EpcisRepository epcis, BatchRepository batche
         foreach (var group in matches.GroupBy(m => m.BatchId))
         {
             if (!found.TryGetValue(group.Key, out var batch) || !productsOf.TryGetValue(batch.ProductId, out var product)) continue;
-            var whole = EpcisDocument.Build(links.Base, batch, product, parents[batch.Id].ToList(), chains[batch.Id].ToList(), now, withItems, sent);
             var wanted = group.Select(m => m.Sequence).ToHashSet();
+            var whole = EpcisDocument.Build(links.Base, batch, product, parents[batch.Id].ToList(), Needed(chains[batch.Id].ToList(), wanted), now,
+                withItems, sent);
             foreach (var node in whole["epcisBody"]!["eventList"]!.AsArray())
                 if (node!["type"]!.GetValue<string>() == "TransformationEvent" ? wanted.Contains(0) : wanted.Contains(node["ocop:sequence"]!.GetValue<long>()))
                     list.Add(node.DeepClone());
         }
         return (list, next);
+    }
+
+    /// <summary>The events of a batch's chain that the page's events need: themselves, the events that correct them (their
+    /// errorDeclaration names those corrections' eventIDs), and every event these correct, up the chain (a correction's
+    /// eventID is the hash of an event naming the eventID of the one it corrects). In chain order, as the chain was.</summary>
+    public static IReadOnlyList<SupplyChainEvent> Needed(IReadOnlyList<SupplyChainEvent> chain, IReadOnlySet<long> wanted)
+    {
+        var byId = chain.ToDictionary(e => e.Id);
+        var needed = new HashSet<Guid>();
+        foreach (var e in chain)
+            if (wanted.Contains(e.Sequence) || (e.Corrects is { } c && byId.TryGetValue(c, out var corrected) && wanted.Contains(corrected.Sequence)))
+                for (var x = e; x is not null && needed.Add(x.Id);)
+                    x = x.Corrects is { } up ? byId.GetValueOrDefault(up) : null;
+        return needed.Count == chain.Count ? chain : chain.Where(e => needed.Contains(e.Id)).ToList();
     }
 }

@@ -81,7 +81,9 @@ public sealed class EpcisEventRepository(Database db)
     {
         var args = new DynamicParameters(new { After = afterSeq, Limit = limit });
         var sql = $"SELECT {{top}} {Columns} FROM epcis_events x WHERE x.seq > @After";
-        if (f.ProducerId is { } producer) { sql += " AND x.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
+        // When the query names identifiers, they are the way in (see EpcisRepository's Owner): not the capturer's index.
+        var named = f.Epcs is not null || f.Classes is not null;
+        if (f.ProducerId is { } producer) { sql += named ? " AND {noindex}(x.producer_id) = @ProducerId" : " AND x.producer_id = @ProducerId"; args.Add("ProducerId", producer); }
         if (f.ProvinceCode is { } province)
         {
             sql += " AND x.batch_id IN (SELECT b.id FROM batches b JOIN producers pp ON pp.id = b.producer_id WHERE pp.province_code = @Province)";
@@ -103,7 +105,10 @@ public sealed class EpcisEventRepository(Database db)
         }
         if (f.Classes is { } classes)
         {
-            sql += " AND (x.id IN (SELECT c.event_id FROM epcis_event_epcs c WHERE c.kind = 'c' AND c.epc IN @Classes) OR x.batch_id IN @BatchIds)";
+            // The events naming the class as written, and those attached to the lots it names (found through the lots'
+            // events: an OR of the two conditions would read every event the capturer kept).
+            sql += " AND x.id IN (SELECT c.event_id FROM epcis_event_epcs c WHERE c.kind = 'c' AND c.epc IN @Classes"
+                   + " UNION ALL SELECT y.id FROM epcis_events y WHERE y.event_id IN (SELECT e.id FROM events e WHERE e.batch_id IN @BatchIds))";
             args.Add("Classes", classes);
             args.Add("BatchIds", f.BatchIds ?? []);
         }

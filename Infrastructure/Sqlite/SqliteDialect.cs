@@ -211,7 +211,8 @@ public sealed partial class SqliteDialect : ISqlDialect, IDisposable
 
 
     // {instant}(x): a time stored as text with its offset, compared as the instant it is (julianday reads the offset).
-    public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit").Replace("{instant}", "julianday");
+    // {noindex}(x): unary plus, which SQLite's planner reads as "no index of this column".
+    public string Render(string sql) => sql.Replace("{top}", "").Replace("{limit}", "LIMIT @Limit").Replace("{instant}", "julianday").Replace("{noindex}", "+");
 
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public bool IsUniqueViolation(Exception exception) =>

@@ -23,7 +23,8 @@ dialect.Migrate(NullLogger.Instance);
 var db = new Database(dialect);
 // The real announcer: a fresh database has no subscriptions, so it writes nothing (one small read per append).
 var events = new EventRepository(db, new Traceability.Api.Webhooks.Announcer(new Traceability.Infrastructure.Webhooks.WebhookOutbox(db),
-    new Traceability.Api.PublicRecords.Building.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Hosting.TraceabilityOptions()))));
+    new Traceability.Api.PublicRecords.Building.PublicLinks(Microsoft.Extensions.Options.Options.Create(new Traceability.Api.Hosting.TraceabilityOptions())),
+    new LotHolderRepository(db)));
 var random = new Random(20251129);
 var now = new DateTimeOffset(2025, 11, 29, 8, 0, 0, VietnamTime.Offset);
 var plan = new Plan(options, random);
