@@ -106,18 +106,20 @@ public sealed class EpcisRepository(Database db)
             .ToDictionary(r => r.EventId, r => new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd));
     }
 
-    private const string FieldsOfBatchesSql = """
-        SELECT f.event_id, f.event_uri, f.action, f.disposition, f.quantity, f.uom, f.ilmd
-        FROM epcis_event_fields f JOIN events e ON e.id = f.event_id WHERE e.batch_id IN @BatchIds
+    private const string FieldsOfEventsSql = """
+        SELECT f.event_id, f.event_uri, f.action, f.disposition, f.quantity, f.uom, f.ilmd FROM epcis_event_fields f WHERE f.event_id IN @EventIds
         """;
 
-    /// <summary>The sent fields of the captured events of the batches named (a page's worth), by event.</summary>
-    public async Task<IReadOnlyDictionary<Guid, SentFields>> FieldsOfBatchesAsync(IReadOnlyCollection<Guid> batchIds, CancellationToken ct)
+    /// <summary>The sent fields of the events named (those a query page writes), by event.</summary>
+    public async Task<IReadOnlyDictionary<Guid, SentFields>> FieldsOfEventsAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
     {
-        if (batchIds.Count == 0) return new Dictionary<Guid, SentFields>();
+        var fields = new Dictionary<Guid, SentFields>();
+        if (eventIds.Count == 0) return fields;
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<FieldsRow>(new CommandDefinition(db.Sql(FieldsOfBatchesSql), new { BatchIds = batchIds }, cancellationToken: ct)))
-            .ToDictionary(r => r.EventId, r => new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd));
+        foreach (var part in eventIds.Chunk(500))
+            foreach (var r in await connection.QueryAsync<FieldsRow>(new CommandDefinition(db.Sql(FieldsOfEventsSql), new { EventIds = part }, cancellationToken: ct)))
+                fields[r.EventId] = new SentFields(r.EventUri, r.Action, r.Disposition, r.Quantity, r.Uom, r.Ilmd);
+        return fields;
     }
 
     private sealed class FieldsRow
@@ -158,7 +160,8 @@ public sealed class EpcisRepository(Database db)
 
     /// <summary>A matching event's place: its batch (by registration order) and its place in the batch's chain (0: the
     /// batch's TransformationEvent, which comes before its recorded events).</summary>
-    public sealed record Match(Guid BatchId, long BatchSeq, long Sequence);
+    /// <param name="EventId">The recorded event (null: the batch's TransformationEvent).</param>
+    public sealed record Match(Guid BatchId, long BatchSeq, long Sequence, Guid? EventId = null);
 
     /// <summary>Events matching <paramref name="f"/>, in (batch, chain) order after <paramref name="after"/>, at most
     /// <paramref name="limit"/>. Two ways to find them:
@@ -177,7 +180,7 @@ public sealed class EpcisRepository(Database db)
             new { Since = since, Limit = RecentEvents + 1 }, cancellationToken: ct)) <= RecentEvents;
         var (sql, args) = Statement(f, after, limit, db.Dialect, recent);
         return (await connection.QueryAsync<MatchRow>(new CommandDefinition(db.Sql(sql), args, cancellationToken: ct)))
-            .Select(r => new Match(r.BatchId, r.BatchSeq, r.Sequence)).ToList();
+            .Select(r => new Match(r.BatchId, r.BatchSeq, r.Sequence, r.EventId)).ToList();
     }
 
     /// <summary>At most this many events recorded since a poll's time: read through the record-time index and sorted
@@ -195,7 +198,7 @@ public sealed class EpcisRepository(Database db)
         var parts = new List<string>();
         if (f.Objects) parts.Add(Objects(f, args, recent));
         if (f.Transformations) parts.Add(Transformations(f, args, recent));
-        if (parts.Count == 0) parts.Add("SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE 1 = 0");
+        if (parts.Count == 0) parts.Add("SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence, b.id AS EventId FROM batches b WHERE 1 = 0");
         var union = string.Join(" UNION ALL ", parts);
         return (dialect.OrderedPage(union, recent), args);
     }
@@ -214,9 +217,9 @@ public sealed class EpcisRepository(Database db)
         // Recent: the events recorded since the poll's time through their index, each with its batch (CROSS JOIN makes
         // SQLite take the events first; SQL Server plans it as the join it is). Otherwise the batches in order.
         var sql = !recent
-            ? "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
+            ? "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence, e.id AS EventId FROM events e JOIN batches b ON b.id = e.batch_id WHERE "
               + "(b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))"
-            : "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence FROM events e CROSS JOIN batches b WHERE b.id = e.batch_id "
+            : "SELECT b.id AS BatchId, b.seq AS BatchSeq, e.sequence AS Sequence, e.id AS EventId FROM events e CROSS JOIN batches b WHERE b.id = e.batch_id "
               + "AND (b.seq > @AfterBatch OR (b.seq = @AfterBatch AND e.sequence > @AfterSequence))";
         if (f.ProducerId is { } producer) { sql += Owner(f); args.Add("ProducerId", producer); }
         if (f.ProvinceCode is { } province) { sql += Owner(f with { ProducerId = null }); args.Add("Province", province); }
@@ -245,7 +248,7 @@ public sealed class EpcisRepository(Database db)
         // Recent: the batches created since the poll's time through their index (the unary plus keeps SQLite from
         // walking every batch by seq for the page's lower bound instead).
         var seq = recent ? "+b.seq" : "b.seq";
-        var sql = $"SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence FROM batches b WHERE ({seq} > @AfterBatch OR ({seq} = @AfterBatch AND @AfterSequence < 0))"
+        var sql = $"SELECT b.id AS BatchId, b.seq AS BatchSeq, 0 AS Sequence, NULL AS EventId FROM batches b WHERE ({seq} > @AfterBatch OR ({seq} = @AfterBatch AND @AfterSequence < 0))"
                   + " AND EXISTS (SELECT 1 FROM batch_parents p WHERE p.child_id = b.id)";
         if (f.ProducerId is { } producer) { sql += Owner(f); args.Add("ProducerId", producer); }
         if (f.ProvinceCode is { } province) { sql += Owner(f with { ProducerId = null }); args.Add("Province", province); }
@@ -269,6 +272,7 @@ public sealed class EpcisRepository(Database db)
         public Guid BatchId { get; set; }
         public long BatchSeq { get; set; }
         public long Sequence { get; set; }
+        public Guid? EventId { get; set; }
     }
 
     private sealed class CaptureRow

@@ -107,15 +107,21 @@ public sealed class EventRepository(Database db, Webhooks.IAnnouncements announc
         return rows.Select(r => r.ToEvent()).ToList();
     }
 
-    private const string ChainsSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.batch_id IN @BatchIds ORDER BY e.batch_id, e.sequence";
+    private const string ByIdsSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.id IN @Ids";
 
-    /// <summary>The whole chains of the batches named (a page's worth), each in order, by batch.</summary>
-    public async Task<ILookup<Guid, SupplyChainEvent>> ChainsAsync(IReadOnlyCollection<Guid> batchIds, CancellationToken ct)
+    private const string CorrectionsOfSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.corrects_id IN @Ids";
+
+    /// <summary>The events named, and with <paramref name="corrections"/> the events correcting them instead (through
+    /// their index, migration event_corrections): what a query page's events need, without their batches' whole chains.</summary>
+    public async Task<IReadOnlyList<SupplyChainEvent>> ManyAsync(IReadOnlyCollection<Guid> ids, bool corrections, CancellationToken ct)
     {
-        if (batchIds.Count == 0) return Array.Empty<SupplyChainEvent>().ToLookup(e => e.BatchId);
+        var found = new List<SupplyChainEvent>();
+        if (ids.Count == 0) return found;
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(ChainsSql), new { BatchIds = batchIds }, cancellationToken: ct));
-        return rows.Select(r => r.ToEvent()).ToLookup(e => e.BatchId);
+        foreach (var part in ids.Chunk(500))
+            found.AddRange((await connection.QueryAsync<EventRow>(new CommandDefinition(db.Sql(corrections ? CorrectionsOfSql : ByIdsSql), new { Ids = part },
+                cancellationToken: ct))).Select(r => r.ToEvent()));
+        return found;
     }
 
     private const string GetSql = $"SELECT {EventRow.Columns} FROM events e JOIN batches b ON b.id = e.batch_id WHERE e.id = @Id AND e.batch_id = @BatchId";

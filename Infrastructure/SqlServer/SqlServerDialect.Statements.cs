@@ -107,5 +107,5 @@ public sealed partial class SqlServerDialect
     }
 
     public string OrderedPage(string union, bool throughIndex) =>
-        $"SELECT TOP (@Limit) BatchId, BatchSeq, Sequence FROM ({union}) m ORDER BY BatchSeq, Sequence";
+        $"SELECT TOP (@Limit) BatchId, BatchSeq, Sequence, EventId FROM ({union}) m ORDER BY BatchSeq, Sequence";
 }

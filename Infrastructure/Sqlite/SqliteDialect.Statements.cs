@@ -87,6 +87,6 @@ public sealed partial class SqliteDialect
     // Walking, SQLite merges the ordered parts of a compound SELECT and stops at the limit; the same parts as a subquery
     // are read whole and sorted, which is what a page read through an index wants (few rows, found out of order).
     public string OrderedPage(string union, bool throughIndex) => throughIndex
-        ? $"SELECT BatchId, BatchSeq, Sequence FROM ({union}) m ORDER BY BatchSeq, Sequence LIMIT @Limit"
+        ? $"SELECT BatchId, BatchSeq, Sequence, EventId FROM ({union}) m ORDER BY BatchSeq, Sequence LIMIT @Limit"
         : $"{union} ORDER BY BatchSeq, Sequence LIMIT @Limit";
 }

@@ -54,12 +54,16 @@ public abstract partial class RepositoryContract
         var parent = await NewBatch();
         var child = await NewBatch(parent.ProducerId, [new BatchParent(parent.Id, 2m)]);
         var events = new EventRepository(_db, NoAnnouncements.Instance);
-        await events.AppendAsync([Event(parent.Id, "một"), Event(child.Id, "hai"), Event(parent.Id, "ba")], _now, default);
+        var recorded = await events.AppendAsync([Event(parent.Id, "một"), Event(child.Id, "hai"), Event(parent.Id, "ba")], _now, default);
+        var fix = (await events.AppendAsync([Event(parent.Id, "sửa", corrects: recorded[0].Id)], _now, default))[0];
         Guid[] ids = [parent.Id, child.Id, Guid.CreateVersion7()];
 
-        var chains = await events.ChainsAsync(ids, default);
-        foreach (var id in ids)
-            Assert.That(chains[id].Select(e => e.Hash), Is.EqualTo((await events.ChainAsync(id, default)).Select(e => e.Hash)), "in chain order");
+        var chains = new[] { parent.Id, child.Id }.ToDictionary(id => id, id => events.ChainAsync(id, default).Result.ToDictionary(e => e.Id, e => e.Hash));
+        var many = await events.ManyAsync([recorded[0].Id, recorded[1].Id, fix.Id, Guid.CreateVersion7()], corrections: false, default);
+        Assert.That(many.Select(e => (e.Id, e.Hash)), Is.EquivalentTo(new[] { recorded[0], recorded[1], fix }.Select(e => (e.Id, chains[e.BatchId][e.Id]))),
+            "each event named, as its chain has it; a missing one is left out");
+        Assert.That((await events.ManyAsync([recorded[0].Id, recorded[2].Id], corrections: true, default)).Select(e => e.Id), Is.EqualTo(new[] { fix.Id }),
+            "the events correcting those named");
         var batches = await new BatchRepository(_db, NoAnnouncements.Instance).GetManyAsync(ids, default);
         Assert.That(batches.Keys, Is.EquivalentTo(new[] { parent.Id, child.Id }), "a missing batch is left out");
         var products = await new ProductRepository(_db).GetManyAsync(batches.Values.Select(b => b.ProductId).ToList(), default);
@@ -67,7 +71,7 @@ public abstract partial class RepositoryContract
         var parents = await new LineageRepository(_db).ParentsOfManyAsync(ids, default);
         Assert.That(parents[child.Id], Is.EqualTo(await new LineageRepository(_db).ParentsAsync(child.Id, default)));
         Assert.That(parents[parent.Id], Is.Empty);
-        Assert.That(await new EpcisRepository(_db).FieldsOfBatchesAsync(ids, default), Is.Empty, "nothing was captured");
+        Assert.That(await new EpcisRepository(_db).FieldsOfEventsAsync([recorded[0].Id, fix.Id], default), Is.Empty, "nothing was captured");
     }
 
     [Test]
