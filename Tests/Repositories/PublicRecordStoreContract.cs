@@ -135,6 +135,33 @@ public abstract partial class RepositoryContract
     }
 
     [Test]
+    public async Task PublicRecords_DueOnes_ComeAPageAtATimeInCodeOrder_EachOnce()
+    {
+        // Found through the changes_on index and sorted when few are due (the refresher asks every few seconds and nearly
+        // always none is), by walking the codes when many are: either way the same keyset pages.
+        var store = new RecordStore(_db);
+        var due = new List<string>();
+        var later = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var batch = await NewBatch();
+            await store.SaveAsync(Built(batch, await SourceVersion(batch), "v1", "x", [1], Day, changesOn: Day.AddDays(i < 5 ? 40 : 90)), default);
+            (i < 5 ? due : later).Add(batch.Code);
+        }
+        var found = new List<string>();
+        for (var page = await store.DueAsync(Day.AddDays(40), "", 2, default); page.Count > 0; page = await store.DueAsync(Day.AddDays(40), page[^1], 2, default))
+        {
+            Assert.That(page, Has.Count.LessThanOrEqualTo(2));
+            found.AddRange(page);
+        }
+        Assert.That(found, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal), "in code order");
+        Assert.That(found, Is.Unique);
+        Assert.That(found, Is.SupersetOf(due), "every record whose day came");
+        Assert.That(found, Has.None.AnyOf(later.ToArray()), "none whose day is still to come");
+        Assert.That(await store.DueAsync(Day.AddDays(-400), "", 100, default), Is.Empty, "none due");
+    }
+
+    [Test]
     public async Task Identifiers_AreCaseSensitive_ALotNeverServesAnotherLotThatDiffersInCase()
     {
         var gtin = NewGtin();
