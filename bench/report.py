@@ -171,10 +171,27 @@ def report(results_file, meta_file, out):
             row(f"the OCOP office's `{report.replace('_', '-')}` report over the whole dataset (one province holds every producer): median of "
                 f"{meta['oversight_requests']} as the province's JSON, its CSV, the national level's JSON",
                 f"{figures}; **slowest {slowest:.0f} ms**", "≤ 1,000 ms", slowest <= 1000)
+    if "epcis_query_page30_one_step_ms" in meta:
+        slowest = max(float(meta[f"epcis_query_{k}_ms"]) for k in ("page30_one_step", "page30_all", "page30_kept"))
+        row("EPCIS query: a 30-event page, whatever it spans (median of 20 at one connection; the capturer's 1,050 lots on the large "
+            "database): each event in a batch of its own / a few batches / events kept as captured",
+            f"{float(meta['epcis_query_page30_one_step_ms']):.1f} / {float(meta['epcis_query_page30_all_ms']):.1f} / "
+            f"{float(meta['epcis_query_page30_kept_ms']):.1f} ms; **slowest {slowest:.1f} ms**", "≤ 5 ms", slowest <= 5)
+        ratio = float(meta["epcis_query_lot_keyed_ratio"])
+        row("EPCIS query: one lot's events (MATCH_anyEPCClass) with the producer's key against anonymous",
+            f"{float(meta['epcis_query_lot_keyed_ms']):.1f} / {float(meta['epcis_query_lot_anonymous_ms']):.1f} ms = **{ratio:.2f} ×**", "≤ 1.2 ×", ratio <= 1.2)
+        ratio = float(meta["epcis_capture_lots_ratio"])
+        row("EPCIS capture: documents of 1,000 ObjectEvents on the capturer's own lots, 50 lots a document against 1,000",
+            f"{int(meta['epcis_capture_json_own_events_per_s']):,} / {int(meta['epcis_capture_json_own_1000_lots_events_per_s']):,} events/s = "
+            f"**{ratio:.2f} ×**", "≤ 1.5 ×", ratio <= 1.5)
+    if "dbfloor_page_us" in meta:
+        rows.append(("reference, no target: the database's own floor, outside .NET (bench/dbfloor.py: the same statement through Python's "
+                     "sqlite3, prepared, random codes, CPU a lookup)", f"lot page's part {float(meta['dbfloor_page_us']):.0f} µs, Digital Link's "
+                     f"{float(meta['dbfloor_digital_link_us']):.0f} µs", "–", "–", ""))
     rss = int(meta["peak_rss_kb"]) / 1024
     phases = [(label, int(meta[key]) / 1024) for key, label in [("hwm_reads", "reads"), ("hwm_writes", "event writes"),
-              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans and PINs"), ("hwm_reports", "the office's reports")] if key in meta]
-    climb = "; peak after " + ", ".join(f"{label} {mb:.0f}" for label, mb in phases) + ", webhooks " + f"{rss:.0f} MB" if phases else ""
+              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans, PINs and the mix"), ("hwm_reports", "the office's reports"), ("hwm_webhooks", "webhooks")] if key in meta]
+    climb = "; peak after " + ", ".join(f"{label} {mb:.0f}" for label, mb in phases) + ", EPCIS " + f"{rss:.0f} MB" if phases else ""
     row("peak resident memory of the API (VmHWM) over the whole load", f"**{rss:.0f} MB**{climb}", "≤ 300 MB", rss <= 300)
     up = statistics.median(startup)
     row("start-up to `/health/ready` on the 1,000,000-event database", f"**{up / 1000:.2f} s** (runs: {', '.join(str(s) for s in startup)} ms)",

@@ -185,8 +185,13 @@ for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1
 python3 "$ROOT/bench/webhooks.py" "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large.db" "http://127.0.0.1:$BASE_PORT" \
   "$WEBHOOK_SUBSCRIPTIONS" "$WEBHOOK_EVENTS" | tee -a "$META"
 kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
+peak_after webhooks
+echo "== EPCIS repository on the large database: capture at 50 and at 1,000 lots a document, query pages of every shape (bench/epcis.py)"
+python3 "$ROOT/bench/epcis.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" | sed 's/^/epcis_/' | tee -a "$META"
 echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$API_PID"/status)" >> "$META"
 stop_api
+echo "== the database's own floor: a page's and a Digital Link's lookup outside .NET (bench/dbfloor.py)"
+python3 "$ROOT/bench/dbfloor.py" "$WORK/large.db" "$WORK/large/pages.txt" "$WORK/large/links.txt" | tee -a "$META"
 sqlite3 "$WORK/large.db" "SELECT 'serial_rows=' || COUNT(*) FROM serials;
   SELECT 'serial_bytes=' || SUM(pgsize) FROM dbstat WHERE name IN ('serials', 'ux_serials_issue_position');" >> "$META"
 
