@@ -190,8 +190,12 @@ def report(results_file, meta_file, out):
                      f"{float(meta['dbfloor_digital_link_us']):.0f} µs", "–", "–", ""))
     rss = int(meta["peak_rss_kb"]) / 1024
     phases = [(label, int(meta[key]) / 1024) for key, label in [("hwm_reads", "reads"), ("hwm_writes", "event writes"),
-              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans, PINs and the mix"), ("hwm_reports", "the office's reports"), ("hwm_webhooks", "webhooks")] if key in meta]
-    climb = "; peak after " + ", ".join(f"{label} {mb:.0f}" for label, mb in phases) + ", EPCIS " + f"{rss:.0f} MB" if phases else ""
+              ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans, PINs and the mix"), ("hwm_reports", "the office's reports")] if key in meta]
+    climb = "; peak after " + ", ".join(f"{label} {mb:.0f}" for label, mb in phases) + f", webhooks {rss:.0f} MB" if phases else ""
+    if "hwm_epcis" in meta:
+        epcis = int(meta["hwm_epcis"]) / 1024
+        climb += f"; the EPCIS shapes in a process of their own: {epcis:.0f} MB"
+        rss = max(rss, epcis)
     row("peak resident memory of the API (VmHWM) over the whole load", f"**{rss:.0f} MB**{climb}", "≤ 300 MB", rss <= 300)
     up = statistics.median(startup)
     row("start-up to `/health/ready` on the 1,000,000-event database", f"**{up / 1000:.2f} s** (runs: {', '.join(str(s) for s in startup)} ms)",

@@ -69,10 +69,11 @@ sqlite3 "$WORK/large.db" "SELECT 'db_bytes=' || (SELECT page_count * page_size F
     OR name LIKE 'sqlite_autoindex_public_%' OR name LIKE 'ix_public_records_%';
   SELECT 'batch_count=' || COUNT(*) FROM batches; SELECT 'event_count=' || COUNT(*) FROM events;" >> "$META"
 
-start_api() { # DB
-  ( cd "$WORK/bin/Api" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
+start_api() { # DB [NAME=value...]
+  local db=$1; shift
+  ( cd "$WORK/bin/Api" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS=http://127.0.0.1:$API_PORT \
       Logging__LogLevel__Default=Warning RateLimiting__Public__PermitLimit=0 Traceability__AdminApiKey=$ADMIN_KEY Traceability__ChainAuditMinutes=0 \
-      Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$1" \
+      Traceability__PublicBaseUrl=http://127.0.0.1:$API_PORT ConnectionStrings__Traceability="Data Source=$db" \
       Serials__PinSecret=$PIN_SECRET RateLimiting__Pin__PermitLimit=1000000000 Webhooks__AllowPrivateTargets=true \
       Quotas__WebhooksPerAccount=1000 Quotas__WebhooksPerHost=1000 \
       dotnet Traceability.Api.dll > "$WORK/api.log" 2>&1 ) &
@@ -185,10 +186,15 @@ for _ in $(seq 500); do curl -sf "http://127.0.0.1:$BASE_PORT/x" >/dev/null 2>&1
 python3 "$ROOT/bench/webhooks.py" "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large.db" "http://127.0.0.1:$BASE_PORT" \
   "$WEBHOOK_SUBSCRIPTIONS" "$WEBHOOK_EVENTS" | tee -a "$META"
 kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true
-peak_after webhooks
-echo "== EPCIS repository on the large database: capture at 50 and at 1,000 lots a document, query pages of every shape (bench/epcis.py)"
-python3 "$ROOT/bench/epcis.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" | sed 's/^/epcis_/' | tee -a "$META"
 echo "peak_rss_kb=$(awk '/VmHWM/ {print $2}' /proc/"$API_PID"/status)" >> "$META"
+stop_api
+echo "== EPCIS repository on the large database: capture at 50 and at 1,000 lots a document, query pages of every shape (bench/epcis.py)"
+# Its one producer registers 1,050 lots in a row: the per-key write limits (600 a minute) are off for this part only.
+start_api "$WORK/large.db" RateLimiting__Keys__ReadsPerWindow=0 RateLimiting__Keys__WritesPerWindow=0 \
+  RateLimiting__Keys__AccountReadsPerWindow=0 RateLimiting__Keys__AccountWritesPerWindow=0
+wait_ready >/dev/null
+python3 "$ROOT/bench/epcis.py" "http://127.0.0.1:$API_PORT" "$ADMIN_KEY" | sed 's/^/epcis_/' | tee -a "$META"
+echo "hwm_epcis=$(awk '/VmHWM/ {print $2}' /proc/"$API_PID"/status)" >> "$META"
 stop_api
 echo "== the database's own floor: a page's and a Digital Link's lookup outside .NET (bench/dbfloor.py)"
 python3 "$ROOT/bench/dbfloor.py" "$WORK/large.db" "$WORK/large/pages.txt" "$WORK/large/links.txt" | tee -a "$META"

@@ -19,7 +19,8 @@ public static partial class DigitalLinkNormalizer
     private static string Variable(string chars, int total) =>
         "(" + string.Join("|", Enumerable.Range(6, 7).Select(p => $"([0-9]{{{p}}}.{chars}{{1,{total - p}}})")) + ")";
 
-    private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant);
+    // Compiled: every identifier of every captured event goes through these (interpreted, they were ~6 % of a capture's CPU).
+    private static Regex R(string pattern) => new(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     private static readonly Regex SgtinUrn = R($"^urn:epc:id:sgtin:{Gtin}.{Char}{{1,20}}\\z");
     private static readonly Regex SsccUrn = R($"^urn:epc:id:sscc:{Sscc}\\z");
@@ -94,6 +95,8 @@ public static partial class DigitalLinkNormalizer
         var uri = originalUri;
         if (!uri.Contains('.')) return uri;
         var partition = uri.IndexOf('.');
+        // Every EPC URN pattern below starts so: a Digital Link or any other URI skips the twenty-three of them.
+        if (!uri.StartsWith("urn:epc:", StringComparison.Ordinal)) return DigitalLink(uri, originalUri);
 
         if (SgtinUrn.IsMatch(uri))
         {
@@ -200,7 +203,12 @@ public static partial class DigitalLinkNormalizer
             var itemRef = Js.Sub(uri, partition + 1, partition + 1 + (13 - prefix.Length));
             return $"https://id.gs1.org/01/{CheckDigitAndPad(Js.Sub(itemRef, 0, 1) + prefix + Js.Sub(itemRef, 1))}";
         }
+        return DigitalLink(uri, originalUri);
+    }
 
+    /// <summary>The rest of epcis2.js's normaliser: a GS1 Digital Link on any host, made canonical.</summary>
+    private static string DigitalLink(string uri, string originalUri)
+    {
         if (!AnyDigitalLink.IsMatch(uri)) return uri;
         if (uri.Contains('?')) uri = uri[..uri.IndexOf('?')];
         foreach (var (from, to) in Keys) uri = Js.ReplaceFirst(uri, from, to);
