@@ -163,6 +163,16 @@ fi
 echo "== item serials: $SERIAL_REQUESTS × $SERIAL_COUNT with PINs, each file streamed to the end"
 python3 "$ROOT/bench/serials.py" issue "http://127.0.0.1:$API_PORT" "$WORK/large/writers.txt" "$WORK/large" "$SERIAL_REQUESTS" "$SERIAL_COUNT" | tee -a "$META"
 peak_after serials
+# The write phases left records stale (each event's batch); views rebuild a stale record before answering, and the
+# refresher rebuilds them in the background. The scans below measure reads of current records: they wait for it.
+echo "== waiting for the refresher to rebuild the records the writes made stale"
+waited=0
+while stale=$(sqlite3 "file:$WORK/large.db?mode=ro" "SELECT COUNT(*) FROM public_records r JOIN batches b ON b.id = r.batch_id WHERE b.record_version <> r.built_version") \
+    && [ "$stale" -gt 0 ] && [ "$waited" -lt 900 ]; do
+  [ $((waited % 30)) -eq 0 ] && echo "  $stale stale after $waited s"
+  sleep 5; waited=$((waited + 5))
+done
+echo "refresher_catchup_seconds=$waited" >> "$META"; echo "refresher_catchup_left=$stale" >> "$META"
 warm "$WORK/large/items.txt" text/html
 load item_page_phone "http://127.0.0.1:$API_PORT" read.lua "$CONNECTIONS" PATHS="$WORK/large/items.txt" ACCEPT=text/html ENCODING="$PHONE"
 load pin_verify "http://127.0.0.1:$API_PORT" pin.lua "$CONNECTIONS" PINS="$WORK/large/pins.txt"
