@@ -193,7 +193,9 @@ def report(results_file, meta_file, out):
     if "dbfloor_page_us" in meta:
         rows.append(("reference, no target: the database's own floor, outside .NET (bench/dbfloor.py: the same statement through Python's "
                      "sqlite3, prepared, random codes, CPU a lookup)", f"lot page's part {float(meta['dbfloor_page_us']):.0f} µs, Digital Link's "
-                     f"{float(meta['dbfloor_digital_link_us']):.0f} µs", "–", "–", ""))
+                     f"{float(meta['dbfloor_digital_link_us']):.0f} µs"
+                     + (f"; an item scan's at 10,000,000 serials {float(meta['dbfloor_item_us']):.0f} µs, at 100,000 "
+                        f"{float(meta['dbfloor_small_item_us']):.0f} µs" if "dbfloor_small_item_us" in meta else ""), "–", "–", ""))
     rss = int(meta["peak_rss_kb"]) / 1024
     phases = [(label, int(meta[key]) / 1024) for key, label in [("hwm_reads", "reads"), ("hwm_writes", "event writes"),
               ("hwm_capture", "captures"), ("hwm_serials", "issuing serials"), ("hwm_items", "item scans, PINs and the mix"), ("hwm_reports", "the office's reports")] if key in meta]
